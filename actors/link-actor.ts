@@ -1,0 +1,176 @@
+// Binds the link machine to sessions, carrier and clock: this is where a link meets the world.
+// Data packets never pass through XState (a plain call on the hot path); the machine only sees
+// lifecycle events, and reads liveness through guards when its timers fire.
+import { createActor, type Actor } from 'xstate';
+import { BehaviorSubject } from 'rxjs';
+import type { Carrier } from '../src/env/carrier.ts';
+import { linkMachine, type LinkState } from '../machines/link.ts';
+import { createInit, type InitiatorState, type SessionKeys } from '../src/link/handshake.ts';
+import { allocateIndex, type LinkHost } from '../src/link/link-host.ts';
+import { Session } from '../src/link/session.ts';
+import { LinkStats } from '../src/link/link-stats.ts';
+import { encodeInner, type Inner } from '../src/wire/inner.ts';
+import { parseAddress } from '../src/identity/address.ts';
+
+export class LinkActor {
+  readonly peer: string;
+  readonly peerBytes: Uint8Array;
+  carrier: Carrier;
+  endpoint: string | undefined;
+  current: Session | undefined;
+  private previous: Session | undefined;
+  next: Session | undefined;
+  pending: InitiatorState | undefined;
+  cookie: { value: Uint8Array; at: number } | undefined;
+  lastInitTimestamp = -1;
+  readonly stats = new LinkStats();
+  readonly state$: BehaviorSubject<LinkState>;
+  private readonly actor: Actor<typeof linkMachine>;
+  private rekeyRequested = false;
+
+  constructor(private readonly host: LinkHost, peer: string, carrier: Carrier, endpoint: string | undefined) {
+    this.peer = peer;
+    this.peerBytes = parseAddress(peer, 'peer address');
+    this.carrier = carrier;
+    this.endpoint = endpoint;
+    this.state$ = new BehaviorSubject<LinkState>('idle');
+    const c = host.config;
+    const logic = linkMachine.provide({
+      guards: {
+        canInitiate: () => this.endpoint !== undefined,
+        peerDead: () => host.clock.now() - this.stats.lastRx > c.deadAfterMs,
+        rekeyDue: () => this.rekeyDue(),
+      },
+      actions: {
+        sendInit: () => this.sendInit(),
+        tick: () => this.ping(),
+        dropSessions: () => this.dropSessions(),
+      },
+      delays: {
+        handshakeRetry: c.handshakeRetryMs,
+        keepalive: c.keepaliveMs,
+        // Jitter from the node's Random keeps restarts of many nodes from synchronising.
+        backoff: ({ context }) => {
+          const base = Math.min(c.backoffMaxMs, c.backoffBaseMs * 2 ** Math.max(0, context.failures - 1));
+          return Math.round(base * (0.8 + 0.4 * host.random.float()));
+        },
+      },
+    });
+    this.actor = createActor(logic, { clock: host.clock, input: { maxAttempts: c.handshakeAttempts } });
+    this.actor.subscribe((snap) => {
+      const to = snap.value as LinkState;
+      const from = this.state$.value;
+      if (to !== from) {
+        this.state$.next(to);
+        host.linkChanged(this.peer, from, to);
+      }
+    });
+  }
+
+  get state(): LinkState {
+    return this.state$.value;
+  }
+
+  start(): void {
+    this.actor.start();
+    this.actor.send({ type: 'LINK.START' });
+  }
+
+  stop(): void {
+    this.actor.send({ type: 'LINK.STOP' });
+    this.actor.stop();
+    this.state$.complete();
+  }
+
+  /** Sends one inner message; false when there is no session to send it with. */
+  send(inner: Inner): boolean {
+    const s = this.current;
+    if (!s || !s.confirmed || this.endpoint === undefined) return false;
+    const packet = s.seal(encodeInner(inner));
+    if (!packet) return false;
+    this.stats.bytesOut += packet.length;
+    this.stats.packetsOut++;
+    this.carrier.send(this.endpoint, packet);
+    if (!this.rekeyRequested && s.sent >= this.host.config.rekeyAfterPackets) {
+      this.rekeyRequested = true;
+      this.actor.send({ type: 'LINK.REKEY_NEEDED' });
+    }
+    return true;
+  }
+
+  /** Any authenticated packet: liveness, and roaming to the endpoint it came from. */
+  touched(from: string, carrier: Carrier, bytes: number): void {
+    this.stats.lastRx = this.host.clock.now();
+    this.stats.bytesIn += bytes;
+    this.stats.packetsIn++;
+    this.endpoint = from;
+    this.carrier = carrier;
+  }
+
+  /** A new session is ready: the initiator's on HandshakeResp, a responder's on confirmation. */
+  installSession(keys: SessionKeys, session?: Session): Session {
+    const s = session ?? new Session(keys, this.host.clock.now());
+    if (this.previous) this.host.indexes.delete(this.previous.keys.localIndex);
+    this.previous = this.current;
+    this.current = s;
+    this.host.indexes.set(keys.localIndex, { link: this, session: s });
+    if (this.pending && this.pending.senderIndex !== keys.localIndex) this.host.indexes.delete(this.pending.senderIndex);
+    this.pending = undefined;
+    this.rekeyRequested = false;
+    this.stats.handshakes++;
+    this.stats.lastHandshakeAt = this.host.clock.wallMs();
+    this.stats.lastRx = this.host.clock.now();
+    this.host.trace.emit({ t: this.host.clock.now(), node: this.host.name, ev: 'link.session', peer: this.peer, initiator: keys.initiator });
+    this.actor.send({ type: 'LINK.HANDSHAKE_DONE' });
+    return s;
+  }
+
+  /** A responder's session waits in `next` until the initiator's first packet confirms it. */
+  offerSession(keys: SessionKeys): void {
+    if (this.next) this.host.indexes.delete(this.next.keys.localIndex);
+    this.next = new Session(keys, this.host.clock.now());
+    this.host.indexes.set(keys.localIndex, { link: this, session: this.next });
+  }
+
+  confirm(session: Session): void {
+    if (session !== this.next) return;
+    this.next = undefined;
+    this.installSession(session.keys, session);
+  }
+
+  sendInit(): void {
+    if (this.endpoint === undefined) return;
+    if (this.pending) this.host.indexes.delete(this.pending.senderIndex);
+    const index = allocateIndex(this.host, { link: this });
+    const cookie = this.cookie && this.host.clock.now() - this.cookie.at < 110_000 ? this.cookie.value : undefined;
+    this.pending = createInit(this.host.hs, {
+      responder: this.peerBytes, senderIndex: index, ephemeralSecret: this.host.random.bytes(32), timestamp: this.host.clock.wallMs(), cookie,
+    });
+    this.stats.bytesOut += this.pending.bytes.length;
+    this.carrier.send(this.endpoint, this.pending.bytes);
+  }
+
+  isRacing(): boolean {
+    return (this.state === 'handshaking' || this.state === 'rekeying') && this.pending !== undefined;
+  }
+
+  private ping(): void {
+    const now = this.host.clock.now();
+    if (!this.send({ kind: 'ping', id: this.stats.nextPing(now), sentAt: now })) return;
+  }
+
+  private rekeyDue(): boolean {
+    const s = this.current;
+    if (!s) return false;
+    const age = this.host.clock.now() - s.createdAt;
+    // The session's initiator rekeys first; the responder steps in only if that never happens.
+    const due = s.keys.initiator ? this.host.config.rekeyAfterMs : this.host.config.rekeyAfterMs + 4 * this.host.config.keepaliveMs;
+    return age >= due && this.endpoint !== undefined;
+  }
+
+  private dropSessions(): void {
+    for (const s of [this.previous, this.current, this.next]) if (s) this.host.indexes.delete(s.keys.localIndex);
+    if (this.pending) this.host.indexes.delete(this.pending.senderIndex);
+    this.previous = this.current = this.next = this.pending = undefined;
+  }
+}

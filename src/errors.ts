@@ -1,0 +1,35 @@
+// One error class with string codes, so callers (CLI, tests, control socket) branch on
+// `err.code` and never on message text. Messages say what is wrong and how to fix it.
+export type ErrorCode =
+  | 'KEY_FILE_CORRUPT'
+  | 'KEY_FILE_UNREADABLE'
+  | 'KEY_FILE_EXISTS'
+  | 'KEY_FILE_MISSING'
+  | 'CONFIG_INVALID'
+  | 'CONFIG_UNREADABLE'
+  | 'SCENARIO_INVALID'
+  | 'SCENARIO_UNREADABLE'
+  | 'BAD_ADDRESS'
+  | 'BAD_PEER'
+  | 'BAD_LISTEN'
+  | 'CONTROL_UNAVAILABLE'
+  | 'CONTROL_TIMEOUT'
+  | 'NODE_RUNNING'
+  | 'TRACE_MISMATCH'
+  | 'INTERNAL';
+
+export class SkywireError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'SkywireError';
+  }
+}
+
+export const isSkywireError = (e: unknown, code?: ErrorCode): e is SkywireError =>
+  e instanceof SkywireError && (code === undefined || e.code === code);
+
+export const fail = (code: ErrorCode, message: string, cause?: unknown): never => {
+  throw new SkywireError(code, message, cause === undefined ? undefined : { cause });
+};

@@ -1,0 +1,83 @@
+// Keeps a flood of handshake initiations from starving the node (as WireGuard's cookies do).
+// Public-key work happens only after cheap checks: mac1 proves the sender knows our address;
+// under load, mac2 proves it can receive at its source (a cookie we sent there); and per-source
+// and global token buckets cap how many signatures we verify per second.
+import type { Clock } from '../env/clock.ts';
+import type { Random } from '../env/random.ts';
+import { DOMAIN } from '../wire/constants.ts';
+import { encodeCookie } from '../wire/cookie-reply.ts';
+import { seal } from '../link/aead.ts';
+import { mac16, sha256 } from './kdf.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface GuardOptions {
+  /** Initiations per second above which mac2 (a cookie) is required. */
+  underLoadPerSec: number;
+  perSourcePerSec: number;
+  perSourceBurst: number;
+  globalPerSec: number;
+}
+
+export const defaultGuardOptions: GuardOptions = { underLoadPerSec: 50, perSourcePerSec: 5, perSourceBurst: 10, globalPerSec: 400 };
+const SECRET_LIFETIME_MS = 120_000;
+const MAX_SOURCES = 4096;
+
+export type Admission = 'process' | 'send-cookie' | 'rate-limited';
+
+export class HandshakeGuard {
+  private secret: Uint8Array;
+  private previous: Uint8Array;
+  private secretAt: number;
+  private windowAt = 0;
+  private seenInWindow = 0;
+  private readonly sources = new Map<string, TokenBucket>();
+  private readonly global: TokenBucket;
+  private readonly cookieKey: Uint8Array;
+
+  constructor(private readonly clock: Clock, private readonly random: Random, address: Uint8Array, private readonly opts: GuardOptions = defaultGuardOptions) {
+    this.secret = random.bytes(32);
+    this.previous = this.secret;
+    this.secretAt = clock.now();
+    this.global = new TokenBucket(opts.globalPerSec, opts.globalPerSec, clock.now());
+    this.cookieKey = sha256(DOMAIN.cookie, address);
+  }
+
+  /** Cookies valid for `source` now: current and previous secret. */
+  cookiesFor(source: string): Uint8Array[] {
+    this.rotate();
+    const data = new TextEncoder().encode(source);
+    return [mac16(this.secret, data), mac16(this.previous, data)];
+  }
+
+  admit(source: string, mac2ok: boolean): Admission {
+    const now = this.clock.now();
+    if (now - this.windowAt >= 1000) {
+      this.windowAt = now;
+      this.seenInWindow = 0;
+    }
+    this.seenInWindow++;
+    if (this.seenInWindow > this.opts.underLoadPerSec && !mac2ok) return 'send-cookie';
+    let bucket = this.sources.get(source);
+    if (!bucket) {
+      if (this.sources.size >= MAX_SOURCES) this.sources.clear(); // bounded memory under spoofed floods
+      bucket = new TokenBucket(this.opts.perSourcePerSec, this.opts.perSourceBurst, now);
+      this.sources.set(source, bucket);
+    }
+    if (!bucket.take(now)) return 'rate-limited';
+    return this.global.take(now) ? 'process' : 'rate-limited';
+  }
+
+  cookieReply(source: string, initiatorIndex: number, initMac1: Uint8Array): Uint8Array {
+    const [cookie] = this.cookiesFor(source);
+    const nonce = Buffer.from(this.random.bytes(12));
+    return encodeCookie({ receiverIndex: initiatorIndex, nonce, sealedCookie: seal(this.cookieKey, nonce, initMac1, cookie!) });
+  }
+
+  private rotate(): void {
+    const now = this.clock.now();
+    if (now - this.secretAt < SECRET_LIFETIME_MS) return;
+    this.previous = this.secret;
+    this.secret = this.random.bytes(32);
+    this.secretAt = now;
+  }
+}

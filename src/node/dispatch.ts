@@ -1,0 +1,101 @@
+// Routes each received datagram by type to the handshake or session it belongs to. Untrusted
+// bytes never throw here: every early return counts a drop reason, and the node goes on.
+import type { Carrier, Datagram } from '../env/carrier.ts';
+import { MsgType } from '../wire/constants.ts';
+import { decodeCookie } from '../wire/cookie-reply.ts';
+import { decodeInner } from '../wire/inner.ts';
+import { decodeTransportHeader } from '../wire/transport.ts';
+import { checkInitMacs, consumeResp, createResp, verifyInit } from '../link/handshake.ts';
+import { openCookie } from '../link/cookie-open.ts';
+import { allocateIndex } from '../link/link-host.ts';
+import { addressToString } from '../identity/address.ts';
+import type { LinkActor } from '../../actors/link-actor.ts';
+import type { SkyNode } from './node.ts';
+
+export const dispatch = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  const b = d.bytes;
+  if (b.length < 2) return node.countDrop('malformed');
+  if (b[0] !== 1) return node.countDrop('bad-version');
+  switch (b[1]) {
+    case MsgType.Transport: return onTransport(node, carrier, d);
+    case MsgType.HandshakeInit: return onInit(node, carrier, d);
+    case MsgType.HandshakeResp: return onResp(node, carrier, d);
+    case MsgType.CookieReply: return onCookie(node, d);
+    default: return node.countDrop('unknown-type');
+  }
+};
+
+const onTransport = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  const h = decodeTransportHeader(d.bytes);
+  if (!h.ok) return node.countDrop(h.reason);
+  const entry = node.indexes.get(h.value.receiverIndex);
+  if (!entry?.session) return node.countDrop('unknown-index');
+  const link = entry.link as LinkActor;
+  const plain = entry.session.open(d.bytes, h.value.counter);
+  if (typeof plain === 'string') return node.countDrop(plain);
+  link.touched(d.from, carrier, d.bytes.length);
+  if (entry.session === link.next) link.confirm(entry.session);
+  const inner = decodeInner(plain);
+  if (!inner.ok) return node.countDrop(inner.reason);
+  const m = inner.value;
+  if (m.kind === 'ping') link.send({ kind: 'pong', id: m.id, sentAt: m.sentAt });
+  else if (m.kind === 'pong') link.stats.pong(m.id, m.sentAt, node.clock.now());
+  else if (m.kind === 'payload') node.deliver(link.peer, m.bytes);
+};
+
+const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  const cookies = node.guard.cookiesFor(d.from);
+  let checked = checkInitMacs(node.hs, d.bytes, cookies[0]);
+  if (checked.ok && !checked.mac2ok) checked = checkInitMacs(node.hs, d.bytes, cookies[1]);
+  if (!checked.ok) return node.countDrop(checked.reason);
+  const init = checked.value;
+  const admission = node.guard.admit(d.from, checked.mac2ok === true);
+  if (admission === 'send-cookie') {
+    carrier.send(d.from, node.guard.cookieReply(d.from, init.senderIndex, init.mac1));
+    return node.countDrop('cookie-sent');
+  }
+  if (admission === 'rate-limited') return node.countDrop('rate-limited');
+  const verified = verifyInit(node.hs, init, d.bytes);
+  if (!verified.ok) return node.countDrop(verified.reason);
+  const peer = addressToString(verified.value);
+  let link = node.links.get(peer);
+  if (!link) {
+    if (!node.config.acceptUnknown) return node.countDrop('unknown-peer');
+    link = node.addPeer(peer, carrier, undefined);
+  }
+  // An old init replayed against a live session must not disturb it.
+  if (link.current && init.timestamp <= link.lastInitTimestamp) return node.countDrop('stale-init');
+  // Both sides initiated at once: the lower address's handshake wins, unless ours keeps failing.
+  if (link.isRacing() && node.address < peer && (node.linkAttempts(link) ?? 0) < 2) return node.countDrop('handshake-race');
+  const made = createResp(node.hs, d.bytes, init, { senderIndex: allocateIndex(node, { link }), ephemeralSecret: node.random.bytes(32) });
+  if (!made.ok) return node.countDrop(made.reason);
+  link.lastInitTimestamp = init.timestamp;
+  link.offerSession(made.value.keys);
+  link.endpoint = d.from;
+  link.carrier = carrier;
+  link.stats.bytesOut += made.value.bytes.length;
+  carrier.send(d.from, made.value.bytes);
+};
+
+const onResp = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  if (d.bytes.length < 10) return node.countDrop('malformed');
+  const index = new DataView(d.bytes.buffer, d.bytes.byteOffset).getUint32(6);
+  const link = node.indexes.get(index)?.link as LinkActor | undefined;
+  if (!link?.pending || link.pending.senderIndex !== index) return node.countDrop('unknown-index');
+  const keys = consumeResp(node.hs, link.pending, d.bytes);
+  if (!keys.ok) return node.countDrop(keys.reason);
+  link.touched(d.from, carrier, d.bytes.length);
+  link.installSession(keys.value);
+  link.send({ kind: 'keepalive' }); // confirms the session to the responder at once
+};
+
+const onCookie = (node: SkyNode, d: Datagram): void => {
+  const c = decodeCookie(d.bytes);
+  if (!c.ok) return node.countDrop(c.reason);
+  const link = node.indexes.get(c.value.receiverIndex)?.link as LinkActor | undefined;
+  if (!link?.pending || link.pending.senderIndex !== c.value.receiverIndex) return node.countDrop('unknown-index');
+  const cookie = openCookie(link.peerBytes, link.pending.bytes, c.value);
+  if (!cookie) return node.countDrop('bad-tag');
+  link.cookie = { value: cookie, at: node.clock.now() };
+  link.sendInit(); // retry now, with mac2, rather than wait out the retry timer
+};
