@@ -71,6 +71,11 @@ export class LinkActor {
     return this.state$.value;
   }
 
+  /** Handshake attempts in the current try (the machine's context). */
+  get attempts(): number {
+    return this.actor.getSnapshot().context.attempts;
+  }
+
   start(): void {
     this.actor.start();
     this.actor.send({ type: 'LINK.START' });

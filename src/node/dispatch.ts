@@ -66,7 +66,7 @@ const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   // An old init replayed against a live session must not disturb it.
   if (link.current && init.timestamp <= link.lastInitTimestamp) return node.countDrop('stale-init');
   // Both sides initiated at once: the lower address's handshake wins, unless ours keeps failing.
-  if (link.isRacing() && node.address < peer && (node.linkAttempts(link) ?? 0) < 2) return node.countDrop('handshake-race');
+  if (link.isRacing() && node.address < peer && link.attempts < 2) return node.countDrop('handshake-race');
   const made = createResp(node.hs, d.bytes, init, { senderIndex: allocateIndex(node, { link }), ephemeralSecret: node.random.bytes(32) });
   if (!made.ok) return node.countDrop(made.reason);
   link.lastInitTimestamp = init.timestamp;

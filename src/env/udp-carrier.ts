@@ -1,0 +1,60 @@
+// The UDP carrier: one bound socket per node, endpoints as "host:port" strings.
+// Sends never throw (a failed send is counted); receive errors never end the stream.
+import DgramAsPromised from 'dgram-as-promised';
+import { Subject } from 'rxjs';
+import { isIPv6 } from 'node:net';
+import type { Carrier, Datagram } from './carrier.ts';
+import { parseHostPort } from './host-port.ts';
+import { SkywireError } from '../errors.ts';
+
+export interface UdpCarrier extends Carrier {
+  readonly sendErrors: number;
+}
+
+export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
+  const { host, port } = parseHostPort(listen, '--listen');
+  const received$ = new Subject<Datagram>();
+  const sock = DgramAsPromised.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' }, (msg, rinfo) => {
+    const from = rinfo.family === 'IPv6' ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`;
+    received$.next({ from, bytes: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength) });
+  });
+  let bound;
+  try {
+    bound = await sock.bind(port, host);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const hint = e.code === 'EADDRINUSE' ? 'another process uses this port; pick another with --listen HOST:PORT'
+      : e.code === 'EADDRNOTAVAIL' ? 'this machine has no such address; use 127.0.0.1 or 0.0.0.0'
+      : e.code === 'EACCES' ? 'ports below 1024 need root; pick a port above 1024' : 'check --listen';
+    throw new SkywireError('BAD_LISTEN', `cannot bind UDP ${listen}: ${e.code ?? e.message} (${hint})`);
+  }
+  // Errors (ICMP unreachable surfacing on later calls) must not kill the node.
+  sock.socket.on('error', () => { carrier.sendErrors++; });
+  const local = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
+  const carrier = {
+    kind: 'udp',
+    local,
+    mtu: 1452,
+    bitrate: undefined,
+    received$,
+    sendErrors: 0,
+    send(to: string, bytes: Uint8Array): void {
+      const ep = parseEndpoint(to);
+      if (!ep) { carrier.sendErrors++; return; }
+      sock.socket.send(bytes, ep.port, ep.host, (err) => { if (err) carrier.sendErrors++; });
+    },
+    async close(): Promise<void> {
+      received$.complete();
+      await sock.close().catch(() => undefined);
+    },
+  };
+  return carrier;
+};
+
+const parseEndpoint = (to: string): { host: string; port: number } | null => {
+  try {
+    return parseHostPort(to, 'endpoint');
+  } catch {
+    return null;
+  }
+};

@@ -1,0 +1,128 @@
+// A node: one identity, its carriers, and one link actor per neighbour. Sans-IO: everything
+// from outside (clock, randomness, carriers, trace) is injected, so the same class runs on UDP
+// and inside the simulator, many instances per process.
+import { Subject, type Subscription } from 'rxjs';
+import type { Carrier } from '../env/carrier.ts';
+import type { Clock } from '../env/clock.ts';
+import type { Random } from '../env/random.ts';
+import type { Trace } from '../env/trace.ts';
+import type { CryptoSuite } from '../identity/crypto-suite.ts';
+import type { Identity } from '../identity/identity.ts';
+import type { HandshakeCtx } from '../link/handshake.ts';
+import { HandshakeGuard } from '../link/handshake-guard.ts';
+import type { IndexEntry, LinkHost } from '../link/link-host.ts';
+import { withLinkDefaults, type LinkConfig } from '../link/link-config.ts';
+import type { DropReason } from '../wire/result.ts';
+import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
+import { LinkActor } from '../../actors/link-actor.ts';
+import { dispatch } from './dispatch.ts';
+import { nodeStatus, type NodeStatus } from './node-status.ts';
+import { fail } from '../errors.ts';
+
+export interface NodeDeps {
+  clock: Clock;
+  random: Random;
+  trace: Trace;
+  suite: CryptoSuite;
+  identity: Identity;
+  /** Label in traces and logs; defaults to the address. */
+  name?: string;
+}
+
+export interface LinkEvent { t: number; peer: string; from: string; to: string }
+export interface Payload { peer: string; bytes: Uint8Array }
+
+export class SkyNode implements LinkHost {
+  readonly name: string;
+  readonly address: string;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly trace: Trace;
+  readonly hs: HandshakeCtx;
+  readonly config: LinkConfig;
+  readonly guard: HandshakeGuard;
+  readonly indexes = new Map<number, IndexEntry>();
+  readonly links = new Map<string, LinkActor>();
+  readonly drops: Partial<Record<DropReason, number>> = {};
+  readonly payload$ = new Subject<Payload>();
+  readonly linkEvents$ = new Subject<LinkEvent>();
+  private readonly carriers = new Map<string, Carrier>();
+  private readonly subs: Subscription[] = [];
+  private started = false;
+  readonly startedAt: number;
+
+  constructor(deps: NodeDeps, config?: Partial<LinkConfig>) {
+    this.clock = deps.clock;
+    this.random = deps.random;
+    this.trace = deps.trace;
+    this.address = deps.identity.address;
+    this.name = deps.name ?? deps.identity.address;
+    this.hs = { suite: deps.suite, identity: deps.identity };
+    this.config = withLinkDefaults(config);
+    this.guard = new HandshakeGuard(this.clock, this.random, deps.identity.addressBytes, this.config.guard);
+    this.startedAt = this.clock.now();
+  }
+
+  attach(carrier: Carrier): void {
+    if (this.carriers.has(carrier.kind)) fail('INTERNAL', `carrier kind ${carrier.kind} already attached`);
+    this.carriers.set(carrier.kind, carrier);
+    this.subs.push(carrier.received$.subscribe((d) => dispatch(this, carrier, d)));
+  }
+
+  carrierOf(kind: string): Carrier | undefined {
+    return this.carriers.get(kind);
+  }
+
+  /** Adds a neighbour; with an endpoint we initiate, without one we wait to be called. */
+  addPeer(peer: string, carrier: Carrier, endpoint: string | undefined): LinkActor {
+    if (peer === this.address) fail('BAD_PEER', `a node cannot peer with itself (${peer})`);
+    const existing = this.links.get(peer);
+    if (existing) return existing;
+    const link = new LinkActor(this, peer, carrier, endpoint);
+    this.links.set(peer, link);
+    if (this.started) link.start();
+    return link;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.trace.emit({ t: this.clock.now(), node: this.name, ev: 'node.start', address: this.address });
+    for (const link of this.links.values()) link.start();
+  }
+
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    for (const link of this.links.values()) link.stop();
+    for (const s of this.subs.splice(0)) s.unsubscribe();
+    this.payload$.complete();
+    this.linkEvents$.complete();
+    this.trace.emit({ t: this.clock.now(), node: this.name, ev: 'node.stop' });
+  }
+
+  /** Sends one payload over the link to a neighbour; false when the link has no session. */
+  sendTo(peer: string, bytes: Uint8Array): boolean {
+    const link = this.links.get(peer);
+    if (!link || bytes.length + TRANSPORT_OVERHEAD + 1 > link.carrier.mtu) return false;
+    return link.send({ kind: 'payload', bytes });
+  }
+
+  countDrop(reason: DropReason): void {
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+  }
+
+  deliver(peer: string, bytes: Uint8Array): void {
+    this.payload$.next({ peer, bytes });
+  }
+
+  linkChanged(peer: string, from: string, to: string): void {
+    const t = this.clock.now();
+    this.trace.emit({ t, node: this.name, ev: 'link.state', peer, from, to });
+    this.linkEvents$.next({ t, peer, from, to });
+  }
+
+  status(): NodeStatus {
+    return nodeStatus(this);
+  }
+}
