@@ -1,0 +1,16 @@
+// `skywire status`: ask the running node over its control socket.
+import type { Command } from 'commander';
+import { controlRequest } from '../env/control-client.ts';
+import type { NodeStatus } from '../node/node-status.ts';
+import { formatStatus } from './format-status.ts';
+
+export const addStatusCommand = (program: Command): void => {
+  program.command('status')
+    .description('show the running node\'s links: state, RTT, bytes, last handshake, drops')
+    .requiredOption('--home <dir>', 'node home directory')
+    .option('--json', 'one JSON object')
+    .action(async (o: { home: string; json?: boolean }) => {
+      const status = (await controlRequest(o.home, { cmd: 'status' })) as NodeStatus;
+      process.stdout.write(o.json ? JSON.stringify(status) + '\n' : formatStatus(status, Date.now()));
+    });
+};

@@ -1,0 +1,20 @@
+// Human-readable status: a fixed-width table that fits 80 columns.
+import type { NodeStatus } from '../node/node-status.ts';
+
+const ago = (at: number | null, now: number): string => (at === null ? '-' : `${Math.max(0, Math.round((now - at) / 1000))}s ago`);
+const bytes = (n: number): string => (n < 10_000 ? `${n}B` : n < 10_000_000 ? `${Math.round(n / 1024)}K` : `${Math.round(n / 1048576)}M`);
+
+export const formatStatus = (s: NodeStatus, nowWall: number): string => {
+  const lines = [
+    `node ${s.name === s.address ? s.address : `${s.name} (${s.address})`}  up ${Math.round(s.uptimeMs / 1000)}s`,
+    `${'peer'.padEnd(28)}${'state'.padEnd(12)}${'rtt'.padStart(7)}${'loss'.padStart(6)}${'in'.padStart(7)}${'out'.padStart(7)}  handshake`,
+  ];
+  for (const l of s.links) {
+    lines.push(`${l.peer.padEnd(28)}${l.state.padEnd(12)}${(l.rttMs === null ? '-' : `${l.rttMs}ms`).padStart(7)}` +
+      `${`${l.lossPct}%`.padStart(6)}${bytes(l.bytesIn).padStart(7)}${bytes(l.bytesOut).padStart(7)}  ${ago(l.lastHandshakeAt, nowWall)}`);
+  }
+  if (s.links.length === 0) lines.push('(no links: add peers with --peer ADDRESS@HOST:PORT or in config.json)');
+  const drops = Object.entries(s.drops).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(' ');
+  lines.push(`drops: ${drops || 'none'}`);
+  return lines.join('\n') + '\n';
+};

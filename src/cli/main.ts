@@ -1,0 +1,28 @@
+// The `skywire` command line. Each subcommand lives in its own file; this one wires them and
+// turns SkywireErrors into one clear line and exit status 2 (1 is left for "check failed").
+import { Command } from 'commander';
+import { isSkywireError } from '../errors.ts';
+import { addIdentityCommands } from './cmd-identity.ts';
+import { addNodeCommand } from './cmd-node.ts';
+import { addStatusCommand } from './cmd-status.ts';
+import { addSimCommands } from './cmd-sim.ts';
+
+const program = new Command('skywire')
+  .description('Overlay network with key-hash addresses, encrypted links and a deterministic simulator')
+  .version('0.1.0')
+  .showHelpAfterError('(run "skywire --help" for usage)');
+
+addIdentityCommands(program);
+addNodeCommand(program);
+addStatusCommand(program);
+addSimCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (isSkywireError(e)) {
+    process.stderr.write(`skywire: error [${e.code}]: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,74 @@
+// The node's config file (HOME/config.json): validated field by field, and every error names
+// the file, the field and what a good value looks like.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SkywireError } from '../errors.ts';
+import { parsePeerSpec, type PeerSpec } from './peer-spec.ts';
+import type { LinkConfig } from '../link/link-config.ts';
+
+export const CONFIG_FILE = 'config.json';
+
+const ms = z.number().int().positive();
+const linkSchema = z.object({
+  keepaliveMs: ms, deadAfterMs: ms, handshakeRetryMs: ms, handshakeAttempts: ms,
+  backoffBaseMs: ms, backoffMaxMs: ms, rekeyAfterMs: ms, rekeyAfterPackets: ms,
+}).partial().strict();
+
+const peerSchema = z.union([
+  z.string(),
+  z.object({ address: z.string(), endpoint: z.string(), name: z.string().optional() }).strict(),
+]);
+
+export const configSchema = z.object({
+  version: z.literal(1).default(1),
+  name: z.string().max(64).optional(),
+  listen: z.string().optional(),
+  peers: z.array(peerSchema).default([]),
+  acceptUnknown: z.boolean().default(false),
+  link: linkSchema.default({}),
+}).strict();
+
+export interface NodeConfig {
+  name?: string | undefined;
+  listen?: string | undefined;
+  peers: PeerSpec[];
+  link: Partial<LinkConfig>;
+}
+
+export const configPath = (home: string): string => join(home, CONFIG_FILE);
+
+/** Reads HOME/config.json; a missing file is an empty config, a bad one an error. */
+export const loadNodeConfig = (home: string): NodeConfig => {
+  const path = configPath(home);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { peers: [], link: {} };
+    throw new SkywireError('CONFIG_UNREADABLE', `cannot read ${path} (${code}): check its owner and mode`);
+  }
+  return parseNodeConfig(text, path);
+};
+
+export const parseNodeConfig = (text: string, path: string): NodeConfig => {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new SkywireError('CONFIG_INVALID', `${path}: not valid JSON (${(e as Error).message})`);
+  }
+  const r = configSchema.safeParse(doc);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = issue.path.join('.') || '(top level)';
+    throw new SkywireError('CONFIG_INVALID', `${path}: ${field}: ${issue.message}`);
+  }
+  const c = r.data;
+  const peers = c.peers.map((p, i) => {
+    const where = `${path}: peers.${i}`;
+    return typeof p === 'string' ? parsePeerSpec(p, where) : parsePeerSpec(`${p.address}@${p.endpoint}`, where);
+  });
+  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown } };
+};
