@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { controlRequest } from '../env/control-client.ts';
 import type { NodeStatus } from '../node/node-status.ts';
 import { formatStatus } from './format-status.ts';
+import { realClock } from '../env/real-clock.ts';
 
 export const addStatusCommand = (program: Command): void => {
   program.command('status')
@@ -11,6 +12,6 @@ export const addStatusCommand = (program: Command): void => {
     .option('--json', 'one JSON object')
     .action(async (o: { home: string; json?: boolean }) => {
       const status = (await controlRequest(o.home, { cmd: 'status' })) as NodeStatus;
-      process.stdout.write(o.json ? JSON.stringify(status) + '\n' : formatStatus(status, Date.now()));
+      process.stdout.write(o.json ? JSON.stringify(status) + '\n' : formatStatus(status, realClock().wallMs()));
     });
 };
