@@ -1,7 +1,40 @@
-// `skywire sim run`: placeholder until the simulator runner lands.
+// `skywire sim run`: run a scenario in virtual time, print the summary and the trace hash.
 import type { Command } from 'commander';
+import { loadScenario } from '../../simulator/scenario-load.ts';
+import { runScenario } from '../../simulator/sim-run.ts';
+import { firstDivergence } from '../../simulator/determinism.ts';
+import { formatSummary } from './format-summary.ts';
+import { SkywireError } from '../errors.ts';
+
+interface SimRunOpts { seed?: string; trace?: string; checkDeterminism?: boolean; json?: boolean }
+
+const parseSeed = (s: string | undefined): number | undefined => {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isSafeInteger(n) || n < 0) throw new SkywireError('SCENARIO_INVALID', `--seed must be a non-negative integer, got "${s}"`);
+  return n;
+};
 
 export const addSimCommands = (program: Command): void => {
-  const sim = program.command('sim').description('deterministic multi-node simulation');
-  void sim;
+  const sim = program.command('sim').description('deterministic multi-node simulation in virtual time');
+  sim.command('run <scenario>')
+    .description('run a scenario file (YAML or JSON) and print the summary and trace hash')
+    .option('--seed <n>', 'override the scenario seed')
+    .option('--trace <file>', 'write the canonical trace, one JSON event per line')
+    .option('--check-determinism', 'run twice and name the first diverging event, if any')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (file: string, o: SimRunOpts) => {
+      const scenario = loadScenario(file);
+      const seed = parseSeed(o.seed);
+      const first = await runScenario(scenario, { seed, traceFile: o.trace, keepLines: o.checkDeterminism });
+      let determinism: { identical: boolean; divergence?: unknown } | undefined;
+      if (o.checkDeterminism) {
+        const second = await runScenario(scenario, { seed, keepLines: true });
+        const d = firstDivergence(first.lines!, second.lines!);
+        determinism = d ? { identical: false, divergence: d } : { identical: true };
+      }
+      const out = determinism ? { ...first.summary, determinism } : first.summary;
+      process.stdout.write(o.json ? JSON.stringify(out) + '\n' : formatSummary(first.summary, determinism));
+      if (determinism && !determinism.identical) process.exitCode = 1;
+    });
 };

@@ -1,0 +1,72 @@
+// One virtual machine in the simulator: a persisted identity ("disk"), and a SkyNode that can
+// crash and restart. The node code is the same as on UDP; only clock, random and carrier differ.
+import type { CryptoSuite } from '../src/identity/crypto-suite.ts';
+import { identityFromSeed, type Identity } from '../src/identity/identity.ts';
+import type { Trace } from '../src/env/trace.ts';
+import type { LinkConfig } from '../src/link/link-config.ts';
+import { SkyNode } from '../src/node/node.ts';
+import type { EventQueue } from './event-queue.ts';
+import { SimClock } from './sim-clock.ts';
+import type { SimNetwork } from './sim-network.ts';
+import type { SeededRandom } from './sim-random.ts';
+
+export interface SimNodeEnv {
+  queue: EventQueue;
+  network: SimNetwork;
+  random: SeededRandom;
+  trace: Trace;
+  suite: CryptoSuite;
+  link?: Partial<LinkConfig>;
+}
+
+export class SimNode {
+  readonly name: string;
+  /** What survives a crash: the key file. */
+  readonly identity: Identity;
+  readonly clock: SimClock;
+  readonly peers: string[] = [];
+  node: SkyNode | undefined;
+  boots = 0;
+  /** Drop counters of earlier boots, so a crash does not hide them from the summary. */
+  readonly pastDrops: Record<string, number> = {};
+
+  constructor(private readonly env: SimNodeEnv, name: string) {
+    this.name = name;
+    this.identity = identityFromSeed(env.suite, env.random.split(`identity:${name}`).bytes(32));
+    this.clock = new SimClock(env.queue, name);
+  }
+
+  get alive(): boolean {
+    return this.node !== undefined;
+  }
+
+  /** Boots the node: a fresh process with the same identity and peer list. */
+  boot(addressOf: (name: string) => string): void {
+    if (this.node) return;
+    const carrier = this.boots === 0 ? this.env.network.attach(this.name) : this.env.network.reattach(this.name);
+    const random = this.env.random.split(`boot:${this.name}:${this.boots}`);
+    this.boots++;
+    const node = new SkyNode({ clock: this.clock, random, trace: this.env.trace, suite: this.env.suite, identity: this.identity, name: this.name }, this.env.link);
+    node.attach(carrier);
+    for (const p of this.peers) node.addPeer(addressOf(p), carrier, p);
+    this.node = node;
+    node.start();
+  }
+
+  /** kill -9: timers and in-flight packets vanish, nothing is said to the peers. */
+  crash(): void {
+    const node = this.node;
+    if (!node) return;
+    for (const [k, v] of Object.entries(node.drops)) this.pastDrops[k] = (this.pastDrops[k] ?? 0) + v;
+    this.env.queue.cancelOwner(this.name);
+    this.env.network.detach(this.name);
+    this.node = undefined;
+    this.env.trace.emit({ t: this.env.queue.now, node: this.name, ev: 'node.crash' });
+  }
+
+  drops(): Record<string, number> {
+    const out = { ...this.pastDrops };
+    for (const [k, v] of Object.entries(this.node?.drops ?? {})) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+}

@@ -1,0 +1,23 @@
+// Human-readable simulation summary.
+import type { SimSummary } from '../../simulator/sim-summary.ts';
+
+const kv = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+
+export const formatSummary = (s: SimSummary, det?: { identical: boolean; divergence?: unknown }): string => {
+  const lines = [
+    `scenario   ${s.scenario} (seed ${s.seed}), ${s.simulatedMs / 1000}s simulated in ${(s.wallMs / 1000).toFixed(1)}s wall`,
+    `nodes      ${s.nodes}`,
+    `links up   ${s.linksUp}/${s.links}${s.allLinksUp ? ' (all)' : ''}; first all up at ${s.firstAllUpAtMs === null ? 'never' : `${s.firstAllUpAtMs / 1000}s`}` +
+      (s.faults > 0 ? `; reconverged ${s.reconvergedAfterLastFaultMs === null ? 'never' : `${s.reconvergedAfterLastFaultMs / 1000}s`} after the last of ${s.faults} faults` : ''),
+    `handshakes ${s.handshakes}   link transitions ${s.linkTransitions}`,
+    `packets    sent ${s.packets.sent}, delivered ${s.packets.delivered}`,
+    `dropped    network: ${kv(s.packets.dropped.network)}`,
+    `           node: ${kv(s.packets.dropped.node)}`,
+    `events     ${s.events}   trace lines ${s.traceLines}`,
+    `traceHash  ${s.traceHash}`,
+  ];
+  if (det) {
+    lines.push(det.identical ? 'determinism: second run identical' : `determinism: DIVERGED at ${JSON.stringify(det.divergence)}`);
+  }
+  return lines.join('\n') + '\n';
+};
