@@ -1,19 +1,22 @@
-// node:crypto implementation: raw keys are wrapped in fixed DER prefixes (RFC 8410) so the
-// bytes in and out are exactly tweetnacl's. Private KeyObjects are cached per secret key
-// (per suite instance, not per module) because building them costs more than signing.
+// node:crypto implementation whose bytes in and out are exactly tweetnacl's. Signing KeyObjects
+// are cached per secret key (per suite instance, not per module): building one costs more
+// than a signature.
 import { createPrivateKey, createPublicKey, diffieHellman, sign, verify, type KeyObject } from 'node:crypto';
 import { type CryptoSuite, isAllZero } from './crypto-suite.ts';
 
-const ED_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const ED_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
-const X_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
-
-const edPrivate = (seed: Uint8Array) => createPrivateKey({ key: Buffer.concat([ED_PKCS8, seed]), format: 'der', type: 'pkcs8' });
-const edPublic = (pk: Uint8Array) => createPublicKey({ key: Buffer.concat([ED_SPKI, pk]), format: 'der', type: 'spki' });
-const xPrivate = (sk: Uint8Array) => createPrivateKey({ key: Buffer.concat([X_PKCS8, sk]), format: 'der', type: 'pkcs8' });
-const xPublic = (pk: Uint8Array) => createPublicKey({ key: Buffer.concat([X_SPKI, pk]), format: 'der', type: 'spki' });
-const rawPublic = (k: KeyObject): Uint8Array => new Uint8Array(k.export({ format: 'der', type: 'spki' }).subarray(12));
+// Keys are imported as JWK, not DER: OpenSSL 3's DER decoders cost ~400 µs per key, JWK ~6 µs,
+// which decides handshake throughput. For a private key Node builds the key from `d` alone and
+// derives the public half itself, so the `x` we must pass is a placeholder; the test that
+// compares every output with tweetnacl would catch a Node version that behaved otherwise.
+const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+const PLACEHOLDER_X = b64u(new Uint8Array(32));
+const priv = (crv: 'Ed25519' | 'X25519', d: Uint8Array) => createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(d), x: PLACEHOLDER_X }, format: 'jwk' });
+const pub = (crv: 'Ed25519' | 'X25519', x: Uint8Array) => createPublicKey({ key: { kty: 'OKP', crv, x: b64u(x) }, format: 'jwk' });
+const edPrivate = (seed: Uint8Array) => priv('Ed25519', seed);
+const edPublic = (pk: Uint8Array) => pub('Ed25519', pk);
+const xPrivate = (sk: Uint8Array) => priv('X25519', sk);
+const xPublic = (pk: Uint8Array) => pub('X25519', pk);
+const rawPublic = (k: KeyObject): Uint8Array => new Uint8Array(Buffer.from(k.export({ format: 'jwk' }).x!, 'base64url'));
 
 export const nodeSuite = (): CryptoSuite => {
   const signers = new WeakMap<Uint8Array, KeyObject>();
