@@ -1,7 +1,8 @@
 // A node: one identity, its carriers, and one link actor per neighbour. Sans-IO: everything
 // from outside (clock, randomness, carriers, trace) is injected, so the same class runs on UDP
 // and inside the simulator, many instances per process.
-import { Subject, type Subscription } from 'rxjs';
+import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { clockScheduler } from '../env/clock-scheduler.ts';
 import type { Carrier } from '../env/carrier.ts';
 import type { Clock } from '../env/clock.ts';
 import type { Random } from '../env/random.ts';
@@ -36,6 +37,8 @@ export class SkyNode implements LinkHost {
   readonly name: string;
   readonly address: string;
   readonly clock: Clock;
+  /** RxJS time operators in upper layers take this, so they run on the node's clock. */
+  readonly scheduler: SchedulerLike;
   readonly random: Random;
   readonly trace: Trace;
   readonly hs: HandshakeCtx;
@@ -53,6 +56,7 @@ export class SkyNode implements LinkHost {
 
   constructor(deps: NodeDeps, config?: Partial<LinkConfig>) {
     this.clock = deps.clock;
+    this.scheduler = clockScheduler(deps.clock);
     this.random = deps.random;
     this.trace = deps.trace;
     this.address = deps.identity.address;
