@@ -1,9 +1,5 @@
 // `skywire sim run`: run a scenario in virtual time, print the summary and the trace hash.
 import type { Command } from 'commander';
-import { loadScenario } from '../../simulator/scenario-load.ts';
-import { runScenario } from '../../simulator/sim-run.ts';
-import { firstDivergence } from '../../simulator/determinism.ts';
-import { formatSummary } from './format-summary.ts';
 import { SkywireError } from '../errors.ts';
 
 interface SimRunOpts { seed?: string; trace?: string; checkDeterminism?: boolean; json?: boolean }
@@ -24,6 +20,11 @@ export const addSimCommands = (program: Command): void => {
     .option('--check-determinism', 'run twice and name the first diverging event, if any')
     .option('--json', 'print the summary as one JSON object')
     .action(async (file: string, o: SimRunOpts) => {
+      // Loaded on demand: a node on a Pi should not parse the simulator at start-up.
+      const { loadScenario } = await import('../../simulator/scenario-load.ts');
+      const { runScenario } = await import('../../simulator/sim-run.ts');
+      const { firstDivergence } = await import('../../simulator/determinism.ts');
+      const { formatSummary } = await import('./format-summary.ts');
       const scenario = loadScenario(file);
       const seed = parseSeed(o.seed);
       const first = await runScenario(scenario, { seed, traceFile: o.trace, keepLines: o.checkDeterminism });
