@@ -65,11 +65,13 @@ const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   }
   // An old init replayed against a live session must not disturb it.
   if (link.current && init.timestamp <= link.lastInitTimestamp) return node.countDrop('stale-init');
+  // Spent once verified, even if dropped below: a replay of a race-dropped init must not later
+  // be answered (and move the endpoint to whoever replayed it).
+  link.lastInitTimestamp = init.timestamp;
   // Both sides initiated at once: the lower address's handshake wins, unless ours keeps failing.
   if (link.isRacing() && node.address < peer && link.attempts < 2) return node.countDrop('handshake-race');
   const made = createResp(node.hs, d.bytes, init, { senderIndex: allocateIndex(node, { link }), ephemeralSecret: node.random.bytes(32) });
   if (!made.ok) return node.countDrop(made.reason);
-  link.lastInitTimestamp = init.timestamp;
   link.offerSession(made.value.keys);
   link.endpoint = d.from;
   link.carrier = carrier;
