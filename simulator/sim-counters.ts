@@ -1,4 +1,6 @@
 // Counts what the summary reports, from the trace stream and from periodic samples.
+// Reconvergence is measured from transitions, not samples: a fault may take a link down only
+// after dead-peer detection, so "all up at the next sample" would claim recovery too early.
 import type { TraceEvent } from '../src/env/trace.ts';
 import type { SimNode } from './sim-node.ts';
 
@@ -9,19 +11,21 @@ export class SimCounters {
   faults = 0;
   firstAllUpAt: number | null = null;
   lastFaultAt = 0;
-  /** Last time the sample saw every link up after the most recent fault (reconvergence). */
-  reconvergedAt: number | null = null;
+  /** Time of the most recent link state change: when the network last settled. */
+  lastTransitionAt = 0;
   linksUp = 0;
 
   see(e: TraceEvent): void {
     switch (e.ev) {
       case 'link.session': this.handshakes++; break;
-      case 'link.state': this.linkTransitions++; break;
+      case 'link.state':
+        this.linkTransitions++;
+        this.lastTransitionAt = e.t;
+        break;
       case 'node.crash': this.crashes++; break;
       case 'fault':
         this.faults++;
         this.lastFaultAt = e.t;
-        this.reconvergedAt = null;
         break;
     }
   }
@@ -30,10 +34,7 @@ export class SimCounters {
     let up = 0;
     for (const [a, b] of edges) if (linkUp(nodes, a, b) && linkUp(nodes, b, a)) up++;
     this.linksUp = up;
-    if (up === edges.length) {
-      this.firstAllUpAt ??= t;
-      this.reconvergedAt ??= t;
-    }
+    if (up === edges.length) this.firstAllUpAt ??= t;
   }
 }
 

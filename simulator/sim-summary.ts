@@ -14,6 +14,7 @@ export interface SimSummary {
   allLinksUp: boolean;
   firstAllUpAtMs: number | null;
   reconvergedAfterLastFaultMs: number | null;
+  lastLinkChangeAtMs: number;
   handshakes: number;
   linkTransitions: number;
   faults: number;
@@ -43,7 +44,8 @@ export const summarize = (p: {
     linksUp: c.linksUp,
     allLinksUp: c.linksUp === p.edges.length,
     firstAllUpAtMs: c.firstAllUpAt,
-    reconvergedAfterLastFaultMs: c.faults > 0 && c.reconvergedAt !== null ? c.reconvergedAt - c.lastFaultAt : null,
+    reconvergedAfterLastFaultMs: c.faults > 0 && c.linksUp === p.edges.length ? Math.max(0, c.lastTransitionAt - c.lastFaultAt) : null,
+    lastLinkChangeAtMs: c.lastTransitionAt,
     handshakes: c.handshakes,
     linkTransitions: c.linkTransitions,
     faults: c.faults,

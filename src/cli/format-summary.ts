@@ -7,7 +7,7 @@ export const formatSummary = (s: SimSummary, det?: { identical: boolean; diverge
   const lines = [
     `scenario   ${s.scenario} (seed ${s.seed}), ${s.simulatedMs / 1000}s simulated in ${(s.wallMs / 1000).toFixed(1)}s wall`,
     `nodes      ${s.nodes}`,
-    `links up   ${s.linksUp}/${s.links}${s.allLinksUp ? ' (all)' : ''}; first all up at ${s.firstAllUpAtMs === null ? 'never' : `${s.firstAllUpAtMs / 1000}s`}` +
+    `links up   ${s.linksUp}/${s.links}${s.allLinksUp ? ' (all)' : ''}; all up by ${s.firstAllUpAtMs === null ? 'never' : `${s.firstAllUpAtMs / 1000}s`}` +
       (s.faults > 0 ? `; reconverged ${s.reconvergedAfterLastFaultMs === null ? 'never' : `${s.reconvergedAfterLastFaultMs / 1000}s`} after the last of ${s.faults} faults` : ''),
     `handshakes ${s.handshakes}   link transitions ${s.linkTransitions}`,
     `packets    sent ${s.packets.sent}, delivered ${s.packets.delivered}`,
