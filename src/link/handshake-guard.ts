@@ -18,7 +18,7 @@ export interface GuardOptions {
   globalPerSec: number;
 }
 
-export const defaultGuardOptions: GuardOptions = { underLoadPerSec: 50, perSourcePerSec: 5, perSourceBurst: 10, globalPerSec: 400 };
+export const defaultGuardOptions: Readonly<GuardOptions> = Object.freeze({ underLoadPerSec: 50, perSourcePerSec: 5, perSourceBurst: 10, globalPerSec: 400 });
 const SECRET_LIFETIME_MS = 120_000;
 const MAX_SOURCES = 4096;
 

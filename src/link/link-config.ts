@@ -16,7 +16,7 @@ export interface LinkConfig {
   guard: GuardOptions;
 }
 
-export const defaultLinkConfig: LinkConfig = {
+export const defaultLinkConfig: Readonly<LinkConfig> = Object.freeze({
   keepaliveMs: 5_000,
   deadAfterMs: 16_000,
   handshakeRetryMs: 1_000,
@@ -27,7 +27,7 @@ export const defaultLinkConfig: LinkConfig = {
   rekeyAfterPackets: 2 ** 30,
   acceptUnknown: false,
   guard: defaultGuardOptions,
-};
+});
 
 export const withLinkDefaults = (partial: Partial<LinkConfig> | undefined): LinkConfig => ({
   ...defaultLinkConfig,

@@ -32,3 +32,15 @@ export const scanTree = (root: string, dirs: string[], exclude: string[]): SeamH
   dirs.flatMap((d) => walk(join(root, d)))
     .filter((f) => !exclude.some((x) => relative(root, f).startsWith(x)))
     .flatMap((f) => scanSource(relative(root, f), readFileSync(f, 'utf8')));
+
+// Module-level state would be shared by every node in a process (the simulator holds hundreds).
+// Top-level let/var and top-level mutable containers are the ways it sneaks in.
+const MODULE_STATE = /^(?:export\s+)?(?:let|var)\s+\w+|^(?:export\s+)?const\s+\w+\s*(?::[^=]+)?=\s*(?:new\s+(?:Map|Set|WeakMap|Array|Uint8Array)\b|\[)/;
+
+export const scanModuleState = (file: string, src: string): SeamHit[] =>
+  strip(src).split('\n').flatMap((line, i) => (MODULE_STATE.test(line) ? [{ file, line: i + 1, text: line.trim() }] : []));
+
+export const scanTreeWith = (scan: (file: string, src: string) => SeamHit[], root: string, dirs: string[], exclude: string[]): SeamHit[] =>
+  dirs.flatMap((d) => walk(join(root, d)))
+    .filter((f) => !exclude.some((x) => relative(root, f).startsWith(x)))
+    .flatMap((f) => scan(relative(root, f), readFileSync(f, 'utf8')));
