@@ -19,6 +19,7 @@ import { LinkActor } from '../../actors/link-actor.ts';
 import { dispatch } from './dispatch.ts';
 import { nodeStatus, type NodeStatus } from './node-status.ts';
 import { fail } from '../errors.ts';
+import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
 
 export interface NodeDeps {
   clock: Clock;
@@ -33,7 +34,7 @@ export interface NodeDeps {
 export interface LinkEvent { t: number; peer: string; from: string; to: string }
 export interface Payload { peer: string; bytes: Uint8Array }
 
-export class SkyNode implements LinkHost {
+export class SkyNode implements LinkHost, LinkLayer {
   readonly name: string;
   readonly address: string;
   readonly clock: Clock;
@@ -42,6 +43,8 @@ export class SkyNode implements LinkHost {
   readonly random: Random;
   readonly trace: Trace;
   readonly hs: HandshakeCtx;
+  readonly identity: Identity;
+  readonly suite: CryptoSuite;
   readonly config: LinkConfig;
   readonly guard: HandshakeGuard;
   readonly indexes = new Map<number, IndexEntry>();
@@ -50,6 +53,7 @@ export class SkyNode implements LinkHost {
   readonly payload$ = new Subject<Payload>();
   readonly linkEvents$ = new Subject<LinkEvent>();
   private readonly carriers = new Map<string, Carrier>();
+  private readonly protocols = new Map<number, (peer: string, bytes: Uint8Array) => void>();
   private readonly subs: Subscription[] = [];
   private started = false;
   readonly startedAt: number;
@@ -62,6 +66,8 @@ export class SkyNode implements LinkHost {
     this.address = deps.identity.address;
     this.name = deps.name ?? deps.identity.address;
     this.hs = { suite: deps.suite, identity: deps.identity };
+    this.identity = deps.identity;
+    this.suite = deps.suite;
     this.config = withLinkDefaults(config);
     this.guard = new HandshakeGuard(this.clock, this.random, deps.identity.addressBytes, this.config.guard);
     this.startedAt = this.clock.now();
@@ -112,12 +118,30 @@ export class SkyNode implements LinkHost {
     return link.send({ kind: 'payload', bytes });
   }
 
-  countDrop(reason: DropReason): void {
-    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+  countDrop(reason: DropReason | (string & {})): void {
+    const d = this.drops as Record<string, number>;
+    d[reason] = (d[reason] ?? 0) + 1;
+  }
+
+  register(proto: number, handler: (peer: string, bytes: Uint8Array) => void): void {
+    if (this.protocols.has(proto)) fail('INTERNAL', `protocol ${proto} already registered`);
+    this.protocols.set(proto, handler);
   }
 
   deliver(peer: string, bytes: Uint8Array): void {
-    this.payload$.next({ peer, bytes });
+    const handler = bytes.length > 0 ? this.protocols.get(bytes[0]!) : undefined;
+    if (handler) handler(peer, bytes);
+    else this.payload$.next({ peer, bytes });
+  }
+
+  neighbours(): NeighbourInfo[] {
+    const out: NeighbourInfo[] = [];
+    for (const l of this.links.values()) {
+      if (l.state !== 'up' && l.state !== 'rekeying') continue;
+      const v = l.stats.view();
+      out.push({ peer: l.peer, rttMs: v.rttMs, lossPct: v.lossPct, payloadMtu: l.carrier.mtu - TRANSPORT_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind });
+    }
+    return out.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
   }
 
   linkChanged(peer: string, from: string, to: string): void {

@@ -1,0 +1,50 @@
+// What the layers above links (topology, routes, streams) may use of a node. They depend on
+// this interface, not on SkyNode, so they can be tested against a small in-memory fake.
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Clock } from '../env/clock.ts';
+import type { Random } from '../env/random.ts';
+import type { Trace } from '../env/trace.ts';
+import type { Identity } from '../identity/identity.ts';
+import type { CryptoSuite } from '../identity/crypto-suite.ts';
+
+/** First byte of a link payload: which upper layer it belongs to. */
+export const Proto = {
+  Topology: 0x01,
+  Route: 0x02,
+} as const;
+
+export interface LinkChange { t: number; peer: string; from: string; to: string }
+
+export interface NeighbourInfo {
+  peer: string;
+  /** Smoothed RTT in ms, or null before the first ping came back. */
+  rttMs: number | null;
+  /** Recent ping loss, 0..100. */
+  lossPct: number;
+  /** Largest link payload the carrier moves (after link overhead). */
+  payloadMtu: number;
+  /** Carrier bits per second when known (radios); undefined for fast carriers. */
+  bitrate: number | undefined;
+  carrier: string;
+}
+
+export interface LinkLayer {
+  readonly address: string;
+  /** Label for traces. */
+  readonly name: string;
+  readonly identity: Identity;
+  readonly suite: CryptoSuite;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly trace: Trace;
+  readonly scheduler: SchedulerLike;
+  /** Every link state transition, as it happens. */
+  readonly linkEvents$: Observable<LinkChange>;
+  /** Neighbours whose link is up now (up or rekeying), sorted by address. */
+  neighbours(): NeighbourInfo[];
+  /** Sends one payload to a neighbour; false if the link is not up or the payload too big. */
+  sendTo(peer: string, bytes: Uint8Array): boolean;
+  /** Payloads whose first byte is `proto` go to `handler` instead of the generic payload stream. */
+  register(proto: number, handler: (peer: string, bytes: Uint8Array) => void): void;
+  countDrop(reason: string): void;
+}
