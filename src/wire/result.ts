@@ -2,7 +2,8 @@
 export type DropReason =
   | 'malformed' | 'bad-version' | 'unknown-type' | 'bad-mac' | 'bad-signature' | 'bad-key'
   | 'wrong-identity' | 'unknown-peer' | 'unknown-index' | 'bad-tag' | 'replay' | 'stale-init'
-  | 'rate-limited' | 'cookie-sent' | 'handshake-race' | 'no-session' | 'too-big' | 'unexpected';
+  | 'rate-limited' | 'cookie-sent' | 'handshake-race' | 'no-session' | 'too-big' | 'unexpected'
+  | 'no-route' | 'bad-slot' | 'hop-limit';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: DropReason };
 

@@ -1,0 +1,180 @@
+// A source's route to one destination: finds a path, sends the setup (retransmitted until the
+// ack), keeps the route alive and repairs it around breaks. Data never passes through XState;
+// the machine sees only lifecycle events.
+import { createActor, type Actor } from 'xstate';
+import { BehaviorSubject } from 'rxjs';
+import { routeMachine, type RouteState } from '../machines/route.ts';
+import { parseAddress } from '../src/identity/address.ts';
+import { open } from '../src/link/aead.ts';
+import type { RouterCtx } from '../src/route/router-ctx.ts';
+import { Conversation } from '../src/route/conversation.ts';
+import type { EndHandler } from '../src/route/route-table.ts';
+import { RouteAttempt, buildAttempt } from '../src/route/route-attempt.ts';
+import { SetupNonce } from '../src/route/setup-onion.ts';
+import { e2eFinish } from '../src/route/e2e-handshake.ts';
+import { AvoidSet } from '../src/route/avoid-set.ts';
+
+export class RouteActor implements EndHandler {
+  readonly state$ = new BehaviorSubject<RouteState>('resolving');
+  readonly conv: Conversation;
+  readonly avoid: AvoidSet;
+  attempt: RouteAttempt | undefined;
+  /** When the route last broke, to measure repair time. */
+  private brokenAt: number | undefined;
+  private readonly actor: Actor<typeof routeMachine>;
+  private searchingSince: number;
+  private lastTimestamp = 0;
+  readonly destBytes: Uint8Array;
+
+  constructor(private readonly ctx: RouterCtx, readonly dest: string, convId: string) {
+    this.destBytes = parseAddress(dest, 'destination');
+    this.conv = new Conversation(ctx.layer, dest, convId, true);
+    this.avoid = new AvoidSet(ctx.config.avoidMs);
+    const clock = ctx.layer.clock;
+    this.searchingSince = clock.now();
+    const logic = routeMachine.provide({
+      guards: {
+        searchExpired: () => clock.now() - this.searchingSince >= ctx.config.resolveTimeoutMs,
+        attemptsExhausted: ({ context }) => context.attempts >= ctx.config.setupAttempts,
+        silent: () => clock.now() - this.conv.lastRx > 3.5 * ctx.config.keepaliveMs,
+      },
+      actions: {
+        findPath: () => this.findPath(),
+        sendSetup: ({ context }) => this.sendSetup(context.attempts),
+        keepalive: () => this.keepalive(),
+        established: () => this.onEstablished(),
+        failed: () => this.onEnd('unreachable'),
+        closed: () => this.onEnd(undefined),
+        avoidFirstHop: () => this.attempt && this.avoid.add(ctx.layer.address, this.attempt.path[1]!, clock.now()),
+        startSearch: () => {
+          this.searchingSince = clock.now();
+          this.brokenAt ??= clock.now();
+          this.dropAttempt();
+        },
+      },
+      delays: {
+        pathRetry: 500,
+        setupRetry: ({ context }) => Math.min(8000, Math.max(ctx.config.setupRetryMinMs, ctx.config.setupRetryRtts * (this.attempt?.rttEstimate ?? 100)) * 2 ** Math.max(0, context.attempts - 1)),
+        keepalive: ctx.config.keepaliveMs,
+      },
+    });
+    this.actor = createActor(logic, { clock, input: { now: clock.now() } });
+    this.actor.subscribe((snap) => {
+      const to = (typeof snap.value === 'string' ? snap.value : Object.keys(snap.value)[0]) as RouteState;
+      const from = this.state$.value;
+      if (to === from) return;
+      this.state$.next(to);
+      ctx.trace('route.state', { dest: this.dest, from, to });
+    });
+  }
+
+  get state(): RouteState {
+    return this.state$.value;
+  }
+
+  get repairs(): number {
+    return this.actor.getSnapshot().context.repairs;
+  }
+
+  start(): void {
+    this.actor.start();
+  }
+
+  close(): void {
+    this.actor.send({ type: 'ROUTE.CLOSE' });
+  }
+
+  private findPath(): void {
+    const now = this.ctx.layer.clock.now();
+    const path = this.ctx.paths.pathTo(this.dest, this.avoid.edges(now));
+    if (!path) return;
+    // Strictly increasing, even within one millisecond: the destination rejects older ones.
+    this.lastTimestamp = Math.max(this.ctx.layer.clock.wallMs(), this.lastTimestamp + 1);
+    const attempt = buildAttempt(this.ctx, path, this.destBytes, this.conv.convId, this, this.lastTimestamp);
+    if (!attempt) return;
+    this.dropAttempt();
+    this.attempt = attempt;
+    this.actor.send({ type: 'ROUTE.PATH' });
+  }
+
+  private sendSetup(n: number): void {
+    const a = this.attempt;
+    if (!a) return;
+    if (n === 1) a.sentAt = this.ctx.layer.clock.now();
+    if (!this.ctx.layer.sendTo(a.path[1]!, a.setup)) this.ctx.layer.countDrop('route-no-link');
+  }
+
+  private dropAttempt(): void {
+    if (!this.attempt) return;
+    this.ctx.table.remove(this.attempt.myId);
+    this.conv.unbind();
+    this.attempt = undefined;
+  }
+
+  onAck(senderId: number, sealed: Uint8Array): void {
+    const a = this.attempt;
+    if (!a || this.state !== 'setting-up') return;
+    const resp = open(a.destKeys.e2e, SetupNonce.E2eAck, new Uint8Array(0), sealed);
+    if (!resp) return this.ctx.layer.countDrop('route-bad-ack');
+    const keys = e2eFinish({ suite: this.ctx.layer.suite, identity: this.ctx.layer.identity }, a.e2e, resp);
+    if (!keys.ok) return this.ctx.layer.countDrop(`route-ack-${keys.reason}`);
+    a.entry.remoteId = senderId;
+    this.ctx.table.version++;
+    this.conv.bind(keys.value, { peer: a.path[1]!, remoteId: senderId });
+    this.actor.send({ type: 'ROUTE.ACKED' });
+  }
+
+  private onEstablished(): void {
+    const a = this.attempt!;
+    const now = this.ctx.layer.clock.now();
+    this.ctx.trace('route.established', { dest: this.dest, hops: a.path.length - 1, setupMs: now - a.sentAt, path: a.path, repairMs: this.brokenAt === undefined ? null : now - this.brokenAt });
+    this.brokenAt = undefined;
+  }
+
+  onData(body: Uint8Array): void {
+    this.conv.receive(body);
+  }
+
+  onBroken(sealed: Uint8Array): void {
+    const a = this.attempt;
+    if (!a) return;
+    // Only the reporting hop's key opens the notice: that names the broken link for us.
+    const i = a.hopKeys.findIndex((k) => open(k.hop, SetupNonce.Broken, new Uint8Array(0), sealed) !== null);
+    if (i < 0) return this.ctx.layer.countDrop('route-bad-broken');
+    const now = this.ctx.layer.clock.now();
+    this.avoid.add(a.path[i + 1]!, a.path[i + 2] ?? a.path[i + 1]!, now);
+    this.brokenAt = now;
+    this.actor.send({ type: 'ROUTE.BROKEN' });
+  }
+
+  /** Our own link to the first hop went down. */
+  firstHopDown(): void {
+    const a = this.attempt;
+    if (!a) return;
+    const now = this.ctx.layer.clock.now();
+    this.avoid.add(this.ctx.layer.address, a.path[1]!, now);
+    this.brokenAt = now;
+    this.actor.send({ type: 'ROUTE.BROKEN' });
+  }
+
+  /** The destination closed the conversation. */
+  onClose(): void {
+    this.conv.upper?.fail('reset');
+    this.actor.send({ type: 'ROUTE.CLOSE' });
+  }
+
+  private keepalive(): void {
+    if (this.ctx.layer.clock.now() - this.conv.lastTx >= this.ctx.config.keepaliveMs / 2) this.conv.send(new Uint8Array(0));
+  }
+
+  private onEnd(code: 'unreachable' | undefined): void {
+    this.dropAttempt();
+    if (code) this.conv.upper?.fail(code);
+    this.state$.complete();
+  }
+
+  stop(): void {
+    this.actor.stop();
+    this.dropAttempt();
+  }
+}

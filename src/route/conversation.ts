@@ -1,0 +1,77 @@
+// One end-to-end conversation between two nodes: the session keys and where to send. A route
+// repair rebinds it to a new path and new keys; the layer above (streams) never notices beyond
+// a pause, and retransmits what was lost meanwhile.
+import { Session } from '../link/session.ts';
+import type { SessionKeys } from '../link/handshake.ts';
+import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
+import { decodeTransportHeader } from '../wire/transport.ts';
+import type { LinkLayer } from '../overlay/link-layer.ts';
+import { encodeData, ROUTE_HEADER_BYTES } from './route-wire.ts';
+
+/** The layer above: the stream multiplexer, or a test. */
+export interface ConvUpper {
+  receive(bytes: Uint8Array): void;
+  setMtu(mtu: number): void;
+  fail(code: 'unreachable' | 'reset'): void;
+}
+
+/** Largest end-to-end payload: room for the route header and the end-to-end seal. */
+export const convMtu = (linkPayloadMtu: number): number => Math.min(linkPayloadMtu, 1400) - ROUTE_HEADER_BYTES - TRANSPORT_OVERHEAD;
+
+export class Conversation {
+  session: Session | undefined;
+  private old: Session | undefined;
+  private out: { peer: string; remoteId: number } | undefined;
+  upper: ConvUpper | undefined;
+  lastRx: number;
+  lastTx: number;
+  /** Newest end-to-end init timestamp accepted, so a replayed setup cannot rebind us. */
+  lastTimestamp = -1;
+  readonly dropped = { noRoute: 0, badTag: 0 };
+
+  constructor(private readonly layer: LinkLayer, readonly peer: string, readonly convId: string, readonly initiator: boolean) {
+    this.lastRx = this.lastTx = layer.clock.now();
+  }
+
+  get bound(): boolean {
+    return this.session !== undefined && this.out !== undefined;
+  }
+
+  bind(keys: SessionKeys, out: { peer: string; remoteId: number }): void {
+    this.old = this.session;
+    this.session = new Session(keys, this.layer.clock.now());
+    this.out = out;
+    const n = this.layer.neighbours().find((x) => x.peer === out.peer);
+    this.upper?.setMtu(convMtu(n?.payloadMtu ?? 1200));
+  }
+
+  unbind(): void {
+    this.out = undefined;
+  }
+
+  /** Seals and sends one end-to-end payload (empty = keepalive). False when not routed now. */
+  send(plain: Uint8Array): boolean {
+    if (!this.session || !this.out) {
+      this.dropped.noRoute++;
+      return false;
+    }
+    const sealed = this.session.seal(plain);
+    if (!sealed) return false;
+    this.lastTx = this.layer.clock.now();
+    return this.layer.sendTo(this.out.peer, encodeData(this.out.remoteId, sealed));
+  }
+
+  receive(body: Uint8Array): void {
+    const h = decodeTransportHeader(body);
+    if (!h.ok) return this.layer.countDrop(`e2e-${h.reason}`);
+    const s = this.session?.keys.localIndex === h.value.receiverIndex ? this.session : this.old?.keys.localIndex === h.value.receiverIndex ? this.old : undefined;
+    if (!s) return this.layer.countDrop('e2e-unknown-index');
+    const plain = s.open(body, h.value.counter);
+    if (typeof plain === 'string') {
+      if (plain === 'bad-tag') this.dropped.badTag++;
+      return this.layer.countDrop(`e2e-${plain}`);
+    }
+    this.lastRx = this.layer.clock.now();
+    if (plain.length > 0) this.upper?.receive(plain);
+  }
+}

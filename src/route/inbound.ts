@@ -1,0 +1,45 @@
+// The destination's side of a setup: verify the end-to-end handshake, bind (or rebind, after a
+// repair) the conversation, and answer with an ack that retraces the route.
+import { open, seal } from '../link/aead.ts';
+import type { Conversation } from './conversation.ts';
+import type { RouterCtx } from './router-ctx.ts';
+import type { EndEntry, EndHandler } from './route-table.ts';
+import { e2eAccept } from './e2e-handshake.ts';
+import { SetupNonce, type HopKeys } from './setup-onion.ts';
+import { encodeReply, RouteMsg, type Setup } from './route-wire.ts';
+
+export interface InboundHost {
+  /** The conversation for (peer, convId), created on first contact. */
+  conversation(peer: string, convId: string): Conversation;
+  /** A route end for this conversation replaced an older one: forget the old entry. */
+  rebound(conv: Conversation, entry: EndEntry): void;
+}
+
+export const acceptSetup = (ctx: RouterCtx, host: InboundHost, from: string, s: Setup, keys: HopKeys): void => {
+  const { layer } = ctx;
+  const plain = open(keys.e2e, SetupNonce.E2eInit, new Uint8Array(0), s.sealed);
+  if (!plain) return layer.countDrop('route-bad-setup');
+  const accepted = e2eAccept({ suite: layer.suite, identity: layer.identity }, plain, { index: layer.random.int(0x1_0000_0000) >>> 0 || 1, ephemeralSecret: layer.random.bytes(32) });
+  if (!accepted.ok) return layer.countDrop(`route-setup-${accepted.reason}`);
+  const a = accepted.value;
+  const conv = host.conversation(a.peer, a.convId);
+  if (a.timestamp <= conv.lastTimestamp) return layer.countDrop('route-stale-setup');
+  conv.lastTimestamp = a.timestamp;
+  const myId = ctx.table.allocate();
+  const handler: EndHandler = {
+    onData: (body) => conv.receive(body),
+    onBroken: () => conv.unbind(),
+    onClose: () => {
+      conv.unbind();
+      conv.upper?.fail('reset');
+    },
+  };
+  const ack = encodeReply({ type: RouteMsg.SetupAck, routeId: s.senderId, senderId: myId, sealed: seal(keys.e2e, SetupNonce.E2eAck, new Uint8Array(0), a.resp) });
+  const setupKey = `${from}|${s.senderId}`;
+  const entry: EndEntry = { kind: 'end', myId, peer: from, remoteId: s.senderId, handler, lastUsed: layer.clock.now(), ack, setupKey };
+  ctx.table.add(entry, setupKey);
+  host.rebound(conv, entry);
+  conv.bind(a.keys, { peer: from, remoteId: s.senderId });
+  layer.sendTo(from, ack);
+  ctx.trace('route.accepted', { from: a.peer });
+};

@@ -1,0 +1,88 @@
+// Route messages travel inside link payloads, after the Proto.Route byte. Every one starts with
+// a subtype and a 4-byte route ID that the receiving hop allocated (label switching): a relay
+// needs nothing else to forward. Layouts are in docs/PROTOCOL.md, "Routes".
+import { Proto } from '../overlay/link-layer.ts';
+import { drop, ok, view, type Decoded } from '../wire/result.ts';
+
+export const RouteMsg = { Setup: 1, SetupAck: 2, Data: 3, Broken: 4, Close: 5 } as const;
+export type RouteMsgType = (typeof RouteMsg)[keyof typeof RouteMsg];
+
+export const ROUTE_HEADER_BYTES = 6; // proto, subtype, route ID
+export const MAX_HOPS = 10;
+export const SLOT_PLAIN_BYTES = 17; // flag, next-hop address
+export const SLOT_BYTES = SLOT_PLAIN_BYTES + 16;
+export const SLOTS_BYTES = MAX_HOPS * SLOT_BYTES;
+/** Setup after the header: sender's ID, ephemeral key, slots, then the sealed end-to-end part. */
+export const SETUP_FIXED_BYTES = ROUTE_HEADER_BYTES + 4 + 32 + SLOTS_BYTES;
+
+export interface RouteHeader { type: RouteMsgType; routeId: number }
+
+export const encodeHeader = (out: Uint8Array, type: RouteMsgType, routeId: number): void => {
+  out[0] = Proto.Route;
+  out[1] = type;
+  view(out).setUint32(2, routeId);
+};
+
+export const decodeHeader = (b: Uint8Array): Decoded<RouteHeader> => {
+  if (b.length < ROUTE_HEADER_BYTES || b[0] !== Proto.Route) return drop('malformed');
+  const type = b[1]!;
+  if (type < RouteMsg.Setup || type > RouteMsg.Close) return drop('unknown-type');
+  return ok({ type: type as RouteMsgType, routeId: view(b).getUint32(2) });
+};
+
+/** Rewrites the route ID in place: the whole of a relay's work on a data packet. */
+export const relabel = (b: Uint8Array, routeId: number): void => view(b).setUint32(2, routeId);
+
+export interface Setup { routeId: number; senderId: number; ephemeral: Uint8Array; slots: Uint8Array; sealed: Uint8Array }
+
+export const encodeSetup = (s: Setup): Uint8Array => {
+  const out = new Uint8Array(SETUP_FIXED_BYTES + s.sealed.length);
+  encodeHeader(out, RouteMsg.Setup, s.routeId);
+  view(out).setUint32(6, s.senderId);
+  out.set(s.ephemeral, 10);
+  out.set(s.slots, 42);
+  out.set(s.sealed, SETUP_FIXED_BYTES);
+  return out;
+};
+
+export const decodeSetup = (b: Uint8Array): Decoded<Setup> => {
+  if (b.length < SETUP_FIXED_BYTES + 16) return drop('malformed');
+  return ok({
+    routeId: view(b).getUint32(2),
+    senderId: view(b).getUint32(6),
+    ephemeral: b.slice(10, 42),
+    slots: b.slice(42, SETUP_FIXED_BYTES),
+    sealed: b.slice(SETUP_FIXED_BYTES),
+  });
+};
+
+/** SetupAck, Broken: header, the sender's own route ID, then a sealed body. */
+export interface Reply { type: RouteMsgType; routeId: number; senderId: number; sealed: Uint8Array }
+
+export const encodeReply = (r: Reply): Uint8Array => {
+  const out = new Uint8Array(ROUTE_HEADER_BYTES + 4 + r.sealed.length);
+  encodeHeader(out, r.type, r.routeId);
+  view(out).setUint32(6, r.senderId);
+  out.set(r.sealed, 10);
+  return out;
+};
+
+export const decodeReply = (b: Uint8Array): Decoded<Reply> => {
+  const h = decodeHeader(b);
+  if (!h.ok) return h;
+  if (b.length < ROUTE_HEADER_BYTES + 4 + 16) return drop('malformed');
+  return ok({ type: h.value.type, routeId: h.value.routeId, senderId: view(b).getUint32(6), sealed: b.slice(10) });
+};
+
+export const encodeData = (routeId: number, body: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(ROUTE_HEADER_BYTES + body.length);
+  encodeHeader(out, RouteMsg.Data, routeId);
+  out.set(body, ROUTE_HEADER_BYTES);
+  return out;
+};
+
+export const encodeClose = (routeId: number): Uint8Array => {
+  const out = new Uint8Array(ROUTE_HEADER_BYTES);
+  encodeHeader(out, RouteMsg.Close, routeId);
+  return out;
+};

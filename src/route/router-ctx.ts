@@ -1,0 +1,42 @@
+// What route code shares: the link layer below, this node's forwarding table, its route key,
+// and the path finder (the topology service) that sources ask for paths and hop keys.
+import type { LinkLayer } from '../overlay/link-layer.ts';
+import type { RouteTable } from './route-table.ts';
+
+export interface PathFinder {
+  /** Addresses from this node to `dest`, both included, or null when unreachable. */
+  pathTo(dest: string, avoid?: ReadonlySet<string>): string[] | null;
+  /** The X25519 route key a node published in its signed topology record. */
+  routeKeyOf(address: string): Uint8Array | undefined;
+}
+
+export interface RouteConfig {
+  /** First setup retransmit after this multiple of the path's estimated RTT. */
+  setupRetryRtts: number;
+  setupRetryMinMs: number;
+  setupAttempts: number;
+  /** How long a source keeps trying to find a path before the route fails as unreachable. */
+  resolveTimeoutMs: number;
+  /** Endpoints send a keepalive after this much silence; relays forget routes idle for 4x. */
+  keepaliveMs: number;
+  /** An avoided (broken) link is avoided for this long, or until topology shows it again. */
+  avoidMs: number;
+}
+
+export const defaultRouteConfig: Readonly<RouteConfig> = Object.freeze({
+  setupRetryRtts: 3,
+  setupRetryMinMs: 250,
+  setupAttempts: 6,
+  resolveTimeoutMs: 10_000,
+  keepaliveMs: 10_000,
+  avoidMs: 60_000,
+});
+
+export interface RouterCtx {
+  readonly layer: LinkLayer;
+  readonly table: RouteTable;
+  readonly routeSecret: Uint8Array;
+  readonly paths: PathFinder;
+  readonly config: RouteConfig;
+  trace(ev: string, fields: Record<string, unknown>): void;
+}

@@ -1,0 +1,146 @@
+// Routes on one node: the Proto.Route demux for relays and endpoints, link-down handling, idle
+// expiry, and the source-side route actors. Conversations are handed to `attach` so the layer
+// above (streams) can sit on them without the router knowing what it carries.
+import type { LinkLayer } from '../overlay/link-layer.ts';
+import { Proto } from '../overlay/link-layer.ts';
+import type { TimerHandle } from '../env/clock.ts';
+import { RouteActor } from '../../actors/route-actor.ts';
+import { Conversation } from './conversation.ts';
+import { acceptSetup } from './inbound.ts';
+import { breakRelay, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
+import { RouteTable, type EndEntry } from './route-table.ts';
+import { decodeHeader, decodeReply, decodeSetup, encodeClose, RouteMsg } from './route-wire.ts';
+import { defaultRouteConfig, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
+import { keysAtHop, peelSlot, SlotFlag } from './setup-onion.ts';
+
+export class Router {
+  readonly ctx: RouterCtx;
+  readonly table: RouteTable;
+  readonly routes = new Map<string, RouteActor>();
+  readonly inbound = new Map<string, { conv: Conversation; entry?: EndEntry }>();
+  private sweepTimer: TimerHandle | undefined;
+  private stopped = false;
+
+  constructor(readonly layer: LinkLayer, paths: PathFinder, routeSecret: Uint8Array, private readonly attach: (conv: Conversation) => void, config?: Partial<RouteConfig>) {
+    this.table = new RouteTable(layer.random);
+    const trace = (ev: string, fields: Record<string, unknown>): void => layer.trace.emit({ t: layer.clock.now(), node: layer.name, ev, ...fields });
+    this.ctx = { layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, trace };
+    layer.register(Proto.Route, (peer, bytes) => this.onPacket(peer, bytes));
+    layer.linkEvents$.subscribe((e) => {
+      if ((e.from === 'up' || e.from === 'rekeying') && e.to !== 'up' && e.to !== 'rekeying') this.linkDown(e.peer);
+    });
+    this.scheduleSweep();
+  }
+
+  /** The route to `dest`, set up on first use and reused while it lives. */
+  route(dest: string): RouteActor {
+    const existing = this.routes.get(dest);
+    if (existing && existing.state !== 'failed' && existing.state !== 'closed') return existing;
+    const r = new RouteActor(this.ctx, dest, Buffer.from(this.layer.random.bytes(8)).toString('hex'));
+    this.routes.set(dest, r);
+    this.attach(r.conv);
+    r.start();
+    return r;
+  }
+
+  private onPacket(from: string, b: Uint8Array): void {
+    const h = decodeHeader(b);
+    if (!h.ok) return this.layer.countDrop(`route-${h.reason}`);
+    if (h.value.type === RouteMsg.Setup) return this.onSetup(from, b);
+    const e = this.table.byId.get(h.value.routeId);
+    if (!e) return this.layer.countDrop('route-unknown-id');
+    if (e.kind === 'end' && e.peer !== from) return this.layer.countDrop('route-wrong-link');
+    e.lastUsed = this.layer.clock.now();
+    switch (h.value.type) {
+      case RouteMsg.Data:
+        return e.kind === 'relay' ? relayData(this.ctx, from, e, b) : e.handler.onData(b.subarray(6), b);
+      case RouteMsg.SetupAck: {
+        const r = decodeReply(b);
+        if (!r.ok) return this.layer.countDrop(`route-${r.reason}`);
+        return e.kind === 'relay' ? relayAck(this.ctx, from, e, r.value) : e.handler.onAck?.(r.value.senderId, r.value.sealed);
+      }
+      case RouteMsg.Broken:
+      case RouteMsg.Close:
+        if (e.kind === 'relay') return relayTeardown(this.ctx, from, e, b);
+        this.table.remove(e.myId);
+        if (h.value.type === RouteMsg.Close) return e.handler.onClose();
+        return e.handler.onBroken(b.subarray(10));
+    }
+  }
+
+  private onSetup(from: string, b: Uint8Array): void {
+    const s = decodeSetup(b);
+    if (!s.ok) return this.layer.countDrop(`route-${s.reason}`);
+    const known = this.table.bySetup.get(`${from}|${s.value.senderId}`);
+    const again = known === undefined ? undefined : this.table.byId.get(known);
+    if (again?.kind === 'relay') return relaySetupAgain(this.ctx, again);
+    if (again?.kind === 'end' && again.ack) return void this.layer.sendTo(from, again.ack);
+    const keys = keysAtHop(this.layer.suite, this.ctx.routeSecret, s.value.ephemeral);
+    const peeled = keys && peelSlot(s.value.slots, keys.hop, s.value.ephemeral, this.layer.random);
+    if (!keys || !peeled) return this.layer.countDrop('route-bad-slot');
+    if (peeled.flag === SlotFlag.Relay) return relaySetup(this.ctx, from, s.value, keys.hop, peeled);
+    acceptSetup(this.ctx, {
+      conversation: (peer, convId) => this.conversation(peer, convId),
+      rebound: (conv, entry) => {
+        const slot = this.inbound.get(`${conv.peer}|${conv.convId}`)!;
+        if (slot.entry && slot.entry.myId !== entry.myId) this.table.remove(slot.entry.myId);
+        slot.entry = entry;
+      },
+    }, from, s.value, keys);
+  }
+
+  private conversation(peer: string, convId: string): Conversation {
+    const key = `${peer}|${convId}`;
+    let slot = this.inbound.get(key);
+    if (!slot) {
+      slot = { conv: new Conversation(this.layer, peer, convId, false) };
+      this.inbound.set(key, slot);
+      this.attach(slot.conv);
+    }
+    return slot.conv;
+  }
+
+  private linkDown(peer: string): void {
+    for (const e of this.table.using(peer)) {
+      if (e.kind === 'relay') breakRelay(this.ctx, e, peer);
+      else {
+        this.table.remove(e.myId);
+        const source = [...this.routes.values()].find((r) => r.attempt?.myId === e.myId);
+        if (source) source.firstHopDown();
+        else e.handler.onBroken(new Uint8Array(0));
+      }
+    }
+  }
+
+  private scheduleSweep(): void {
+    if (this.stopped) return;
+    this.sweepTimer = this.layer.clock.setTimeout(() => {
+      this.sweep();
+      this.scheduleSweep();
+    }, this.ctx.config.keepaliveMs);
+  }
+
+  /** Forgets routes nobody used for four keepalive periods: the endpoints are gone. */
+  private sweep(): void {
+    for (const e of this.table.idle(this.layer.clock.now(), 4 * this.ctx.config.keepaliveMs)) {
+      if (e.kind === 'end' && [...this.routes.values()].some((r) => r.attempt?.myId === e.myId)) continue;
+      this.table.remove(e.myId);
+      if (e.kind === 'end') e.handler.onBroken(new Uint8Array(0));
+    }
+  }
+
+  close(dest: string): void {
+    const r = this.routes.get(dest);
+    if (!r) return;
+    const a = r.attempt;
+    if (a && a.entry.remoteId !== 0) this.layer.sendTo(a.path[1]!, encodeClose(a.entry.remoteId));
+    r.close();
+    this.routes.delete(dest);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.sweepTimer !== undefined) this.layer.clock.clearTimeout(this.sweepTimer);
+    for (const r of this.routes.values()) r.stop();
+  }
+}

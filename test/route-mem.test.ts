@@ -1,0 +1,94 @@
+import test from 'ava';
+import { RouteWorld } from './helpers/route-world.ts';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+// Two disjoint paths from a to f: a-b-c-f (preferred: b < d) and a-d-e-f.
+const twoPaths = (): RouteWorld => new RouteWorld(['a', 'b', 'c', 'd', 'e', 'f'], [['a', 'b'], ['b', 'c'], ['c', 'f'], ['a', 'd'], ['d', 'e'], ['e', 'f']]);
+
+const establish = (w: RouteWorld, from: string, to: string) => {
+  w.world.clock.advanceUntil(() => [...w.nodes.values()].every((n) => n.node.neighbours().length === 2), 5000);
+  const r = w.n(from).router.route(w.n(to).identity.address);
+  w.world.clock.advanceUntil(() => r.state === 'established', 5000, 1);
+  return r;
+};
+
+test('route setup takes one round trip and data flows both ways, end to end encrypted', (t) => {
+  const w = twoPaths();
+  const r = establish(w, 'a', 'f');
+  t.is(r.state, 'established');
+  const ev = w.events.find((e) => e.ev === 'route.established')!;
+  t.is(ev.hops, 3);
+  // Three 5 ms hops: the path RTT is 30 ms, and setup takes exactly that in a quiet network.
+  t.true((ev.setupMs as number) <= 1.2 * 30, `setup ${ev.setupMs} ms`);
+  t.true(r.conv.send(enc('hello f')));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('f').got.map(dec), ['hello f']);
+  t.is(w.n('f').convs.length, 1);
+  t.true(w.n('f').convs[0]!.send(enc('hello a')));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('a').got.map(dec), ['hello a']);
+});
+
+test('a relay sees only its two neighbours and ciphertext, never the endpoints or the data', (t) => {
+  const w = twoPaths();
+  const seen: Uint8Array[] = [];
+  const b = w.n('b');
+  const deliver = b.node.deliver.bind(b.node);
+  b.node.deliver = (peer, bytes) => { seen.push(bytes.slice()); deliver(peer, bytes); };
+  const r = establish(w, 'a', 'f');
+  r.conv.send(enc('top secret payload'));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('f').got.map(dec), ['top secret payload']);
+  const hay = Buffer.concat(seen);
+  for (const needle of [enc('top secret'), w.n('a').identity.publicKey, w.n('f').identity.publicKey, w.n('f').identity.addressBytes, w.n('c').identity.addressBytes.subarray(0, 0)]) {
+    if (needle.length === 0) continue;
+    t.is(hay.indexOf(Buffer.from(needle)), -1);
+  }
+  const relay = [...b.router.table.byId.values()];
+  t.is(relay.length, 1);
+  t.is(relay[0]!.kind, 'relay');
+  if (relay[0]!.kind === 'relay') {
+    t.is(relay[0]!.prevPeer, w.n('a').identity.address);
+    t.is(relay[0]!.nextPeer, w.n('c').identity.address);
+  }
+});
+
+test('a packet altered by a relay is dropped at the endpoint and counted', (t) => {
+  const w = twoPaths();
+  const r = establish(w, 'a', 'f');
+  const c = w.n('c');
+  const sendTo = c.node.sendTo.bind(c.node);
+  c.node.sendTo = (peer, bytes) => {
+    if (bytes[0] === 2 && bytes[1] === 3 && bytes.length > 40) bytes[bytes.length - 20]! ^= 1;
+    return sendTo(peer, bytes);
+  };
+  r.conv.send(enc('do not touch'));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('f').got, []);
+  t.is(w.n('f').node.drops['e2e-bad-tag' as never], 1);
+});
+
+test('a broken link on the path is reported to the source, which repairs around it', (t) => {
+  const w = twoPaths();
+  const r = establish(w, 'a', 'f');
+  let sent = 0;
+  const tick = () => { r.conv.send(enc(`m${sent++}`)); };
+  for (let i = 0; i < 10; i++) { tick(); w.world.clock.advance(100); }
+  t.is(w.n('f').got.length, 10);
+  w.cut('c', 'f');
+  // Keep sending through the break: messages are lost until the route is repaired.
+  w.world.clock.advanceUntil(() => { tick(); return r.repairs > 0 && r.state === 'established'; }, 20_000, 100);
+  t.is(r.state, 'established');
+  t.is(r.repairs, 1);
+  t.deepEqual(r.attempt!.path, ['a', 'd', 'e', 'f'].map((n) => w.n(n).identity.address));
+  const repaired = w.events.filter((e) => e.ev === 'route.established').at(-1)!;
+  t.true((repaired.repairMs as number) < 5000, `repair ${repaired.repairMs} ms`);
+  w.world.clock.advance(100);
+  const before = w.n('f').got.length;
+  for (let i = 0; i < 5; i++) { tick(); w.world.clock.advance(100); }
+  t.is(w.n('f').got.length, before + 5);
+  // The conversation is the same one at f: it was rebound, not replaced.
+  t.is(w.n('f').convs.length, 1);
+});
