@@ -119,7 +119,7 @@ export class RouteActor implements EndHandler {
     const keys = e2eFinish({ suite: this.ctx.layer.suite, identity: this.ctx.layer.identity }, a.e2e, resp);
     if (!keys.ok) return this.ctx.layer.countDrop(`route-ack-${keys.reason}`);
     a.entry.remoteId = senderId;
-    this.ctx.table.version++;
+    this.ctx.table.changed();
     this.conv.bind(keys.value, { peer: a.path[1]!, remoteId: senderId });
     this.actor.send({ type: 'ROUTE.ACKED' });
   }

@@ -16,6 +16,12 @@ export type ErrorCode =
   | 'CONTROL_TIMEOUT'
   | 'NODE_RUNNING'
   | 'TRACE_MISMATCH'
+  | 'BAD_REQUEST'
+  // Stream and route errors, lowercase as applications see them (like errno names).
+  | 'unreachable'
+  | 'refused'
+  | 'timeout'
+  | 'reset'
   | 'INTERNAL';
 
 export class SkywireError extends Error {

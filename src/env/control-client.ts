@@ -1,7 +1,7 @@
 // Client side of the control socket, used by `skywire status` and friends.
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { SkywireError } from '../errors.ts';
+import { SkywireError, type ErrorCode } from '../errors.ts';
 
 export const controlRequest = (home: string, req: Record<string, unknown>, timeoutMs = 3000): Promise<unknown> => {
   const path = join(home, 'control.sock');
@@ -24,7 +24,7 @@ export const controlRequest = (home: string, req: Record<string, unknown>, timeo
       try {
         const res = JSON.parse(buf) as { ok: boolean; result?: unknown; error?: { code: string; message: string } };
         if (res.ok) resolve(res.result);
-        else reject(new SkywireError('INTERNAL', `node answered with an error: ${res.error?.code}: ${res.error?.message}`));
+        else reject(new SkywireError((res.error?.code ?? 'INTERNAL') as ErrorCode, `${res.error?.message ?? 'the node answered with an error'}`));
       } catch {
         reject(new SkywireError('CONTROL_UNAVAILABLE', `garbled answer from ${path}`));
       }

@@ -1,6 +1,6 @@
 // The node's local control socket: HOME/control.sock, owner-only. One JSON request line in,
 // one JSON response line out. A second node on the same home is refused, a stale socket reused.
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { SkywireError } from '../errors.ts';
@@ -8,6 +8,12 @@ import { controlRequest } from './control-client.ts';
 
 export const CONTROL_SOCKET = 'control.sock';
 export type ControlHandler = (req: Record<string, unknown>) => Promise<unknown> | unknown;
+
+/** A handler's answer that turns the connection into a byte pipe after the JSON reply line
+ *  (`skywire connect` / `accept`: stdin and stdout joined to an overlay stream). */
+export class Takeover {
+  constructor(readonly result: unknown, readonly run: (sock: Socket) => void) {}
+}
 
 export interface ControlServer { path: string; close(): Promise<void> }
 
@@ -19,24 +25,34 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
     unlinkSync(path); // left behind by a node that was killed: safe to replace
   }
   const server: Server = createServer((sock) => {
-    let buf = '';
-    sock.setEncoding('utf8');
+    let buf = Buffer.alloc(0);
     sock.on('error', () => sock.destroy());
-    sock.on('data', (chunk: string) => {
-      buf += chunk;
-      if (buf.length > 65536) return sock.destroy();
-      const nl = buf.indexOf('\n');
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length > 65536) return void sock.destroy();
+      const nl = buf.indexOf(10);
       if (nl < 0) return;
-      const line = buf.slice(0, nl);
-      buf = '';
-      void answer(line).then((out) => sock.end(JSON.stringify(out) + '\n'));
-    });
+      sock.off('data', onData);
+      sock.pause();
+      const line = buf.subarray(0, nl).toString('utf8');
+      const rest = buf.subarray(nl + 1);
+      void answer(line).then((out) => {
+        if (out instanceof Takeover) {
+          sock.write(JSON.stringify({ ok: true, result: out.result }) + '\n');
+          if (rest.length > 0) sock.unshift(rest);
+          out.run(sock);
+          sock.resume();
+        } else sock.end(JSON.stringify(out) + '\n');
+      });
+    };
+    sock.on('data', onData);
   });
   const answer = async (line: string): Promise<unknown> => {
     try {
       const req: unknown = JSON.parse(line);
       if (typeof req !== 'object' || req === null) return { ok: false, error: { code: 'BAD_REQUEST', message: 'request must be a JSON object' } };
-      return { ok: true, result: await handler(req as Record<string, unknown>) };
+      const result = await handler(req as Record<string, unknown>);
+      return result instanceof Takeover ? result : { ok: true, result };
     } catch (e) {
       const err = e as { code?: string; message?: string };
       return { ok: false, error: { code: err.code ?? 'INTERNAL', message: err.message ?? String(e) } };

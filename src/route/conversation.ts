@@ -1,12 +1,16 @@
 // One end-to-end conversation between two nodes: the session keys and where to send. A route
 // repair rebinds it to a new path and new keys; the layer above (streams) never notices beyond
 // a pause, and retransmits what was lost meanwhile.
+import { Subject } from 'rxjs';
 import { Session } from '../link/session.ts';
 import type { SessionKeys } from '../link/handshake.ts';
 import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
 import { decodeTransportHeader } from '../wire/transport.ts';
 import type { LinkLayer } from '../overlay/link-layer.ts';
 import { encodeData, ROUTE_HEADER_BYTES } from './route-wire.ts';
+
+/** First byte of end-to-end plaintexts the conversation answers itself; streams use 0x01-0xEF. */
+export const E2eKind = { Ping: 0xf0, Pong: 0xf1 } as const;
 
 /** The layer above: the stream multiplexer, or a test. */
 export interface ConvUpper {
@@ -28,6 +32,7 @@ export class Conversation {
   /** Newest end-to-end init timestamp accepted, so a replayed setup cannot rebind us. */
   lastTimestamp = -1;
   readonly dropped = { noRoute: 0, badTag: 0 };
+  readonly pongs = new Subject<{ id: number; rttMs: number }>();
 
   constructor(private readonly layer: LinkLayer, readonly peer: string, readonly convId: string, readonly initiator: boolean) {
     this.lastRx = this.lastTx = layer.clock.now();
@@ -72,6 +77,25 @@ export class Conversation {
       return this.layer.countDrop(`e2e-${plain}`);
     }
     this.lastRx = this.layer.clock.now();
-    if (plain.length > 0) this.upper?.receive(plain);
+    if (plain.length === 0) return;
+    if (plain[0] === E2eKind.Ping && plain.length === 9) return void this.send(Uint8Array.of(E2eKind.Pong, ...plain.subarray(1)));
+    if (plain[0] === E2eKind.Pong && plain.length === 9) return this.onPong(plain);
+    this.upper?.receive(plain);
+  }
+
+  /** An end-to-end echo, for `skywire ping`: resolves the RTT, or null if it was not sent. */
+  ping(id: number): boolean {
+    const b = new Uint8Array(9);
+    b[0] = E2eKind.Ping;
+    const v = new DataView(b.buffer);
+    v.setUint32(1, id);
+    v.setUint32(5, this.layer.clock.now() >>> 0);
+    return this.send(b);
+  }
+
+  private onPong(b: Uint8Array): void {
+    const v = new DataView(b.buffer, b.byteOffset);
+    const rtt = ((this.layer.clock.now() >>> 0) - v.getUint32(5)) >>> 0;
+    this.pongs.next({ id: v.getUint32(1), rttMs: rtt });
   }
 }

@@ -41,7 +41,7 @@ export const relayAck = (ctx: RouterCtx, from: string, e: RelayEntry, r: Reply):
   if (from !== e.nextPeer) return ctx.layer.countDrop('route-wrong-link');
   if (e.nextId !== r.senderId) {
     e.nextId = r.senderId;
-    ctx.table.version++;
+    ctx.table.changed();
   }
   e.lastUsed = ctx.layer.clock.now();
   ctx.layer.sendTo(e.prevPeer, encodeReply({ ...r, routeId: e.prevId, senderId: e.myId }));

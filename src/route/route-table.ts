@@ -47,6 +47,8 @@ export class RouteTable {
   readonly bySetup = new Map<string, number>();
   /** Bumped on every change, so the simulator's loop check runs only when something changed. */
   version = 0;
+  /** Called on every change (the simulator's loop check listens). */
+  onChange: (() => void) | undefined;
 
   constructor(private readonly random: Random) {}
 
@@ -60,7 +62,7 @@ export class RouteTable {
   add(e: RouteEntry, setupKey?: string): void {
     this.byId.set(e.myId, e);
     if (setupKey) this.bySetup.set(setupKey, e.myId);
-    this.version++;
+    this.changed();
   }
 
   remove(id: number): RouteEntry | undefined {
@@ -69,8 +71,13 @@ export class RouteTable {
     this.byId.delete(id);
     if (e.kind === 'relay') this.bySetup.delete(`${e.prevPeer}|${e.prevId}`);
     else if (e.setupKey) this.bySetup.delete(e.setupKey);
-    this.version++;
+    this.changed();
     return e;
+  }
+
+  changed(): void {
+    this.version++;
+    this.onChange?.();
   }
 
   /** Entries that use the link to `peer`, for when that link goes down. */
