@@ -1,10 +1,11 @@
 // Human-readable status: a fixed-width table that fits 80 columns.
 import type { NodeStatus } from '../node/node-status.ts';
+import type { RouteStatus } from '../overlay/route-status.ts';
 
 const ago = (at: number | null, now: number): string => (at === null ? '-' : `${Math.max(0, Math.round((now - at) / 1000))}s ago`);
 const bytes = (n: number): string => (n < 10_000 ? `${n}B` : n < 10_000_000 ? `${Math.round(n / 1024)}K` : `${Math.round(n / 1048576)}M`);
 
-export const formatStatus = (s: NodeStatus, nowWall: number): string => {
+export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[] }, nowWall: number): string => {
   const lines = [
     `node ${s.name === s.address ? s.address : `${s.name} (${s.address})`}  up ${Math.round(s.uptimeMs / 1000)}s`,
     `${'peer'.padEnd(28)}${'state'.padEnd(12)}${'rtt'.padStart(7)}${'loss'.padStart(6)}${'in'.padStart(7)}${'out'.padStart(7)}  handshake`,
@@ -14,6 +15,10 @@ export const formatStatus = (s: NodeStatus, nowWall: number): string => {
       `${`${l.lossPct}%`.padStart(6)}${bytes(l.bytesIn).padStart(7)}${bytes(l.bytesOut).padStart(7)}  ${ago(l.lastHandshakeAt, nowWall)}`);
   }
   if (s.links.length === 0) lines.push('(no links: add peers with --peer ADDRESS@HOST:PORT or in config.json)');
+  if (s.routes && s.routes.length > 0) {
+    lines.push(`${'route to'.padEnd(28)}${'state'.padEnd(12)}${'hops'.padStart(5)}${'repairs'.padStart(9)}`);
+    for (const r of s.routes) lines.push(`${r.dest.padEnd(28)}${r.state.padEnd(12)}${String(r.hops ?? '-').padStart(5)}${String(r.repairs).padStart(9)}`);
+  }
   const drops = Object.entries(s.drops).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(' ');
   lines.push(`drops: ${drops || 'none'}`);
   return lines.join('\n') + '\n';

@@ -6,6 +6,7 @@ import { addIdentityCommands } from './cmd-identity.ts';
 import { addNodeCommand } from './cmd-node.ts';
 import { addStatusCommand } from './cmd-status.ts';
 import { addSimCommands } from './cmd-sim.ts';
+import { addRouteCommands } from './cmd-route.ts';
 
 const program = new Command('skywire')
   .description('Overlay network with key-hash addresses, encrypted links and a deterministic simulator')
@@ -16,6 +17,7 @@ addIdentityCommands(program);
 addNodeCommand(program);
 addStatusCommand(program);
 addSimCommands(program);
+addRouteCommands(program);
 
 try {
   await program.parseAsync(process.argv);

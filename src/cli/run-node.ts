@@ -13,9 +13,12 @@ import { parsePeerSpec } from '../config/peer-spec.ts';
 import { SkyNode } from '../node/node.ts';
 import { openNodeState, recordStatus } from '../node/node-state.ts';
 import type { Logger } from './logger.ts';
+import { Overlay } from '../overlay/overlay.ts';
+import { pingRequest, routeRequest } from './control-routes.ts';
+import { acceptRequest, connectRequest } from './control-streams.ts';
 
 export interface RunNodeOptions { home: string; listen?: string | undefined; peer: string[]; acceptUnknown?: boolean }
-export interface RunningNode { node: SkyNode; stop(reason: string): Promise<void> }
+export interface RunningNode { node: SkyNode; overlay: Overlay; stop(reason: string): Promise<void> }
 
 const SAVE_EVERY_MS = 30_000;
 
@@ -30,13 +33,18 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const carrier = await openUdpCarrier(listen);
   const node = new SkyNode({ clock, random: realRandom(), trace: nullTrace, suite, identity, name: config.name }, { ...config.link, acceptUnknown: opts.acceptUnknown ?? config.link.acceptUnknown });
   node.attach(carrier);
+  const overlay = new Overlay(node, { topology: { staticPeers: [...config.peers, ...cliPeers].map((p) => p.address) } });
   for (const p of [...config.peers, ...cliPeers]) node.addPeer(p.address, carrier, p.endpoint);
   const { db, previousUnclean, quarantined } = await openNodeState(opts.home, clock.wallMs());
   if (previousUnclean) log.warn('the previous run did not shut down cleanly (killed or power loss); state is from its last save');
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   const control = await openControlServer(opts.home, (req) => {
     if (req.cmd === 'ping') return 'pong';
-    if (req.cmd === 'status') return node.status();
+    if (req.cmd === 'status') return { ...node.status(), routes: overlay.routes() };
+    if (req.cmd === 'route') return routeRequest(overlay, req);
+    if (req.cmd === 'route-ping') return pingRequest(overlay, req);
+    if (req.cmd === 'connect') return connectRequest(overlay, req);
+    if (req.cmd === 'accept') return acceptRequest(overlay, req);
     throw Object.assign(new Error(`unknown command ${String(req.cmd)}`), { code: 'BAD_REQUEST' });
   });
   node.linkEvents$.subscribe((e) => log.info(`link ${e.peer} ${e.from} -> ${e.to}`));
@@ -52,6 +60,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     log.info(`stopping (${reason})`);
     clock.clearTimeout(timer);
     recordStatus(db.data, node.status());
+    overlay.stop();
     node.stop();
     await control.close();
     await carrier.close();
@@ -60,5 +69,5 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     await db.write();
     log.info('state saved; bye');
   })());
-  return { node, stop };
+  return { node, overlay, stop };
 };

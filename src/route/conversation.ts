@@ -9,6 +9,8 @@ import { decodeTransportHeader } from '../wire/transport.ts';
 import type { LinkLayer } from '../overlay/link-layer.ts';
 import { encodeData, ROUTE_HEADER_BYTES } from './route-wire.ts';
 
+const MAX_PENDING = 32;
+
 /** First byte of end-to-end plaintexts the conversation answers itself; streams use 0x01-0xEF. */
 export const E2eKind = { Ping: 0xf0, Pong: 0xf1 } as const;
 
@@ -32,6 +34,7 @@ export class Conversation {
   /** Newest end-to-end init timestamp accepted, so a replayed setup cannot rebind us. */
   lastTimestamp = -1;
   readonly dropped = { noRoute: 0, badTag: 0 };
+  private readonly pending: Uint8Array[] = [];
   readonly pongs = new Subject<{ id: number; rttMs: number }>();
 
   constructor(private readonly layer: LinkLayer, readonly peer: string, readonly convId: string, readonly initiator: boolean) {
@@ -48,6 +51,7 @@ export class Conversation {
     this.out = out;
     const n = this.layer.neighbours().find((x) => x.peer === out.peer);
     this.upper?.setMtu(convMtu(n?.payloadMtu ?? 1200));
+    for (const p of this.pending.splice(0)) this.send(p);
   }
 
   unbind(): void {
@@ -57,6 +61,12 @@ export class Conversation {
   /** Seals and sends one end-to-end payload (empty = keepalive). False when not routed now. */
   send(plain: Uint8Array): boolean {
     if (!this.session || !this.out) {
+      // Held while the route is set up or repaired, so a dial's first segments need not wait
+      // for a retransmit timer; beyond a few, the streams' own retransmission takes over.
+      if (this.pending.length < MAX_PENDING && plain.length > 0) {
+        this.pending.push(plain.slice());
+        return true;
+      }
       this.dropped.noRoute++;
       return false;
     }

@@ -1,0 +1,129 @@
+// Sends records to neighbours under a byte-rate cap per carrier. Each neighbour has a queue
+// holding at most one record per origin: a newer record replaces a waiting older one in place
+// (keeping its turn), so on a slow radio only the newest state waits and the queue never grows
+// past the number of nodes. Neighbours on one carrier share its budget, served round-robin.
+import type { Clock, TimerHandle } from '../env/clock.ts';
+import type { NeighbourInfo } from '../overlay/link-layer.ts';
+import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
+import { ByteBudget } from './byte-budget.ts';
+
+/** Link bytes per payload beyond the payload: transport header, tag, inner type. */
+export const PACKET_OVERHEAD = TRANSPORT_OVERHEAD + 1;
+
+export interface FloodPort {
+  readonly clock: Clock;
+  neighbours(): NeighbourInfo[];
+  sendTo(peer: string, bytes: Uint8Array): boolean;
+}
+
+export interface FloodCaps { floodShare: number; fastFloodBytesPerSec: number }
+
+export interface FloodStats { sent: number; bytes: number; unsendable: number }
+
+export class Flooder {
+  private readonly queues = new Map<string, Map<string, Uint8Array>>();
+  private readonly budgets = new Map<string, ByteBudget>();
+  private readonly cursor = new Map<string, string>();
+  private timer: { handle: TimerHandle; at: number } | undefined;
+  private stopped = false;
+  readonly stats: FloodStats = { sent: 0, bytes: 0, unsendable: 0 };
+
+  constructor(private readonly port: FloodPort, private readonly caps: FloodCaps) {}
+
+  /** Queues a message for every up neighbour except the one it came from. */
+  flood(origin: string, msg: Uint8Array, except?: string): void {
+    for (const n of this.port.neighbours()) if (n.peer !== except) this.put(n.peer, origin, msg);
+    this.kick(0);
+  }
+
+  /** Queues a message for one neighbour (database sync). */
+  enqueue(peer: string, origin: string, msg: Uint8Array): void {
+    this.put(peer, origin, msg);
+    this.kick(0);
+  }
+
+  /** The link to `peer` went down: what waited for it is moot (it gets a full sync on return). */
+  forget(peer: string): void {
+    this.queues.delete(peer);
+  }
+
+  pending(peer?: string): number {
+    if (peer !== undefined) return this.queues.get(peer)?.size ?? 0;
+    let n = 0;
+    for (const q of this.queues.values()) n += q.size;
+    return n;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) this.port.clock.clearTimeout(this.timer.handle);
+    this.timer = undefined;
+    this.queues.clear();
+  }
+
+  private put(peer: string, origin: string, msg: Uint8Array): void {
+    let q = this.queues.get(peer);
+    if (!q) this.queues.set(peer, (q = new Map()));
+    q.set(origin, msg);
+  }
+
+  private kick(ms: number): void {
+    if (this.stopped) return;
+    const at = this.port.clock.now() + ms;
+    if (this.timer && this.timer.at <= at) return;
+    if (this.timer) this.port.clock.clearTimeout(this.timer.handle);
+    this.timer = { at, handle: this.port.clock.setTimeout(() => this.drain(), ms) };
+  }
+
+  private drain(): void {
+    this.timer = undefined;
+    const now = this.port.clock.now();
+    const groups = new Map<string, NeighbourInfo[]>();
+    const up = new Set<string>();
+    for (const n of this.port.neighbours()) {
+      up.add(n.peer);
+      if (!this.queues.get(n.peer)?.size) continue;
+      const g = groups.get(n.carrier);
+      if (g) g.push(n);
+      else groups.set(n.carrier, [n]);
+    }
+    for (const peer of [...this.queues.keys()]) if (!up.has(peer)) this.queues.delete(peer);
+    let wait = Infinity;
+    for (const [carrier, group] of groups) wait = Math.min(wait, this.drainCarrier(carrier, group, now));
+    if (wait < Infinity) this.kick(wait);
+  }
+
+  /** Sends from `group` (sorted by address) while the budget allows; returns ms to wait, or Infinity. */
+  private drainCarrier(carrier: string, group: NeighbourInfo[], now: number): number {
+    const budget = this.budgetFor(carrier, group[0]!.bitrate, now);
+    // Round-robin: start after the neighbour served last on this carrier.
+    const last = this.cursor.get(carrier);
+    const start = last === undefined ? 0 : Math.max(0, group.findIndex((n) => n.peer > last));
+    const order = [...group.slice(start), ...group.slice(0, start)];
+    while (order.length) {
+      if (budget && !budget.ready(now)) return budget.waitMs(now);
+      const n = order.shift()!;
+      const q = this.queues.get(n.peer)!;
+      const [origin, msg] = q.entries().next().value!;
+      q.delete(origin);
+      if (q.size) order.push(n);
+      this.cursor.set(carrier, n.peer);
+      if (!this.port.sendTo(n.peer, msg)) {
+        this.stats.unsendable++; // too big for this carrier's MTU, or the link just went
+        continue;
+      }
+      budget?.spend(now, msg.length + PACKET_OVERHEAD);
+      this.stats.sent++;
+      this.stats.bytes += msg.length;
+    }
+    return Infinity;
+  }
+
+  private budgetFor(carrier: string, bitrate: number | undefined, now: number): ByteBudget | undefined {
+    const rate = bitrate !== undefined ? (this.caps.floodShare * bitrate) / 8 : this.caps.fastFloodBytesPerSec;
+    if (rate === Infinity) return undefined;
+    let b = this.budgets.get(carrier);
+    if (!b || b.bytesPerSec !== rate) this.budgets.set(carrier, (b = new ByteBudget(rate, 0, now)));
+    return b;
+  }
+}

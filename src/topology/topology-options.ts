@@ -1,0 +1,48 @@
+// Implementation constants of the topology layer (not on the wire), all overridable per node.
+import { fail } from '../errors.ts';
+import { DEFAULT_MAX_AGE_MS } from './lsdb.ts';
+
+export interface TopologyOptions {
+  /** Share of a slow carrier's bitrate that flooding may use (Reticulum's announce cap). */
+  floodShare: number;
+  /** Flood byte rate on carriers without a known bitrate; Infinity means uncapped. */
+  fastFloodBytesPerSec: number;
+  /** Own record re-signed and flooded this often even when nothing changed. */
+  refreshMs: number;
+  /** At most one own record per this interval; link changes within it are batched. */
+  minOriginateIntervalMs: number;
+  /** A record not refreshed for this long is forgotten. */
+  maxAgeMs: number;
+  /** How often measured RTT and loss are compared with what we advertised. */
+  costCheckMs: number;
+  /** Cost advertised for an up link before its first RTT sample. */
+  unknownCostMs: number;
+  /** A neighbour's sync requests closer together than this are ignored. */
+  syncGuardMs: number;
+  /** Configured peers (the fixed topology); undefined treats every neighbour as configured. */
+  staticPeers: readonly string[] | undefined;
+}
+
+export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
+  floodShare: 0.02,
+  fastFloodBytesPerSec: Infinity,
+  refreshMs: 60_000,
+  minOriginateIntervalMs: 1_000,
+  maxAgeMs: DEFAULT_MAX_AGE_MS,
+  costCheckMs: 5_000,
+  unknownCostMs: 1_000,
+  syncGuardMs: 1_000,
+  staticPeers: undefined,
+});
+
+export const withTopologyDefaults = (partial?: Partial<TopologyOptions>): TopologyOptions => {
+  const o = { ...defaultTopologyOptions, ...partial };
+  if (!(o.floodShare > 0 && o.floodShare <= 1)) fail('CONFIG_INVALID', `topology floodShare must be in (0, 1], got ${o.floodShare}`);
+  if (!(o.fastFloodBytesPerSec > 0)) fail('CONFIG_INVALID', `topology fastFloodBytesPerSec must be positive, got ${o.fastFloodBytesPerSec}`);
+  for (const k of ['refreshMs', 'minOriginateIntervalMs', 'maxAgeMs', 'costCheckMs', 'syncGuardMs'] as const) {
+    if (!(Number.isFinite(o[k]) && o[k] > 0)) fail('CONFIG_INVALID', `topology ${k} must be a positive number of ms, got ${o[k]}`);
+  }
+  // Refreshes must outpace expiry, or live records would vanish between refreshes.
+  if (o.refreshMs >= o.maxAgeMs) fail('CONFIG_INVALID', `topology refreshMs (${o.refreshMs}) must be below maxAgeMs (${o.maxAgeMs})`);
+  return o;
+};
