@@ -74,6 +74,12 @@ export class EventQueue {
     return false;
   }
 
+  /** Runs the next live event due at or before t; false when there is none (now is unchanged). */
+  stepUntil(t: number): boolean {
+    while (this.heap.size > 0 && this.heap.topTime() <= t) if (this.popOne()) return true;
+    return false;
+  }
+
   /** Runs every event due at or before t (including ones scheduled meanwhile), then now = t. */
   runUntil(t: number): void {
     while (this.heap.size > 0 && this.heap.topTime() <= t) this.popOne();

@@ -29,6 +29,14 @@ export const checkRefs = (s: Scenario): RefProblem | undefined => {
     return { path: 'topology.degree', message: `degree ${t.degree} needs at least ${t.degree + 1} nodes, the scenario has ${s.nodes}` };
   }
 
+  for (const [i, st] of s.streams.entries()) {
+    const p = `streams.${i}`;
+    const problem = node(`${p}.from`, st.from) ?? node(`${p}.to`, st.to) ?? (st.from === st.to ? { path: `${p}.to`, message: 'a stream needs two different nodes' } : undefined);
+    if (problem) return problem;
+    if (st.at > s.duration) return { path: `${p}.at`, message: `at ${st.at}ms is after the end of the run (duration ${s.duration}ms)` };
+  }
+  if (s.chaos && s.chaos.from > s.chaos.to) return { path: 'chaos.to', message: 'chaos.to must not be before chaos.from' };
+
   for (const [i, f] of s.faults.entries()) {
     const p = `faults.${i}`;
     if (f.at > s.duration) return { path: `${p}.at`, message: `at ${f.at}ms is after the end of the run (duration ${s.duration}ms)` };

@@ -53,6 +53,17 @@ const linkConfigSchema = z.object({
   backoffBaseMs: ms, backoffMaxMs: ms, rekeyAfterMs: ms, rekeyAfterPackets: ms, acceptUnknown: z.boolean(),
 }).partial().strict();
 
+// Bulk streams between nodes; each one's bytes are checked end to end by SHA-256.
+const streamSchema = z.object({ at, from: name, to: name, bytes: z.number().int().min(0).max(1_000_000_000), port: z.number().int().min(1).max(65535).default(7) }).strict();
+// Random failures drawn from the seed: links cut and nodes crashed, each restored after downFor.
+const chaosSchema = z.object({
+  linkFailures: z.number().int().min(0).default(0),
+  crashes: z.number().int().min(0).default(0),
+  from: at,
+  to: at,
+  downFor: durationField({ positive: true }),
+}).strict();
+
 export const scenarioSchema = z.object({
   name: z.string().min(1),
   seed: z.number().int().min(0).default(1),
@@ -62,7 +73,9 @@ export const scenarioSchema = z.object({
   link: linkSchema.prefault({}),
   linkConfig: linkConfigSchema.optional(),
   faults: z.array(faultSchema).default([]),
-  expect: z.object({ allLinksUp: z.boolean().optional() }).strict().optional(),
+  streams: z.array(streamSchema).default([]),
+  chaos: chaosSchema.optional(),
+  expect: z.object({ allLinksUp: z.boolean().optional(), streamsIntact: z.boolean().optional(), noLoops: z.boolean().optional() }).strict().optional(),
 }).strict();
 
 export type Topology = z.output<typeof topologySchema>;
@@ -91,8 +104,13 @@ export interface Scenario {
   link: LinkParams;
   linkConfig?: Partial<LinkConfig> | undefined;
   faults: Fault[];
-  expect?: { allLinksUp?: boolean | undefined } | undefined;
+  streams: StreamSpec[];
+  chaos?: Chaos | undefined;
+  expect?: { allLinksUp?: boolean | undefined; streamsIntact?: boolean | undefined; noLoops?: boolean | undefined } | undefined;
 }
+
+export type StreamSpec = z.output<typeof streamSchema>;
+export type Chaos = z.output<typeof chaosSchema>;
 
 /** Parsed file fields in the simulator's units (link durations become *Ms fields). */
 export const toScenario = (d: z.output<typeof scenarioSchema>): Scenario => ({
@@ -107,5 +125,7 @@ export const toScenario = (d: z.output<typeof scenarioSchema>): Scenario => ({
   },
   linkConfig: d.linkConfig,
   faults: d.faults.map(expandFault),
+  streams: d.streams,
+  chaos: d.chaos,
   expect: d.expect,
 });

@@ -5,6 +5,7 @@ import { identityFromSeed, type Identity } from '../src/identity/identity.ts';
 import type { Trace } from '../src/env/trace.ts';
 import type { LinkConfig } from '../src/link/link-config.ts';
 import { SkyNode } from '../src/node/node.ts';
+import { Overlay, type OverlayOptions } from '../src/overlay/overlay.ts';
 import type { EventQueue } from './event-queue.ts';
 import { SimClock } from './sim-clock.ts';
 import type { SimNetwork } from './sim-network.ts';
@@ -17,6 +18,9 @@ export interface SimNodeEnv {
   trace: Trace;
   suite: CryptoSuite;
   link?: Partial<LinkConfig>;
+  overlay?: OverlayOptions;
+  /** Called after each boot, before the node starts: the runner hooks traffic and checks here. */
+  onBoot?: (n: SimNode) => void;
 }
 
 export class SimNode {
@@ -26,6 +30,7 @@ export class SimNode {
   readonly clock: SimClock;
   readonly peers: string[] = [];
   node: SkyNode | undefined;
+  overlay: Overlay | undefined;
   boots = 0;
   /** Drop counters of earlier boots, so a crash does not hide them from the summary. */
   readonly pastDrops: Record<string, number> = {};
@@ -50,6 +55,8 @@ export class SimNode {
     node.attach(carrier);
     for (const p of this.peers) node.addPeer(addressOf(p), carrier, p);
     this.node = node;
+    this.overlay = new Overlay(node, { ...this.env.overlay, topology: { staticPeers: this.peers.map(addressOf), ...this.env.overlay?.topology } });
+    this.env.onBoot?.(this);
     node.start();
   }
 
@@ -61,6 +68,7 @@ export class SimNode {
     this.env.queue.cancelOwner(this.name);
     this.env.network.detach(this.name);
     this.node = undefined;
+    this.overlay = undefined;
     this.env.trace.emit({ t: this.env.queue.now, node: this.name, ev: 'node.crash' });
   }
 

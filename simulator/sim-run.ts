@@ -12,6 +12,10 @@ import { SimNode } from './sim-node.ts';
 import { applyFault } from './faults.ts';
 import { summarize, type SimSummary } from './sim-summary.ts';
 import { SimCounters } from './sim-counters.ts';
+import { SimTraffic } from './sim-traffic.ts';
+import { SimRoutes } from './sim-routes.ts';
+import { chaosFaults } from './chaos.ts';
+import type { RouteTable } from '../src/route/route-table.ts';
 
 export interface RunOptions {
   seed?: number | undefined;
@@ -35,6 +39,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const trace: Trace = {
     emit(e) {
       counters.see(e);
+      routes.see(e);
       sink.emit(e);
       opts.onEvent?.(e);
     },
@@ -42,8 +47,15 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const network = new SimNetwork({ queue, random: root.split('network'), trace, defaults: scenario.link });
   const suite = nodeSuite();
   const names = Array.from({ length: scenario.nodes }, (_, i) => `n${i}`);
-  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig }, n)]));
+  const traffic = new SimTraffic(scenario.streams, root.split('traffic'), () => queue.now);
+  const onBoot = (n: SimNode): void => {
+    traffic.listen(n.overlay!);
+    n.overlay!.router.table.onChange = () => { routes.dirty = true; };
+  };
+  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, onBoot }, n)]));
   const edges = buildEdges(scenario.topology, names, root.split('topology'));
+  const nameByAddress = new Map([...nodes.values()].map((n) => [n.identity.address, n.name]));
+  const routes = new SimRoutes(network, (a) => nameByAddress.get(a) ?? a);
   for (const [a, b] of edges) {
     network.connect(a, b);
     nodes.get(a)!.peers.push(b);
@@ -52,18 +64,39 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const addressOf = (name: string): string => nodes.get(name)!.identity.address;
   trace.emit({ t: 0, ev: 'sim.start', scenario: scenario.name, seed, nodes: names.length, edges: edges.length });
   for (const n of nodes.values()) n.boot(addressOf);
-  for (const f of scenario.faults) queue.schedule(f.at, () => applyFault({ queue, network, nodes, trace, addressOf }, f), 'scenario');
+  const faults = [...scenario.faults, ...chaosFaults(scenario.chaos, edges, names, root.split('chaos'), new Set(scenario.streams.flatMap((x) => [x.from, x.to])))];
+  for (const f of faults) queue.schedule(f.at, () => applyFault({ queue, network, nodes, trace, addressOf }, f), 'scenario');
+  scenario.streams.forEach((st, i) => queue.schedule(st.at, () => {
+    const o = nodes.get(st.from)!.overlay;
+    if (o) traffic.start(i, o, addressOf(st.to));
+    else traffic.results[i]!.error = 'source node is down';
+  }, 'scenario'));
+  const tables = (): Map<string, RouteTable> => {
+    const m = new Map<string, RouteTable>();
+    for (const n of nodes.values()) if (n.overlay) m.set(n.identity.address, n.overlay.router.table);
+    return m;
+  };
+  // Streams are Node Duplexes, which defer work with process.nextTick: let that run after every
+  // event, so stream code sees virtual time advance exactly as it would see real time.
+  const flush = (): Promise<void> => new Promise((r) => process.nextTick(r));
+  const runTo = async (t: number): Promise<void> => {
+    while (queue.stepUntil(t)) {
+      if (routes.dirty) routes.check(tables());
+      if (scenario.streams.length > 0) await flush();
+    }
+    queue.runUntil(t);
+  };
   const wallStart = process.hrtime.bigint();
   // Check after every event would be costly; link-level checks happen at fixed virtual steps.
   const step = 1000;
   for (let t = step; t <= scenario.duration; t += step) {
-    queue.runUntil(t);
+    await runTo(t);
     counters.sample(t, nodes, edges);
   }
-  queue.runUntil(scenario.duration);
+  await runTo(scenario.duration);
   trace.emit({ t: scenario.duration, ev: 'sim.end' });
   const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
   await sink.close();
-  const summary = summarize({ scenario, seed, nodes, edges, network, queue, counters, traceHash: sink.hash(), traceLines: sink.lines, wallMs });
+  const summary = summarize({ scenario, seed, nodes, edges, network, queue, counters, traceHash: sink.hash(), traceLines: sink.lines, wallMs, routes: routes.summary(), streams: traffic.results, faults: faults.length });
   return { summary, lines: opts.keepLines ? sink.kept() : undefined };
 };

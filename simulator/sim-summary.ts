@@ -4,6 +4,8 @@ import type { Scenario } from './scenario-schema.ts';
 import type { SimNetwork } from './sim-network.ts';
 import type { SimNode } from './sim-node.ts';
 import type { SimCounters } from './sim-counters.ts';
+import type { RouteSummary } from './sim-routes.ts';
+import type { StreamResult } from './sim-traffic.ts';
 
 export interface SimSummary {
   scenario: string;
@@ -22,6 +24,9 @@ export interface SimSummary {
   events: number;
   simulatedMs: number;
   wallMs: number;
+  routes: RouteSummary;
+  streams: StreamResult[];
+  streamsIntact: boolean;
   traceLines: number;
   traceHash: string;
 }
@@ -32,6 +37,7 @@ const sorted = (r: Record<string, number>): Record<string, number> =>
 export const summarize = (p: {
   scenario: Scenario; seed: number; nodes: Map<string, SimNode>; edges: [string, string][]; network: SimNetwork;
   queue: EventQueue; counters: SimCounters; traceHash: string; traceLines: number; wallMs: number;
+  routes: RouteSummary; streams: StreamResult[]; faults: number;
 }): SimSummary => {
   const nodeDrops: Record<string, number> = {};
   for (const n of p.nodes.values()) for (const [k, v] of Object.entries(n.drops())) nodeDrops[k] = (nodeDrops[k] ?? 0) + v;
@@ -53,6 +59,9 @@ export const summarize = (p: {
     events: p.queue.processed,
     simulatedMs: p.scenario.duration,
     wallMs: Math.round(p.wallMs),
+    routes: p.routes,
+    streams: p.streams,
+    streamsIntact: p.streams.every((s) => s.intact),
     traceLines: p.traceLines,
     traceHash: p.traceHash,
   };

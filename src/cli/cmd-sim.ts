@@ -25,6 +25,7 @@ export const addSimCommands = (program: Command): void => {
       const { runScenario } = await import('../../simulator/sim-run.ts');
       const { firstDivergence } = await import('../../simulator/determinism.ts');
       const { formatSummary } = await import('./format-summary.ts');
+      const { unmetExpectations } = await import('../../simulator/expectations.ts');
       const scenario = loadScenario(file);
       const seed = parseSeed(o.seed);
       const first = await runScenario(scenario, { seed, traceFile: o.trace, keepLines: o.checkDeterminism });
@@ -37,5 +38,10 @@ export const addSimCommands = (program: Command): void => {
       const out = determinism ? { ...first.summary, determinism } : first.summary;
       process.stdout.write(o.json ? JSON.stringify(out) + '\n' : formatSummary(first.summary, determinism));
       if (determinism && !determinism.identical) process.exitCode = 1;
+      const unmet = unmetExpectations(scenario, first.summary);
+      if (unmet.length > 0) {
+        process.stderr.write(`skywire: scenario expectations not met: ${unmet.join('; ')}\n`);
+        process.exitCode = 1;
+      }
     });
 };

@@ -1,0 +1,27 @@
+// Datagram codec: unreliable, port to port, one per conversation packet.
+//   0 kind=2 | 1..3 source port u16 | 3..5 destination port u16 | data
+import { drop, ok, view, type Decoded } from '../wire/result.ts';
+import { DATAGRAM_HEADER_BYTES, StreamKind } from './stream-wire.ts';
+
+export interface Datagram {
+  srcPort: number;
+  dstPort: number;
+  data: Uint8Array;
+}
+
+export const encodeDatagram = (d: Datagram): Uint8Array => {
+  const b = new Uint8Array(DATAGRAM_HEADER_BYTES + d.data.length);
+  const v = view(b);
+  b[0] = StreamKind.Datagram;
+  v.setUint16(1, d.srcPort);
+  v.setUint16(3, d.dstPort);
+  b.set(d.data, DATAGRAM_HEADER_BYTES);
+  return b;
+};
+
+export const decodeDatagram = (b: Uint8Array): Decoded<Datagram> => {
+  if (b.length < DATAGRAM_HEADER_BYTES) return drop('malformed');
+  if (b[0] !== StreamKind.Datagram) return drop('unknown-type');
+  const v = view(b);
+  return ok({ srcPort: v.getUint16(1), dstPort: v.getUint16(3), data: b.slice(DATAGRAM_HEADER_BYTES) });
+};

@@ -1,0 +1,81 @@
+// Stream segment codec. Layout (big-endian), 30 bytes + 2 for SYN + data:
+//   0 kind=1 | 1..5 stream id | 5 flags | 6..12 seq u48 | 12..18 ack u48 | 18..22 window u32
+//   22..26 ts u32 | 26..30 echo u32 | [30..32 port u16 if SYN] | data
+// SYN and RST segments carry no data, so their length is exact; others carry what remains.
+import { drop, ok, view, type Decoded } from '../wire/result.ts';
+import { Flag, FLAG_MASK, SEGMENT_HEADER_BYTES, SEQ_LIMIT, StreamKind, SYN_PORT_BYTES, U32 } from './stream-wire.ts';
+
+export interface Segment {
+  id: number;
+  flags: number;
+  /** Sequence number of the first unit (SYN, data byte or FIN) in this segment. */
+  seq: number;
+  /** Next unit expected from the peer; meaningful only with the ACK flag. */
+  ack: number;
+  /** Bytes the sender of this segment can take beyond `ack`. */
+  window: number;
+  /** Sender's clock in ms (never 0), and the latest peer `ts` it echoes (0: none yet). */
+  ts: number;
+  echo: number;
+  /** Destination port; only on the wire with SYN. */
+  port: number;
+  data: Uint8Array;
+}
+
+export const headerBytes = (flags: number): number => SEGMENT_HEADER_BYTES + (flags & Flag.SYN ? SYN_PORT_BYTES : 0);
+
+/** Units of sequence space a segment occupies: SYN and FIN count one each. */
+export const segmentLength = (s: Segment): number =>
+  s.data.length + (s.flags & Flag.SYN ? 1 : 0) + (s.flags & Flag.FIN ? 1 : 0);
+
+const setU48 = (v: DataView, at: number, x: number): void => {
+  v.setUint16(at, Math.floor(x / U32));
+  v.setUint32(at + 2, x >>> 0);
+};
+const getU48 = (v: DataView, at: number): number => v.getUint16(at) * U32 + v.getUint32(at + 2);
+
+export const encodeSegment = (s: Segment): Uint8Array => {
+  const h = headerBytes(s.flags);
+  const b = new Uint8Array(h + s.data.length);
+  const v = view(b);
+  b[0] = StreamKind.Segment;
+  v.setUint32(1, s.id >>> 0);
+  b[5] = s.flags & FLAG_MASK;
+  setU48(v, 6, s.seq);
+  setU48(v, 12, s.ack);
+  v.setUint32(18, s.window >>> 0);
+  v.setUint32(22, s.ts >>> 0);
+  v.setUint32(26, s.echo >>> 0);
+  if (s.flags & Flag.SYN) v.setUint16(30, s.port);
+  b.set(s.data, h);
+  return b;
+};
+
+export const decodeSegment = (b: Uint8Array): Decoded<Segment> => {
+  if (b.length < SEGMENT_HEADER_BYTES) return drop('malformed');
+  if (b[0] !== StreamKind.Segment) return drop('unknown-type');
+  const flags = b[5]!;
+  if (flags & ~FLAG_MASK) return drop('malformed');
+  const syn = (flags & Flag.SYN) !== 0;
+  // SYN with FIN or RST has no meaning here; refusing it keeps the state machine small.
+  if (syn && flags & (Flag.FIN | Flag.RST)) return drop('malformed');
+  const h = headerBytes(flags);
+  if (b.length < h) return drop('malformed');
+  if ((syn || flags & Flag.RST) && b.length !== h) return drop('malformed');
+  const v = view(b);
+  const seq = getU48(v, 6);
+  // A copy: the caller may reuse its buffer, and buffered stream data outlives this call.
+  const data = b.slice(h);
+  if (seq + data.length + 2 > SEQ_LIMIT) return drop('malformed');
+  return ok({
+    id: v.getUint32(1),
+    flags,
+    seq,
+    ack: getU48(v, 12),
+    window: v.getUint32(18),
+    ts: v.getUint32(22),
+    echo: v.getUint32(26),
+    port: syn ? v.getUint16(30) : 0,
+    data,
+  });
+};

@@ -1,0 +1,24 @@
+// Stream failures reach apps as SkywireError with one of four codes, so they branch on `code`.
+import { SkywireError, type ErrorCode } from '../errors.ts';
+
+export type StreamErrorCode = 'unreachable' | 'refused' | 'timeout' | 'reset';
+
+const MESSAGES: Readonly<Record<StreamErrorCode, string>> = Object.freeze({
+  unreachable: 'no route to the remote node could be set up',
+  refused: 'the remote node has no listener on that port',
+  timeout: 'the remote node stopped answering',
+  reset: 'the stream was reset',
+});
+
+export const isStreamErrorCode = (c: unknown): c is StreamErrorCode =>
+  c === 'unreachable' || c === 'refused' || c === 'timeout' || c === 'reset';
+
+// ErrorCode (src/errors.ts) does not list the stream codes yet; the double cast widens until it does.
+export const streamError = (code: StreamErrorCode, detail?: string): SkywireError =>
+  new SkywireError(code as string as ErrorCode, detail ? `${MESSAGES[code]} (${detail})` : MESSAGES[code]);
+
+/** The stream code of an error, or undefined when it is not a stream failure. */
+export const streamErrorCode = (e: unknown): StreamErrorCode | undefined => {
+  const code: unknown = e instanceof SkywireError ? e.code : undefined;
+  return isStreamErrorCode(code) ? code : undefined;
+};
