@@ -1,0 +1,71 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, sky, skyDaemon, tmpHome, until, type Daemon } from './helpers/cli.ts';
+
+// Six real node processes on loopback with two disjoint paths from a to f: a-b-c-f and a-d-e-f.
+const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+const EDGES = [['a', 'b'], ['b', 'c'], ['c', 'f'], ['a', 'd'], ['d', 'e'], ['e', 'f']];
+
+test('a 20 MB stream a->f arrives intact although a relay on its path is killed mid-transfer', async (t) => {
+  const base = 21000 + Math.floor(Math.random() * 2000) * 6;
+  const homes = Object.fromEntries(NAMES.map((n) => [n, tmpHome(`r6${n}`)]));
+  const addr: Record<string, string> = {};
+  for (const n of NAMES) {
+    t.is(sky('init', '--home', homes[n]!).code, 0);
+    addr[n] = (JSON.parse(sky('id', '--home', homes[n]!, '--json').stdout) as { address: string }).address;
+  }
+  const port = (n: string): number => base + NAMES.indexOf(n as never);
+  const daemons: Record<string, Daemon> = {};
+  for (const n of NAMES) {
+    const peers = EDGES.filter((e) => e.includes(n)).map((e) => (e[0] === n ? e[1]! : e[0]!)).map((p) => `${addr[p]}@127.0.0.1:${port(p)}`);
+    // Fast dead-peer detection so the test does not wait out the 16 s default.
+    writeFileSync(join(homes[n]!, 'config.json'), JSON.stringify({ version: 1, name: n, listen: `127.0.0.1:${port(n)}`, peers, link: { keepaliveMs: 500, deadAfterMs: 2000 } }));
+    daemons[n] = skyDaemon('node', '--home', homes[n]!);
+  }
+  t.teardown(() => { for (const d of Object.values(daemons)) d.proc.kill('SIGKILL'); });
+  await until(() => {
+    const r = sky('route', addr.f!, '--home', homes.a!, '--json');
+    const j = r.code === 0 ? (JSON.parse(r.stdout) as { state: string; path: string[] }) : undefined;
+    return j?.state === 'established' ? j : undefined;
+  }, 30_000, 'route a->f');
+  const route = JSON.parse(sky('route', addr.f!, '--home', homes.a!, '--json').stdout) as { path: string[] };
+  t.is(route.path.length, 4);
+  const relay = NAMES.find((n) => addr[n] === route.path[1])!;
+  t.true(relay === 'b' || relay === 'd');
+
+  const data = randomBytes(20 * 1024 * 1024);
+  const file = join(homes.a!, 'payload.bin');
+  writeFileSync(file, data);
+  const accept = spawn(process.execPath, [BIN, 'accept', '7', '--home', homes.f!], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await until(() => (sky('status', '--home', homes.f!).code === 0 ? true : undefined), 5000, 'f ready');
+  await new Promise((r) => setTimeout(r, 300));
+  const hash = createHash('sha256');
+  let got = 0;
+  let killed = false;
+  accept.stdout.on('data', (c: Buffer) => {
+    hash.update(c);
+    got += c.length;
+    if (!killed && got > 4 * 1024 * 1024) {
+      killed = true;
+      daemons[relay]!.proc.kill('SIGKILL');
+    }
+  });
+  const acceptDone = new Promise<number | null>((r) => accept.on('exit', (code) => r(code)));
+  const connect = spawn(process.execPath, [BIN, 'connect', addr.f!, '7', '--home', homes.a!], { stdio: [openSync(file, 'r'), 'ignore', 'pipe'] });
+  let err = '';
+  connect.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const t0 = Date.now();
+  const code = await Promise.race([acceptDone, new Promise<string>((r) => setTimeout(() => r('timeout'), 120_000))]);
+  t.is(code, 0, `accept exit; connect stderr: ${err}`);
+  t.true(killed, 'the relay was killed during the transfer');
+  t.is(got, data.length);
+  t.is(hash.digest('hex'), createHash('sha256').update(data).digest('hex'));
+  const after = JSON.parse(sky('route', addr.f!, '--home', homes.a!, '--json').stdout) as { path: string[]; repairs: number };
+  t.not(after.path[1], route.path[1]);
+  t.true(after.repairs >= 1);
+  t.log(`20 MB in ${((Date.now() - t0) / 1000).toFixed(1)} s including the repair; first relay ${relay}`);
+  connect.kill();
+});
