@@ -24,6 +24,7 @@ export class RouteActor implements EndHandler {
   private readonly actor: Actor<typeof routeMachine>;
   private searchingSince: number;
   private lastTimestamp = 0;
+  private searchLimitMs: number;
   readonly destBytes: Uint8Array;
 
   constructor(private readonly ctx: RouterCtx, readonly dest: string, convId: string) {
@@ -32,9 +33,10 @@ export class RouteActor implements EndHandler {
     this.avoid = new AvoidSet(ctx.config.avoidMs);
     const clock = ctx.layer.clock;
     this.searchingSince = clock.now();
+    this.searchLimitMs = ctx.config.resolveTimeoutMs;
     const logic = routeMachine.provide({
       guards: {
-        searchExpired: () => clock.now() - this.searchingSince >= ctx.config.resolveTimeoutMs,
+        searchExpired: () => clock.now() - this.searchingSince >= this.searchLimitMs,
         attemptsExhausted: ({ context }) => context.attempts >= ctx.config.setupAttempts,
         silent: () => clock.now() - this.conv.lastRx > 3.5 * ctx.config.keepaliveMs,
       },
@@ -48,6 +50,7 @@ export class RouteActor implements EndHandler {
         avoidFirstHop: () => this.attempt && this.avoid.add(ctx.layer.address, this.attempt.path[1]!, clock.now()),
         startSearch: () => {
           this.searchingSince = clock.now();
+          this.searchLimitMs = ctx.config.repairTimeoutMs;
           this.brokenAt ??= clock.now();
           this.dropAttempt();
         },
@@ -163,8 +166,11 @@ export class RouteActor implements EndHandler {
     this.actor.send({ type: 'ROUTE.CLOSE' });
   }
 
+  /** An end-to-end echo, not a bare keepalive: the answer is what keeps `silent` false while
+   *  the conversation is idle, and refreshes every relay's entry in both directions. */
   private keepalive(): void {
-    if (this.ctx.layer.clock.now() - this.conv.lastTx >= this.ctx.config.keepaliveMs / 2) this.conv.send(new Uint8Array(0));
+    const now = this.ctx.layer.clock.now();
+    if (now - this.conv.lastTx >= this.ctx.config.keepaliveMs / 2 || now - this.conv.lastRx >= this.ctx.config.keepaliveMs) this.conv.ping(0);
   }
 
   private onEnd(code: 'unreachable' | undefined): void {

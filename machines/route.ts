@@ -56,7 +56,7 @@ export const routeMachine = setup({
     },
     'setting-up': {
       entry: ['countAttempt', 'sendSetup'],
-      on: { 'ROUTE.ACKED': 'established', 'ROUTE.BROKEN': 'repairing' },
+      on: { 'ROUTE.ACKED': { target: 'established', actions: 'established' }, 'ROUTE.BROKEN': 'repairing' },
       after: {
         setupRetry: [
           { guard: 'attemptsExhausted', target: 'repairing', actions: 'avoidFirstHop' },
@@ -65,7 +65,7 @@ export const routeMachine = setup({
       },
     },
     established: {
-      entry: ['resetAttempts', 'established'],
+      entry: 'resetAttempts',
       on: { 'ROUTE.BROKEN': 'repairing' },
       after: { keepalive: [{ guard: 'silent', target: 'repairing' }, { target: 'established', reenter: true, actions: 'keepalive' }] },
     },

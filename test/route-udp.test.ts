@@ -56,7 +56,7 @@ test('a 20 MB stream a->f arrives intact although a relay on its path is killed 
   const acceptDone = new Promise<number | null>((r) => accept.on('exit', (code) => r(code)));
   const connect = spawn(process.execPath, [BIN, 'connect', addr.f!, '7', '--home', homes.a!], { stdio: [openSync(file, 'r'), 'ignore', 'pipe'] });
   let err = '';
-  connect.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  connect.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
   const t0 = Date.now();
   const code = await Promise.race([acceptDone, new Promise<string>((r) => setTimeout(() => r('timeout'), 120_000))]);
   t.is(code, 0, `accept exit; connect stderr: ${err}`);

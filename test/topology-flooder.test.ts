@@ -2,6 +2,7 @@ import test from 'ava';
 import type { NeighbourInfo } from '../src/overlay/link-layer.ts';
 import { Flooder, PACKET_OVERHEAD, type FloodPort } from '../src/topology/flooder.ts';
 import { defaultTopologyOptions } from '../src/topology/topology-options.ts';
+import { parseRecord } from '../src/topology/record-codec.ts';
 import { encodeRecordMsg } from '../src/topology/topology-wire.ts';
 import { MemClock } from './helpers/mem-clock.ts';
 import { recordOf, sortedIds } from './helpers/topology-records.ts';
@@ -44,7 +45,15 @@ test('1200 bit/s carrier, default 2 % share: every minute stays within 3 B/s, an
   // Round-robin: the three neighbours on the shared carrier got turns in equal measure.
   const per = [n1, n2, n3].map((p) => sent.filter((s) => s.peer === p).length);
   t.true(Math.max(...per) - Math.min(...per) <= 1, per.join(','));
-  // Only the newest record of an origin is sent: never an older seq after a newer one.
+  // Only the newest waits, so per neighbour and origin the seqs sent only go up.
+  const last = new Map<string, number>();
+  for (const s of sent) {
+    const r = parseRecord(s.bytes.subarray(2));
+    if (!r.ok) return t.fail(r.reason);
+    const k = `${s.peer}/${r.value.origin}`;
+    t.true(r.value.seq > (last.get(k) ?? 0));
+    last.set(k, r.value.seq);
+  }
   t.is(f.stats.sent, sent.length);
 });
 

@@ -8,7 +8,7 @@ export const RouteMsg = { Setup: 1, SetupAck: 2, Data: 3, Broken: 4, Close: 5 } 
 export type RouteMsgType = (typeof RouteMsg)[keyof typeof RouteMsg];
 
 export const ROUTE_HEADER_BYTES = 6; // proto, subtype, route ID
-export const MAX_HOPS = 10;
+export const MAX_HOPS = 16;
 export const SLOT_PLAIN_BYTES = 17; // flag, next-hop address
 export const SLOT_BYTES = SLOT_PLAIN_BYTES + 16;
 export const SLOTS_BYTES = MAX_HOPS * SLOT_BYTES;

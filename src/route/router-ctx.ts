@@ -17,6 +17,8 @@ export interface RouteConfig {
   setupAttempts: number;
   /** How long a source keeps trying to find a path before the route fails as unreachable. */
   resolveTimeoutMs: number;
+  /** How long a broken route keeps searching for a new path: longer, since streams wait on it. */
+  repairTimeoutMs: number;
   /** Endpoints send a keepalive after this much silence; relays forget routes idle for 4x. */
   keepaliveMs: number;
   /** An avoided (broken) link is avoided for this long, or until topology shows it again. */
@@ -28,6 +30,7 @@ export const defaultRouteConfig: Readonly<RouteConfig> = Object.freeze({
   setupRetryMinMs: 250,
   setupAttempts: 6,
   resolveTimeoutMs: 10_000,
+  repairTimeoutMs: 90_000,
   keepaliveMs: 10_000,
   avoidMs: 60_000,
 });

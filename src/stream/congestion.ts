@@ -39,6 +39,12 @@ export class Congestion {
     return false;
   }
 
+  /** Bytes that may be in flight: cwnd, plus up to two segments on the first duplicate ACKs
+   *  (limited transmit, RFC 3042), so a small window still gathers three duplicates. */
+  allowance(mss: number): number {
+    return this.cwnd + (this.inRecovery ? 0 : Math.min(this.dupAcks, 2) * mss);
+  }
+
   /** A duplicate ACK: 'retransmit' on the third (fast retransmit), 'send' while recovering. */
   onDupAck(una: number, sndMax: number, flight: number, mss: number): 'retransmit' | 'send' | 'none' {
     this.dupAcks++;

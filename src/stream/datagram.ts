@@ -6,16 +6,16 @@ import { DATAGRAM_HEADER_BYTES, StreamKind } from './stream-wire.ts';
 export interface Datagram {
   srcPort: number;
   dstPort: number;
-  data: Uint8Array;
+  bytes: Uint8Array;
 }
 
 export const encodeDatagram = (d: Datagram): Uint8Array => {
-  const b = new Uint8Array(DATAGRAM_HEADER_BYTES + d.data.length);
+  const b = new Uint8Array(DATAGRAM_HEADER_BYTES + d.bytes.length);
   const v = view(b);
   b[0] = StreamKind.Datagram;
   v.setUint16(1, d.srcPort);
   v.setUint16(3, d.dstPort);
-  b.set(d.data, DATAGRAM_HEADER_BYTES);
+  b.set(d.bytes, DATAGRAM_HEADER_BYTES);
   return b;
 };
 
@@ -23,5 +23,5 @@ export const decodeDatagram = (b: Uint8Array): Decoded<Datagram> => {
   if (b.length < DATAGRAM_HEADER_BYTES) return drop('malformed');
   if (b[0] !== StreamKind.Datagram) return drop('unknown-type');
   const v = view(b);
-  return ok({ srcPort: v.getUint16(1), dstPort: v.getUint16(3), data: b.slice(DATAGRAM_HEADER_BYTES) });
+  return ok({ srcPort: v.getUint16(1), dstPort: v.getUint16(3), bytes: b.slice(DATAGRAM_HEADER_BYTES) });
 };

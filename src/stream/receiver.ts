@@ -27,6 +27,11 @@ export class Receiver {
     return this.readable.length;
   }
 
+  /** Bytes held: unread plus out of order. Never above the limit. */
+  get held(): number {
+    return this.readable.length + this.ooo.bytes;
+  }
+
   /** The peer's FIN has arrived in order and the app has read everything before it. */
   get ended(): boolean {
     return this.finReceived && this.readable.length === 0;
@@ -54,8 +59,9 @@ export class Receiver {
         const { chunks, next } = this.ooo.takeFrom(this.nxt);
         for (const c of chunks) this.readable.push(c);
         this.nxt = next;
-        const whole = cut.length === end - start;
-        need = hadGap || !whole || ++this.inOrderSinceAck < 2 ? (hadGap || !whole ? 'now' : 'delay') : 'now';
+        // Filling a gap, or data cut at the window edge, is news the sender wants at once.
+        if (hadGap || cut.length !== end - start) need = 'now';
+        else need = ++this.inOrderSinceAck >= 2 ? 'now' : 'delay';
       } else if (cut.length > 0) {
         this.ooo.insert(start, cut);
       }
@@ -66,6 +72,11 @@ export class Receiver {
       need = 'now';
     }
     return need;
+  }
+
+  /** The peer acknowledged our SYN, so it accepted the stream: its own SYN (unit 0) is implied. */
+  peerAccepted(): void {
+    if (this.nxt === 0) this.nxt = 1;
   }
 
   /** Takes up to `max` in-order bytes for the app. */

@@ -79,3 +79,7 @@ export const decodeSegment = (b: Uint8Array): Decoded<Segment> => {
     data,
   });
 };
+
+/** A bare RST for a stream we hold no state for. */
+export const encodeRst = (id: number): Uint8Array =>
+  encodeSegment({ id, flags: Flag.RST, seq: 0, ack: 0, window: 0, ts: 0, echo: 0, port: 0, data: new Uint8Array(0) });

@@ -1,5 +1,5 @@
 // Stream failures reach apps as SkywireError with one of four codes, so they branch on `code`.
-import { SkywireError, type ErrorCode } from '../errors.ts';
+import { SkywireError } from '../errors.ts';
 
 export type StreamErrorCode = 'unreachable' | 'refused' | 'timeout' | 'reset';
 
@@ -13,9 +13,8 @@ const MESSAGES: Readonly<Record<StreamErrorCode, string>> = Object.freeze({
 export const isStreamErrorCode = (c: unknown): c is StreamErrorCode =>
   c === 'unreachable' || c === 'refused' || c === 'timeout' || c === 'reset';
 
-// ErrorCode (src/errors.ts) does not list the stream codes yet; the double cast widens until it does.
 export const streamError = (code: StreamErrorCode, detail?: string): SkywireError =>
-  new SkywireError(code as string as ErrorCode, detail ? `${MESSAGES[code]} (${detail})` : MESSAGES[code]);
+  new SkywireError(code, detail ? `${MESSAGES[code]} (${detail})` : MESSAGES[code]);
 
 /** The stream code of an error, or undefined when it is not a stream failure. */
 export const streamErrorCode = (e: unknown): StreamErrorCode | undefined => {

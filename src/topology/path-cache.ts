@@ -33,7 +33,16 @@ export class PathCache {
     return nextHops(this.current().paths);
   }
 
-  distance(dest: string): number | undefined {
-    return this.current().paths.dist.get(dest);
+  /** Sum of the advertised RTTs along `path` (ours measured first-hand), or undefined if a hop is unknown. */
+  rttAlong(path: readonly string[]): number | undefined {
+    let sum = 0;
+    for (let i = 0; i + 1 < path.length; i++) {
+      const u = path[i]!;
+      const links = u === this.lsdb.self ? this.selfLinks() : this.lsdb.get(u)?.links;
+      const l = links?.find((x) => x.peer === path[i + 1]);
+      if (!l) return undefined;
+      sum += l.costMs;
+    }
+    return sum;
   }
 }

@@ -1,0 +1,59 @@
+// What a neighbour sends us: records to check, keep and pass on, and requests for our whole
+// database. Structure is checked before the signature, and the signature only for a record
+// we would keep, so echoes (most of flooding) cost no public-key work.
+import type { LinkLayer } from '../overlay/link-layer.ts';
+import type { Flooder } from './flooder.ts';
+import type { Lsdb } from './lsdb.ts';
+import { parseRecord, verifyRecord } from './record-codec.ts';
+import { decodeTopoMsg, encodeRecordMsg } from './topology-wire.ts';
+
+export interface IntakeDeps {
+  layer: LinkLayer;
+  lsdb: Lsdb;
+  flooder: Flooder;
+  syncGuardMs: number;
+  /** A copy of our own record from an earlier boot showed up: sign a newer one. */
+  reoriginate: () => void;
+  changed: (origin: string) => void;
+}
+
+export class RecordIntake {
+  private readonly syncAnswered = new Map<string, number>();
+
+  constructor(private readonly d: IntakeDeps) {}
+
+  receive(peer: string, bytes: Uint8Array): void {
+    const { layer, lsdb } = this.d;
+    const m = decodeTopoMsg(bytes);
+    if (!m.ok) return layer.countDrop(m.reason);
+    if (m.value.type === 'sync-request') return this.answerSync(peer);
+    const parsed = parseRecord(m.value.record);
+    if (!parsed.ok) return layer.countDrop(parsed.reason);
+    const rec = parsed.value;
+    // Echoes and older copies are the normal cost of flooding, not drops.
+    if (!lsdb.wants(rec)) return;
+    if (!verifyRecord(layer.suite, rec)) return layer.countDrop('bad-signature');
+    const before = lsdb.version;
+    const result = lsdb.offer(rec, layer.clock.now());
+    if (result === 'own-newer') return this.d.reoriginate();
+    if (result !== 'new') return;
+    this.d.flooder.flood(rec.origin, encodeRecordMsg(rec.bytes), peer);
+    if (lsdb.version !== before) this.d.changed(rec.origin);
+  }
+
+  /** Forgets a neighbour's last request time when its link goes, so its next boot is answered. */
+  forget(peer: string): void {
+    this.syncAnswered.delete(peer);
+  }
+
+  private answerSync(peer: string): void {
+    const { layer, lsdb, flooder } = this.d;
+    const now = layer.clock.now();
+    const last = this.syncAnswered.get(peer);
+    // Each request queues the whole database: an authenticated but buggy neighbour must not
+    // be able to make us do that in a loop (the flood cap bounds slow carriers anyway).
+    if (last !== undefined && now - last < this.d.syncGuardMs) return layer.countDrop('rate-limited');
+    this.syncAnswered.set(peer, now);
+    for (const r of lsdb.records()) flooder.enqueue(peer, r.origin, encodeRecordMsg(r.bytes));
+  }
+}
