@@ -20,7 +20,8 @@ export class SimCounters {
       case 'link.session': this.handshakes++; break;
       case 'link.state':
         this.linkTransitions++;
-        this.lastTransitionAt = e.t;
+        // A rekey (up <-> rekeying) keeps the link usable: it is not a change of topology.
+        if (isUp(e.from) !== isUp(e.to)) this.lastTransitionAt = e.t;
         break;
       case 'node.crash': this.crashes++; break;
       case 'fault':
@@ -37,6 +38,8 @@ export class SimCounters {
     if (up === edges.length) this.firstAllUpAt ??= t;
   }
 }
+
+const isUp = (s: unknown): boolean => s === 'up' || s === 'rekeying';
 
 const linkUp = (nodes: Map<string, SimNode>, from: string, to: string): boolean => {
   const n = nodes.get(from)!;

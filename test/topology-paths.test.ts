@@ -116,8 +116,12 @@ test('own links: unmeasured links advertised at the pessimistic default; learned
   t.deepEqual(ownLinks(all, { unknownCostMs: 1000, staticPeers: new Set([addr[2]!]) }).map((l) => l.peer), A(1, 2));
   const base: RecordLink[] = [{ peer: 'x', costMs: 100, lossPct: 0 }];
   t.false(linksMoved(base, [{ peer: 'x', costMs: 120, lossPct: 5 }]));
-  t.true(linksMoved(base, [{ peer: 'x', costMs: 125, lossPct: 0 }]));
-  t.true(linksMoved(base, [{ peer: 'x', costMs: 100, lossPct: 10 }]));
+  t.false(linksMoved(base, [{ peer: 'x', costMs: 140, lossPct: 0 }]), 'weight up by less than half');
+  t.true(linksMoved(base, [{ peer: 'x', costMs: 150, lossPct: 0 }]));
+  t.true(linksMoved(base, [{ peer: 'x', costMs: 66, lossPct: 0 }]), 'down by a third is the same ratio');
+  t.false(linksMoved(base, [{ peer: 'x', costMs: 100, lossPct: 10 }]), 'two lost pings in twenty');
+  t.false(linksMoved(base, [{ peer: 'x', costMs: 100, lossPct: 15 }]), 'loss noise');
+  t.true(linksMoved(base, [{ peer: 'x', costMs: 100, lossPct: 20 }]));
   t.true(linksMoved(base, [{ peer: 'y', costMs: 100, lossPct: 0 }]));
   t.true(linksMoved(base, []));
   t.false(linksMoved([{ peer: 'x', costMs: 2, lossPct: 0 }], [{ peer: 'x', costMs: 5, lossPct: 0 }]), 'under 5 ms is noise');

@@ -39,7 +39,9 @@ export class Receiver {
 
   /** A segment's payload: `syn` and `fin` flags, data starting at `seq` (after a SYN, seq + 1). */
   accept(seq: number, ts: number, syn: boolean, data: Uint8Array, fin: boolean): AckNeed {
-    if (ts !== 0 && seq <= this.lastAckSent) this.tsRecent = ts;
+    // Only a newer ts counts, so a late network duplicate cannot inflate the next RTT sample.
+    const newer = this.tsRecent === 0 || ((ts - this.tsRecent) >>> 0) < 0x8000_0000;
+    if (ts !== 0 && seq <= this.lastAckSent && newer) this.tsRecent = ts;
     if (syn) {
       if (this.nxt === 0 && seq === 0) this.nxt = 1;
       return 'now';
