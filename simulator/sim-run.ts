@@ -1,6 +1,7 @@
 // Runs one scenario in virtual time and returns its summary and trace hash. Everything that
 // varies between runs comes from the seed, so one scenario and seed give one trace.
 import { nodeSuite } from '../src/identity/node-suite.ts';
+import { memoSuite } from './memo-suite.ts';
 import type { Trace, TraceEvent } from '../src/env/trace.ts';
 import { EventQueue } from './event-queue.ts';
 import { SimNetwork } from './sim-network.ts';
@@ -45,7 +46,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
     },
   };
   const network = new SimNetwork({ queue, random: root.split('network'), trace, defaults: scenario.link });
-  const suite = nodeSuite();
+  const suite = memoSuite(nodeSuite());
   const names = Array.from({ length: scenario.nodes }, (_, i) => `n${i}`);
   const traffic = new SimTraffic(scenario.streams, root.split('traffic'), () => queue.now);
   const onBoot = (n: SimNode): void => {

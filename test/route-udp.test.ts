@@ -58,7 +58,9 @@ test('a 20 MB stream a->f arrives intact although a relay on its path is killed 
   let err = '';
   connect.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
   const t0 = Date.now();
-  const code = await Promise.race([acceptDone, new Promise<string>((r) => setTimeout(() => r('timeout'), 120_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([acceptDone, new Promise<string>((r) => { timer = setTimeout(() => r('timeout'), 120_000); })]);
+  clearTimeout(timer);
   t.is(code, 0, `accept exit; connect stderr: ${err}`);
   t.true(killed, 'the relay was killed during the transfer');
   t.is(got, data.length);

@@ -16,7 +16,8 @@ const join = (sock: Socket, stream: Duplex): void => {
     void e;
   });
   sock.on('error', () => stream.destroy());
-  sock.on('close', () => stream.destroy());
+  // Only an abnormal close resets the stream; a clean end already became its FIN via pipe().
+  sock.on('close', (hadError) => { if (hadError) stream.destroy(); });
 };
 
 const portOf = (v: unknown): number => {

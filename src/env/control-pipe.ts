@@ -7,7 +7,7 @@ import { SkywireError, type ErrorCode } from '../errors.ts';
 export const controlPipe = (home: string, req: Record<string, unknown>): Promise<{ result: unknown; sock: Socket }> => {
   const path = join(home, 'control.sock');
   return new Promise((resolve, reject) => {
-    const sock = createConnection(path);
+    const sock = createConnection({ path, allowHalfOpen: true });
     let buf = Buffer.alloc(0);
     const onData = (c: Buffer): void => {
       buf = Buffer.concat([buf, c]);

@@ -24,7 +24,8 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
     if (alive) throw new SkywireError('NODE_RUNNING', `a node is already running with home ${home} (its control socket ${path} answers); stop it first`);
     unlinkSync(path); // left behind by a node that was killed: safe to replace
   }
-  const server: Server = createServer((sock) => {
+  // Half-open allowed: a piped stream's end in one direction (FIN) must not close the other.
+  const server: Server = createServer({ allowHalfOpen: true }, (sock) => {
     let buf = Buffer.alloc(0);
     sock.on('error', () => sock.destroy());
     const onData = (chunk: Buffer): void => {

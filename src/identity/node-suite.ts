@@ -28,6 +28,19 @@ export const nodeSuite = (): CryptoSuite => {
     }
     return k;
   };
+  // Verify keys too: a node checks the same few neighbours' keys over and over (topology
+  // records, handshakes). Bounded, so a flood of made-up keys cannot grow it without limit.
+  const verifiers = new Map<string, KeyObject>();
+  const verifier = (publicKey: Uint8Array): KeyObject => {
+    const id = Buffer.from(publicKey).toString('base64');
+    let k = verifiers.get(id);
+    if (!k) {
+      if (verifiers.size >= 4096) verifiers.clear();
+      k = edPublic(publicKey);
+      verifiers.set(id, k);
+    }
+    return k;
+  };
   return {
     name: 'node',
     keyPairFromSeed: (seed) => {
@@ -41,7 +54,7 @@ export const nodeSuite = (): CryptoSuite => {
     verify: (publicKey, message, signature) => {
       if (publicKey.length !== 32 || signature.length !== 64) return false;
       try {
-        return verify(null, message, edPublic(publicKey), signature);
+        return verify(null, message, verifier(publicKey), signature);
       } catch {
         return false; // an invalid point is a failed verification, never a throw
       }
