@@ -28,6 +28,12 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
       : e.code === 'EACCES' ? 'ports below 1024 need root; pick a port above 1024' : 'check --listen';
     throw new SkywireError('BAD_LISTEN', `cannot bind UDP ${listen}: ${e.code ?? e.message} (${hint})`);
   }
+  // A burst from a fast peer overflows the default 208 KiB receive buffer before the event loop
+  // drains it; the kernel caps this at net.core.rmem_max, so asking high is harmless.
+  try {
+    sock.socket.setRecvBufferSize(4 * 1024 * 1024);
+    sock.socket.setSendBufferSize(1024 * 1024);
+  } catch { /* some kernels refuse; the default still works, only slower */ }
   // Errors (ICMP unreachable surfacing on later calls) must not kill the node.
   sock.socket.on('error', () => { carrier.sendErrors++; });
   const local = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;

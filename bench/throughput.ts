@@ -1,0 +1,89 @@
+// Bulk stream throughput over 0, 1 and 3 relays, every node its own process on loopback UDP,
+// against raw node:dgram between two processes in the same run. The raw figure is goodput with
+// no reliability, encryption or congestion control: the ceiling a user-space UDP path can reach.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateIdentity } from '../src/identity/key-file.ts';
+import { nodeSuite } from '../src/identity/node-suite.ts';
+import { print } from './machine.ts';
+
+const BYTES = Number(process.env.BENCH_BYTES ?? 16 * 1024 * 1024);
+const TIMEOUT_MS = 180_000;
+const BASE = 30000 + Math.floor(Math.random() * 1000) * 10;
+
+const worker = (): ChildProcess => fork(new URL('./throughput-worker.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const next = <T>(p: ChildProcess, key: string): Promise<T> => new Promise((res, rej) => {
+  const timer = setTimeout(() => rej(new Error(`timed out waiting for ${key}`)), TIMEOUT_MS);
+  const on = (m: Record<string, unknown>): void => {
+    if (key in m) { clearTimeout(timer); p.off('message', on); res(m as T); }
+  };
+  p.on('message', on);
+});
+
+// A profiled run needs a clean exit for --cpu-prof to write its file.
+const stopAll = async (ps: ChildProcess[]): Promise<void> => {
+  for (const p of ps) if (p.connected) p.send({ exit: true });
+  await new Promise((r) => setTimeout(r, process.env.BENCH_PROF ? 1500 : 100));
+  for (const p of ps) p.kill('SIGKILL');
+};
+
+const chain = async (relays: number): Promise<{ relays: number; mbPerSec: number; seconds: number }> => {
+  const n = relays + 2;
+  const homes = Array.from({ length: n }, (_, i) => mkdtempSync(join(tmpdir(), `sky-bench-${i}-`)));
+  const suite = nodeSuite();
+  const addrs = homes.map((h) => loadOrCreateIdentity(suite, h, () => new Uint8Array(randomBytes(32))).identity.address);
+  homes.forEach((h, i) => {
+    const peers = [i - 1, i + 1].filter((j) => j >= 0 && j < n).map((j) => `${addrs[j]}@127.0.0.1:${BASE + relays * 10 + j}`);
+    writeFileSync(join(h, 'config.json'), JSON.stringify({ listen: `127.0.0.1:${BASE + relays * 10 + i}`, peers }));
+  });
+  const procs = homes.map(() => worker());
+  try {
+    const sink = procs[n - 1]!; const source = procs[0]!;
+    const done = next<{ done: number; bytes: number }>(sink, 'done');
+    for (let i = 1; i < n - 1; i++) procs[i]!.send({ role: 'relay', home: homes[i] });
+    sink.send({ role: 'sink', home: homes[n - 1] });
+    const started = next<{ start: number }>(source, 'start');
+    source.send({ role: 'source', home: homes[0], dest: addrs[n - 1], bytes: BYTES });
+    const [s, d] = await Promise.all([started, done]);
+    if (d.bytes !== BYTES) throw new Error(`sink got ${d.bytes} of ${BYTES} bytes`);
+    const seconds = (d.done - s.start) / 1000;
+    return { relays, seconds: Math.round(seconds * 100) / 100, mbPerSec: Math.round((BYTES / 1e6 / seconds) * 10) / 10 };
+  } finally {
+    await stopAll(procs);
+    for (const h of homes) rmSync(h, { recursive: true, force: true });
+  }
+};
+
+const raw = async (): Promise<{ mbPerSec: number; lossPct: number }> => {
+  const port = BASE + 9;
+  const sink = worker(); const source = worker();
+  try {
+    const ready = next(sink, 'ready');
+    sink.send({ role: 'raw-sink', port });
+    await ready;
+    const sent = next(source, 'sent');
+    source.send({ role: 'raw-source', port, bytes: BYTES });
+    await sent;
+    await new Promise((r) => setTimeout(r, 300));
+    const rep = next<{ bytes: number; first: number; last: number }>(sink, 'bytes');
+    sink.send({ report: true });
+    const r = await rep;
+    const total = Math.ceil(BYTES / 1400) * 1400;
+    return { mbPerSec: Math.round((r.bytes / 1e6 / ((r.last - r.first) / 1000)) * 10) / 10, lossPct: Math.round((1 - r.bytes / total) * 1000) / 10 };
+  } finally {
+    await stopAll([sink, source]);
+  }
+};
+
+// Raw goodput swings with scheduling on two cores, so take the median of three runs.
+const raws = [await raw(), await raw(), await raw()].sort((a, b) => a.mbPerSec - b.mbPerSec);
+const baseline = { ...raws[1]!, runs: raws.map((r) => r.mbPerSec) };
+const runs = [];
+for (const relays of (process.env.BENCH_RELAYS ?? "0,1,3").split(",").map(Number)) {
+  const r = await chain(relays);
+  runs.push({ ...r, ratioToRaw: Math.round((r.mbPerSec / baseline.mbPerSec) * 100) / 100 });
+}
+print('throughput', { bytes: BYTES, rawDgram: baseline, overlay: runs, goals: { oneRelay: 0.5, threeRelays: 0.35 } });
