@@ -17,6 +17,13 @@ export type ErrorCode =
   | 'NODE_RUNNING'
   | 'TRACE_MISMATCH'
   | 'BAD_REQUEST'
+  // First boot, master and fleet commands (src/boot, src/master, src/command).
+  | 'BOOT_FILE_MISSING'
+  | 'BOOT_FILE_INVALID'
+  | 'NOT_MASTER'
+  | 'UNKNOWN_NODE'
+  | 'COMMAND_REFUSED'
+  | 'CONFIG_VERSION'
   // Stream and route errors, lowercase as applications see them (like errno names).
   | 'unreachable'
   | 'refused'

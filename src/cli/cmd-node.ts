@@ -3,19 +3,27 @@ import type { Command } from 'commander';
 import { realClock } from '../env/real-clock.ts';
 import { consoleLogger } from './logger.ts';
 import { runNode } from './run-node.ts';
+import { defaultBootDir } from '../boot/boot-dir.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export const addNodeCommand = (program: Command): void => {
   program.command('node')
-    .description('run a node on UDP; peers from --peer and HOME/config.json')
-    .requiredOption('--home <dir>', 'node home directory (identity, config.json, state, control socket)')
+    .description('run a node on UDP; peers from --peer and HOME/config.json; --boot for first boot from the boot partition')
+    .option('--home <dir>', 'node home directory (identity, config.json, state, control socket)', '/var/lib/skywire')
     .option('--listen <host:port>', 'UDP address to bind (default from config, else 0.0.0.0:7000)')
     .option('--peer <address@host:port>', 'a neighbour to link with (repeatable)', collect, [])
     .option('--accept-unknown', 'accept links from nodes not in the peer list')
-    .action(async (o: { home: string; listen?: string; peer: string[]; acceptUnknown?: boolean }) => {
+    .option('--boot [dir]', 'read DIR/skywire/master.txt (default /boot/firmware, else /boot) and register with that master')
+    .option('--boot-poll-ms <ms>', 'how often to re-read the boot file', '2000')
+    .option('--heartbeat-ms <ms>', 'how often to report link and route changes to the master', '10000')
+    .action(async (o: { home: string; listen?: string; peer: string[]; acceptUnknown?: boolean; boot?: string | true; bootPollMs: string; heartbeatMs: string }) => {
       const log = consoleLogger(realClock().wallMs);
-      const running = await runNode({ home: o.home, listen: o.listen, peer: o.peer, acceptUnknown: o.acceptUnknown }, log);
+      const boot = o.boot === true ? defaultBootDir() : o.boot;
+      const running = await runNode({
+        home: o.home, listen: o.listen, peer: o.peer, acceptUnknown: o.acceptUnknown, boot,
+        bootPollMs: Number(o.bootPollMs), heartbeatMs: Number(o.heartbeatMs),
+      }, log);
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
         process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
       }

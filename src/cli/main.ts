@@ -7,10 +7,13 @@ import { addNodeCommand } from './cmd-node.ts';
 import { addStatusCommand } from './cmd-status.ts';
 import { addSimCommands } from './cmd-sim.ts';
 import { addRouteCommands } from './cmd-route.ts';
+import { addMasterCommand } from './cmd-master.ts';
+import { addFleetCommands } from './cmd-fleet.ts';
+import { SKYWIRE_VERSION } from '../version.ts';
 
 const program = new Command('skywire')
   .description('Overlay network with key-hash addresses, encrypted links and a deterministic simulator')
-  .version('0.1.0')
+  .version(SKYWIRE_VERSION)
   .showHelpAfterError('(run "skywire --help" for usage)');
 
 addIdentityCommands(program);
@@ -18,6 +21,8 @@ addNodeCommand(program);
 addStatusCommand(program);
 addSimCommands(program);
 addRouteCommands(program);
+addMasterCommand(program);
+addFleetCommands(program);
 
 try {
   await program.parseAsync(process.argv);

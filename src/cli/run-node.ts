@@ -16,31 +16,69 @@ import type { Logger } from './logger.ts';
 import { Overlay } from '../overlay/overlay.ts';
 import { pingRequest, routeRequest } from './control-routes.ts';
 import { acceptRequest, connectRequest } from './control-streams.ts';
+import type { ControlHandler } from '../env/control-server.ts';
+import type { PeerSpec } from '../config/peer-spec.ts';
+import { NodeAgent } from '../master/node-agent.ts';
+import { startBootWatch } from './boot-watch.ts';
+import { attachNodeServices } from './node-services.ts';
 
-export interface RunNodeOptions { home: string; listen?: string | undefined; peer: string[]; acceptUnknown?: boolean }
-export interface RunningNode { node: SkyNode; overlay: Overlay; stop(reason: string): Promise<void> }
+export interface RunNodeOptions {
+  home: string;
+  listen?: string | undefined;
+  peer: string[];
+  acceptUnknown?: boolean | undefined;
+  /** Boot partition directory: DIR/skywire/master.txt names the master (first boot). */
+  boot?: string | undefined;
+  bootPollMs?: number | undefined;
+  /** How often the node reports link and route changes to its master. */
+  heartbeatMs?: number | undefined;
+  /** Extra control-socket requests (the master's); consulted before the node's own. */
+  controlHandlers?: ReadonlyMap<string, ControlHandler> | undefined;
+  /** Extra fields for `skywire status` (the master's registry summary). */
+  extraStatus?: (() => Record<string, unknown>) | undefined;
+  /** After a master's 'restart' command stopped the node cleanly; default exit 0 (systemd restarts). */
+  onRestart?: (() => void) | undefined;
+}
+export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; stop(reason: string): Promise<void> }
 
 const SAVE_EVERY_MS = 30_000;
 
 export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<RunningNode> => {
+  const clock = realClock();
+  const suite = nodeSuite();
+  // First boot: keys first, then the boot file folded into config.json, then the config read.
+  const { identity, created } = loadOrCreateIdentity(suite, opts.home, () => new Uint8Array(randomBytes(32)));
+  if (created) log.info(`created identity ${identity.address} in ${opts.home}`);
+  const boot = opts.boot === undefined ? undefined : startBootWatch(opts.home, opts.boot, clock, opts.bootPollMs ?? 2000, log);
   const config = loadNodeConfig(opts.home);
   const cliPeers = opts.peer.map((p) => parsePeerSpec(p));
   const listen = opts.listen ?? config.listen ?? '0.0.0.0:7000';
-  const suite = nodeSuite();
-  const { identity, created } = loadOrCreateIdentity(suite, opts.home, () => new Uint8Array(randomBytes(32)));
-  if (created) log.info(`created identity ${identity.address} in ${opts.home}`);
-  const clock = realClock();
   const carrier = await openUdpCarrier(listen);
   const node = new SkyNode({ clock, random: realRandom(), trace: nullTrace, suite, identity, name: config.name }, { ...config.link, acceptUnknown: opts.acceptUnknown ?? config.link.acceptUnknown });
   node.attach(carrier);
-  const overlay = new Overlay(node, { topology: { staticPeers: [...config.peers, ...cliPeers].map((p) => p.address) } });
-  for (const p of [...config.peers, ...cliPeers]) node.addPeer(p.address, carrier, p.endpoint);
+  const overlay = new Overlay(node, { topology: { staticPeers: [...config.peers, ...config.relays, ...cliPeers].map((p) => p.address) } });
+  const addPeer = (p: PeerSpec): void => void (p.address !== identity.address && node.addPeer(p.address, carrier, p.endpoint));
+  for (const p of [...config.peers, ...config.relays, ...cliPeers]) addPeer(p);
   const { db, previousUnclean, quarantined } = await openNodeState(opts.home, clock.wallMs());
   if (previousUnclean) log.warn('the previous run did not shut down cleanly (killed or power loss); state is from its last save');
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
+  const status = (): Record<string, unknown> => ({
+    ...node.status(), routes: overlay.routes(), boot: boot?.watcher.status ?? null, master: agent.status(), ...opts.extraStatus?.(),
+  });
+  const agent = new NodeAgent({
+    home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
+    addPeer, status, log: (m) => log.info(m),
+    restart: () => void stop('restart command from the master').then(opts.onRestart ?? (() => process.exit(0))),
+  });
+  if (config.master) agent.setMaster(new Uint8Array(Buffer.from(config.master, 'base64')), config.relays);
+  boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays));
+  // The one place where node-side services that obey the master (terminal, forward) attach.
+  attachNodeServices({ overlay, agent });
   const control = await openControlServer(opts.home, (req) => {
+    const extra = opts.controlHandlers?.get(String(req.cmd));
+    if (extra) return extra(req);
     if (req.cmd === 'ping') return 'pong';
-    if (req.cmd === 'status') return { ...node.status(), routes: overlay.routes() };
+    if (req.cmd === 'status') return status();
     if (req.cmd === 'route') return routeRequest(overlay, req);
     if (req.cmd === 'route-ping') return pingRequest(overlay, req);
     if (req.cmd === 'connect') return connectRequest(overlay, req);
@@ -59,6 +97,8 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const stop = (reason: string): Promise<void> => (stopping ??= (async () => {
     log.info(`stopping (${reason})`);
     clock.clearTimeout(timer);
+    boot?.watcher.stop();
+    agent.stop();
     recordStatus(db.data, node.status());
     overlay.stop();
     node.stop();
@@ -69,5 +109,5 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     await db.write();
     log.info('state saved; bye');
   })());
-  return { node, overlay, stop };
+  return { node, overlay, agent, stop };
 };

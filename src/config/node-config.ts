@@ -27,16 +27,37 @@ export const configSchema = z.object({
   peers: z.array(peerSchema).default([]),
   acceptUnknown: z.boolean().default(false),
   link: linkSchema.default({}),
+  /** The master's Ed25519 public key (base64): the only key whose commands this node obeys. */
+  master: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a 32-byte Ed25519 public key in base64').optional(),
+  /** Relays from the boot file: kept as outbound peers so a firewalled node stays reachable. */
+  relays: z.array(z.string()).default([]),
+  /** Version of the last config the master pushed (set-config); 0 before any. */
+  configVersion: z.number().int().nonnegative().default(0),
 }).strict();
+
+export type ConfigDocument = z.input<typeof configSchema>;
 
 export interface NodeConfig {
   name?: string | undefined;
   listen?: string | undefined;
   peers: PeerSpec[];
   link: Partial<LinkConfig>;
+  master?: string | undefined;
+  relays: PeerSpec[];
+  configVersion: number;
 }
 
 export const configPath = (home: string): string => join(home, CONFIG_FILE);
+
+/** The raw JSON document of HOME/config.json ({} when missing), for tools that rewrite it. */
+export const readConfigDocument = (home: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(readFileSync(configPath(home), 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new SkywireError('CONFIG_INVALID', `${configPath(home)}: ${(e as Error).message}`);
+  }
+};
 
 /** Reads HOME/config.json; a missing file is an empty config, a bad one an error. */
 export const loadNodeConfig = (home: string): NodeConfig => {
@@ -46,7 +67,7 @@ export const loadNodeConfig = (home: string): NodeConfig => {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { peers: [], link: {} };
+    if (code === 'ENOENT') return { peers: [], link: {}, relays: [], configVersion: 0 };
     throw new SkywireError('CONFIG_UNREADABLE', `cannot read ${path} (${code}): check its owner and mode`);
   }
   return parseNodeConfig(text, path);
@@ -70,5 +91,6 @@ export const parseNodeConfig = (text: string, path: string): NodeConfig => {
     const where = `${path}: peers.${i}`;
     return typeof p === 'string' ? parsePeerSpec(p, where) : parsePeerSpec(`${p.address}@${p.endpoint}`, where);
   });
-  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown } };
+  const relays = c.relays.map((p, i) => parsePeerSpec(p, `${path}: relays.${i}`));
+  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion };
 };

@@ -4,7 +4,7 @@
 import { equalBytes } from '../link/kdf.ts';
 import { sameLinks, type LinkRecord } from './link-record.ts';
 
-export const DEFAULT_MAX_AGE_MS = 5 * 60_000;
+export const DEFAULT_MAX_AGE_MS = 15 * 60_000;
 
 /** own-newer: someone holds a record of ours from before a restart; originate above it. */
 export type OfferResult = 'new' | 'stale' | 'own-newer';

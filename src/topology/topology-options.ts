@@ -7,7 +7,10 @@ export interface TopologyOptions {
   floodShare: number;
   /** Flood byte rate on carriers without a known bitrate; Infinity means uncapped. */
   fastFloodBytesPerSec: number;
-  /** Own record re-signed and flooded this often even when nothing changed. */
+  /** Own record re-signed and flooded this often even when nothing changed. Changes flood at
+   *  once, and paths use only links both ends claim, so a stale record cannot create a path:
+   *  refreshes only repair floods lost on the way. OSPF refreshes every 30 min; every 5 min
+   *  costs 300 nodes a fifth of the events of every minute. */
   refreshMs: number;
   /** At most one own record per this interval; link changes within it are batched. */
   minOriginateIntervalMs: number;
@@ -26,7 +29,7 @@ export interface TopologyOptions {
 export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
   floodShare: 0.02,
   fastFloodBytesPerSec: Infinity,
-  refreshMs: 60_000,
+  refreshMs: 5 * 60_000,
   minOriginateIntervalMs: 1_000,
   maxAgeMs: DEFAULT_MAX_AGE_MS,
   costCheckMs: 5_000,
