@@ -103,12 +103,12 @@ test('non-canonical records are malformed: unsorted or duplicate peers, a self l
   t.true(mutate((b) => { b[66] = 0x1f; b[67] = 0xff; b[68] = 0xff; }).ok, '2^53 - 1 range is structurally fine');
 });
 
-test('signRecord refuses more than 255 links and an unsafe seq (programmer errors)', (t) => {
+test('signRecord refuses more than MAX_RECORD_LINKS (2048) links and an unsafe seq (programmer errors)', (t) => {
   const many = Array.from({ length: MAX_RECORD_LINKS + 1 }, (_, i) => ({ peer: seedIdentity(9000 + i).address, costMs: 5, lossPct: 0 }));
   t.throws(() => signRecord({ suite: node, identity: me, routeKey: new Uint8Array(32), seq: 1, links: many }), { instanceOf: RangeError });
   t.throws(() => signRecord({ suite: node, identity: me, routeKey: new Uint8Array(32), seq: 2 ** 53, links: [] }), { instanceOf: RangeError });
   const full = signRecord({ suite: node, identity: me, routeKey: new Uint8Array(32), seq: 1, links: many.slice(0, MAX_RECORD_LINKS) });
-  t.is(full.bytes.length, recordBytes(255));
+  t.is(full.bytes.length, recordBytes(MAX_RECORD_LINKS));
   t.true(decodeRecord(node, full.bytes).ok);
 });
 

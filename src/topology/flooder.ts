@@ -6,6 +6,7 @@ import type { Clock, TimerHandle } from '../env/clock.ts';
 import type { NeighbourInfo } from '../overlay/link-layer.ts';
 import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
 import { ByteBudget } from './byte-budget.ts';
+import { fragment } from './topology-wire.ts';
 
 /** Link bytes per payload beyond the payload: transport header, tag, inner type. */
 export const PACKET_OVERHEAD = TRANSPORT_OVERHEAD + 1;
@@ -26,6 +27,7 @@ export class Flooder {
   private readonly cursor = new Map<string, string>();
   private timer: { handle: TimerHandle; at: number } | undefined;
   private stopped = false;
+  private nextFragmentId = 0;
   readonly stats: FloodStats = { sent: 0, bytes: 0, unsendable: 0 };
 
   constructor(private readonly port: FloodPort, private readonly caps: FloodCaps) {}
@@ -108,15 +110,30 @@ export class Flooder {
       q.delete(origin);
       if (q.size) order.push(n);
       this.cursor.set(carrier, n.peer);
-      if (!this.port.sendTo(n.peer, msg)) {
-        this.stats.unsendable++; // too big for this carrier's MTU, or the link just went
+      const wire = this.send(n, msg);
+      if (wire < 0) {
+        this.stats.unsendable++; // too big even in fragments, or the link just went
         continue;
       }
-      budget?.spend(now, msg.length + PACKET_OVERHEAD);
+      budget?.spend(now, wire);
       this.stats.sent++;
       this.stats.bytes += msg.length;
     }
     return Infinity;
+  }
+
+  /** One payload, or its fragments back to back past the neighbour's MTU; link bytes or -1. */
+  private send(n: NeighbourInfo, msg: Uint8Array): number {
+    if (msg.length <= n.payloadMtu) return this.port.sendTo(n.peer, msg) ? msg.length + PACKET_OVERHEAD : -1;
+    const parts = fragment(msg, n.payloadMtu, this.nextFragmentId);
+    this.nextFragmentId = (this.nextFragmentId + 1) & 0xffff;
+    if (!parts) return -1;
+    let wire = 0;
+    for (const p of parts) {
+      if (!this.port.sendTo(n.peer, p)) return -1;
+      wire += p.length + PACKET_OVERHEAD;
+    }
+    return wire;
   }
 
   private budgetFor(carrier: string, bitrate: number | undefined, now: number): ByteBudget | undefined {

@@ -7,11 +7,12 @@ import { sha256 } from '../link/kdf.ts';
 
 export const RECORD_VERSION = 1;
 /** version, origin key, route key, seq, link count. */
-export const RECORD_HEADER_BYTES = 1 + 32 + 32 + 8 + 1;
+export const RECORD_HEADER_BYTES = 1 + 32 + 32 + 8 + 2;
 /** peer address, cost u16, loss u8. */
 export const LINK_ENTRY_BYTES = 16 + 2 + 1;
 export const RECORD_SIG_BYTES = 64;
-export const MAX_RECORD_LINKS = 255;
+/** A public relay may hold links to a whole fleet; bigger records travel in fragments. */
+export const MAX_RECORD_LINKS = 2048;
 export const MAX_COST_MS = 0xffff;
 export const RECORD_DOMAIN = 'skywire/topology/v1/record';
 

@@ -27,7 +27,7 @@ export const signRecord = (r: RecordInput): LinkRecord => {
   out.set(r.routeKey, 33);
   v.setUint32(65, Math.floor(r.seq / 2 ** 32));
   v.setUint32(69, r.seq >>> 0);
-  out[73] = entries.length;
+  v.setUint16(73, entries.length);
   entries.forEach((e, i) => {
     const at = RECORD_HEADER_BYTES + i * LINK_ENTRY_BYTES;
     out.set(e.raw, at);
@@ -44,9 +44,9 @@ export const parseRecord = (b: Uint8Array): Decoded<LinkRecord> => {
   if (b.length < 1) return drop('malformed');
   if (b[0] !== RECORD_VERSION) return drop('bad-version');
   if (b.length < RECORD_HEADER_BYTES) return drop('malformed');
-  const n = b[73]!;
-  if (b.length !== recordBytes(n)) return drop('malformed');
   const v = view(b);
+  const n = v.getUint16(73);
+  if (n > MAX_RECORD_LINKS || b.length !== recordBytes(n)) return drop('malformed');
   const hi = v.getUint32(65);
   if (hi >= 2 ** 21) return drop('malformed'); // seq must stay below 2^53
   const originKey = b.slice(1, 33);

@@ -5,7 +5,8 @@ import type { LinkLayer } from '../overlay/link-layer.ts';
 import type { Flooder } from './flooder.ts';
 import type { Lsdb } from './lsdb.ts';
 import { parseRecord, verifyRecord } from './record-codec.ts';
-import { decodeTopoMsg, encodeRecordMsg } from './topology-wire.ts';
+import { decodeTopoMsg, encodeRecordMsg, TopoMsg } from './topology-wire.ts';
+import { Reassembler } from './fragments.ts';
 
 export interface IntakeDeps {
   layer: LinkLayer;
@@ -19,6 +20,7 @@ export interface IntakeDeps {
 
 export class RecordIntake {
   private readonly syncAnswered = new Map<string, number>();
+  readonly fragments = new Reassembler();
 
   constructor(private readonly d: IntakeDeps) {}
 
@@ -27,6 +29,13 @@ export class RecordIntake {
     const m = decodeTopoMsg(bytes);
     if (!m.ok) return layer.countDrop(m.reason);
     if (m.value.type === 'sync-request') return this.answerSync(peer);
+    if (m.value.type === 'fragment') {
+      const whole = this.fragments.accept(peer, m.value);
+      if (!whole) return;
+      // A reassembled message must be a record: fragments do not nest.
+      if (whole[1] !== TopoMsg.Record) return layer.countDrop('malformed');
+      return this.receive(peer, whole);
+    }
     const parsed = parseRecord(m.value.record);
     if (!parsed.ok) return layer.countDrop(parsed.reason);
     const rec = parsed.value;
@@ -44,6 +53,7 @@ export class RecordIntake {
   /** Forgets a neighbour's last request time when its link goes, so its next boot is answered. */
   forget(peer: string): void {
     this.syncAnswered.delete(peer);
+    this.fragments.forget(peer);
   }
 
   private answerSync(peer: string): void {

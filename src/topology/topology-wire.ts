@@ -3,10 +3,13 @@
 import { Proto } from '../overlay/link-layer.ts';
 import { drop, ok, type Decoded } from '../wire/result.ts';
 
-export const TopoMsg = { Record: 0x01, SyncRequest: 0x02 } as const;
+export const TopoMsg = { Record: 0x01, SyncRequest: 0x02, Fragment: 0x03 } as const;
 export const TOPO_HEADER_BYTES = 2;
+/** Proto, subtype, message id u16, index u8, count u8. */
+export const FRAGMENT_HEADER_BYTES = 6;
 
-export type TopoMessage = { type: 'record'; record: Uint8Array } | { type: 'sync-request' };
+export type TopoMessage = { type: 'record'; record: Uint8Array } | { type: 'sync-request' }
+  | { type: 'fragment'; id: number; index: number; count: number; chunk: Uint8Array };
 
 export const encodeRecordMsg = (record: Uint8Array): Uint8Array => {
   const out = new Uint8Array(TOPO_HEADER_BYTES + record.length);
@@ -23,5 +26,27 @@ export const decodeTopoMsg = (b: Uint8Array): Decoded<TopoMessage> => {
   if (b.length < TOPO_HEADER_BYTES || b[0] !== Proto.Topology) return drop('malformed');
   if (b[1] === TopoMsg.Record) return ok({ type: 'record', record: b.subarray(TOPO_HEADER_BYTES) });
   if (b[1] === TopoMsg.SyncRequest) return b.length === TOPO_HEADER_BYTES ? ok({ type: 'sync-request' }) : drop('malformed');
+  if (b[1] === TopoMsg.Fragment) {
+    if (b.length <= FRAGMENT_HEADER_BYTES) return drop('malformed');
+    const id = (b[2]! << 8) | b[3]!;
+    const index = b[4]!;
+    const count = b[5]!;
+    if (count < 2 || index >= count) return drop('malformed');
+    return ok({ type: 'fragment', id, index, count, chunk: b.subarray(FRAGMENT_HEADER_BYTES) });
+  }
   return drop('unknown-type');
+};
+
+/** Splits a message too big for one link payload of `mtu` bytes; null if even 255 would not do. */
+export const fragment = (msg: Uint8Array, mtu: number, id: number): Uint8Array[] | null => {
+  const size = mtu - FRAGMENT_HEADER_BYTES;
+  const count = Math.ceil(msg.length / size);
+  if (size < 1 || count > 255) return null;
+  return Array.from({ length: count }, (_, i) => {
+    const chunk = msg.subarray(i * size, Math.min(msg.length, (i + 1) * size));
+    const out = new Uint8Array(FRAGMENT_HEADER_BYTES + chunk.length);
+    out.set([Proto.Topology, TopoMsg.Fragment, (id >> 8) & 0xff, id & 0xff, i, count]);
+    out.set(chunk, FRAGMENT_HEADER_BYTES);
+    return out;
+  });
 };
