@@ -4,6 +4,7 @@ import { controlRequest } from '../env/control-client.ts';
 import type { NodeStatus } from '../node/node-status.ts';
 import { formatStatus } from './format-status.ts';
 import { realClock } from '../env/real-clock.ts';
+import { formatFleetStatus, type FleetStatusPart } from './format-fleet-status.ts';
 
 export const addStatusCommand = (program: Command): void => {
   program.command('status')
@@ -11,7 +12,7 @@ export const addStatusCommand = (program: Command): void => {
     .requiredOption('--home <dir>', 'node home directory')
     .option('--json', 'one JSON object')
     .action(async (o: { home: string; json?: boolean }) => {
-      const status = (await controlRequest(o.home, { cmd: 'status' })) as NodeStatus;
-      process.stdout.write(o.json ? JSON.stringify(status) + '\n' : formatStatus(status, realClock().wallMs()));
+      const status = (await controlRequest(o.home, { cmd: 'status' })) as NodeStatus & FleetStatusPart;
+      process.stdout.write(o.json ? JSON.stringify(status) + '\n' : formatStatus(status, realClock().wallMs()) + formatFleetStatus(status));
     });
 };

@@ -7,6 +7,7 @@ import { addNodeCommand } from './cmd-node.ts';
 import { addStatusCommand } from './cmd-status.ts';
 import { addSimCommands } from './cmd-sim.ts';
 import { addRouteCommands } from './cmd-route.ts';
+import { addTermCommands } from './cmd-term.ts';
 import { addMasterCommand } from './cmd-master.ts';
 import { addFleetCommands } from './cmd-fleet.ts';
 import { SKYWIRE_VERSION } from '../version.ts';
@@ -21,6 +22,7 @@ addNodeCommand(program);
 addStatusCommand(program);
 addSimCommands(program);
 addRouteCommands(program);
+addTermCommands(program);
 addMasterCommand(program);
 addFleetCommands(program);
 

@@ -32,6 +32,8 @@ export interface RunNodeOptions {
   bootPollMs?: number | undefined;
   /** How often the node reports link and route changes to its master. */
   heartbeatMs?: number | undefined;
+  /** Count every linked neighbour as configured in topology (the master: nodes come to it). */
+  trustAllNeighbours?: boolean | undefined;
   /** Extra control-socket requests (the master's); consulted before the node's own. */
   controlHandlers?: ReadonlyMap<string, ControlHandler> | undefined;
   /** Extra fields for `skywire status` (the master's registry summary). */
@@ -56,14 +58,15 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const carrier = await openUdpCarrier(listen);
   const node = new SkyNode({ clock, random: realRandom(), trace: nullTrace, suite, identity, name: config.name }, { ...config.link, acceptUnknown: opts.acceptUnknown ?? config.link.acceptUnknown });
   node.attach(carrier);
-  const overlay = new Overlay(node, { topology: { staticPeers: [...config.peers, ...config.relays, ...cliPeers].map((p) => p.address) } });
+  const staticPeers = opts.trustAllNeighbours ? undefined : [...config.peers, ...config.relays, ...cliPeers].map((p) => p.address);
+  const overlay = new Overlay(node, { topology: { staticPeers } });
   const addPeer = (p: PeerSpec): void => void (p.address !== identity.address && node.addPeer(p.address, carrier, p.endpoint));
   for (const p of [...config.peers, ...config.relays, ...cliPeers]) addPeer(p);
   const { db, previousUnclean, quarantined } = await openNodeState(opts.home, clock.wallMs());
   if (previousUnclean) log.warn('the previous run did not shut down cleanly (killed or power loss); state is from its last save');
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), boot: boot?.watcher.status ?? null, master: agent.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
   });
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
@@ -71,9 +74,9 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     restart: () => void stop('restart command from the master').then(opts.onRestart ?? (() => process.exit(0))),
   });
   if (config.master) agent.setMaster(new Uint8Array(Buffer.from(config.master, 'base64')), config.relays);
-  boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays));
+  boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));
   // The one place where node-side services that obey the master (terminal, forward) attach.
-  attachNodeServices({ overlay, agent });
+  const services = attachNodeServices({ overlay, agent });
   const control = await openControlServer(opts.home, (req) => {
     const extra = opts.controlHandlers?.get(String(req.cmd));
     if (extra) return extra(req);
@@ -99,6 +102,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     clock.clearTimeout(timer);
     boot?.watcher.stop();
     agent.stop();
+    services.stop();
     recordStatus(db.data, node.status());
     overlay.stop();
     node.stop();

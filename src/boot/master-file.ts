@@ -1,0 +1,70 @@
+// DIR/skywire/master.txt, the one file an operator writes onto a Pi's boot partition. Format
+// (docs/PROVISIONING.md): `master = KEY` or the key alone on the first line, optional
+// `relay = ADDRESS@HOST:PORT` lines and `name = NAME`, `#` comments. Every error names the file,
+// the line and the fix, because the person reading it is holding an SD card, not a debugger.
+import { SkywireError } from '../errors.ts';
+import { addressOf } from '../identity/address.ts';
+import { parsePeerSpec, type PeerSpec } from '../config/peer-spec.ts';
+
+export interface MasterFile {
+  /** The master's Ed25519 public key (32 bytes). */
+  masterKey: Uint8Array;
+  masterAddress: string;
+  relays: PeerSpec[];
+  name?: string | undefined;
+}
+
+const KEY_HELP = 'the master\'s public key as "skywire id --home MASTERHOME" prints it (44 characters of base64, or 64 hex digits)';
+
+export const parseMasterKey = (text: string): Uint8Array | null => {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return new Uint8Array(Buffer.from(t, 'hex'));
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(t)) {
+    const b = Buffer.from(t, 'base64');
+    return b.length === 32 ? new Uint8Array(b) : null;
+  }
+  return null;
+};
+
+export const parseMasterFile = (text: string, path: string): MasterFile => {
+  const bad = (line: number, what: string, fix: string): never => {
+    throw new SkywireError('BOOT_FILE_INVALID', `${path} line ${line}: ${what}. Fix: ${fix}`);
+  };
+  let key: Uint8Array | undefined;
+  let name: string | undefined;
+  const relays: PeerSpec[] = [];
+  let seen = 0;
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
+    const n = i + 1;
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') return;
+    seen++;
+    // A bare key is allowed only as the first meaningful line ("paste the key" is step 2). A
+    // base64 key ends in "=", so it is recognised before the line is split at "=".
+    const bare = seen === 1 && parseMasterKey(line) !== null;
+    const eq = bare ? -1 : line.indexOf('=');
+    if (!bare && eq < 0) {
+      if (seen === 1) bad(n, `"${line}" is not a public key`, `put ${KEY_HELP}`);
+      bad(n, `"${line}" is not a setting`, 'write settings as "master = KEY", "relay = ADDRESS@HOST:PORT" or "name = NAME"');
+    }
+    const field = bare ? 'master' : line.slice(0, eq).trim().toLowerCase();
+    const value = bare ? line : line.slice(eq + 1).trim();
+    if (field === 'master') {
+      if (key) bad(n, 'a second master key', 'keep exactly one "master = KEY" line');
+      key = parseMasterKey(value) ?? bad(n, `"${value}" is not a public key`, `put ${KEY_HELP}`);
+    } else if (field === 'relay') {
+      try {
+        relays.push(parsePeerSpec(value, 'relay'));
+      } catch (e) {
+        bad(n, (e as Error).message, 'write "relay = ADDRESS@HOST:PORT" with the relay\'s address from "skywire id" and its public IP or name and UDP port');
+      }
+    } else if (field === 'name') {
+      if (!/^[\w.-]{1,64}$/.test(value)) bad(n, `name "${value}" is not allowed`, 'use 1-64 letters, digits, "-", "_" or "."');
+      name = value;
+    } else {
+      bad(n, `unknown setting "${field}"`, 'the settings are master, relay and name');
+    }
+  });
+  if (!key) throw new SkywireError('BOOT_FILE_INVALID', `${path}: no master key. Fix: put ${KEY_HELP} on the first line, or a line "master = KEY"`);
+  return { masterKey: key, masterAddress: addressOf(key), relays, name };
+};

@@ -1,0 +1,33 @@
+// `skywire master`: run the master node until SIGINT/SIGTERM.
+import type { Command } from 'commander';
+import { realClock } from '../env/real-clock.ts';
+import { parseAddress } from '../identity/address.ts';
+import { SkywireError } from '../errors.ts';
+import { consoleLogger } from './logger.ts';
+import { runMaster } from './run-master.ts';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+export const addMasterCommand = (program: Command): void => {
+  program.command('master')
+    .description('run the master: a node that registers nodes, shows the fleet and signs commands to them')
+    .requiredOption('--home <dir>', 'master home directory (identity, config.json, registry.json, control socket)')
+    .option('--listen <host:port>', 'UDP address to bind (default from config, else 0.0.0.0:7000)')
+    .option('--peer <address@host:port>', 'a neighbour to link with, e.g. a public relay (repeatable)', collect, [])
+    .option('--auto-accept', 'accept every node that registers (the default)')
+    .option('--approval', 'hold new nodes until "skywire nodes approve NODE"')
+    .option('--allow <address>', 'accept this node at once even with --approval (repeatable)', collect, [])
+    .option('--offline-after-ms <ms>', 'show a node offline after this long without a heartbeat', '45000')
+    .action(async (o: { home: string; listen?: string; peer: string[]; autoAccept?: boolean; approval?: boolean; allow: string[]; offlineAfterMs: string }) => {
+      if (o.autoAccept && o.approval) throw new SkywireError('BAD_REQUEST', '--auto-accept and --approval exclude each other: choose one');
+      for (const a of o.allow) parseAddress(a, '--allow');
+      const log = consoleLogger(realClock().wallMs);
+      const running = await runMaster({
+        home: o.home, listen: o.listen, peer: o.peer, mode: o.approval ? 'approval' : 'auto', allow: o.allow,
+        offlineAfterMs: Number(o.offlineAfterMs),
+      }, log);
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
+      }
+    });
+};

@@ -1,0 +1,37 @@
+// `skywire master`: a node (runNode) that also keeps the registry, answers registrations on port
+// 1 and signs commands. Links from unknown nodes are accepted: nodes find the master, not the
+// other way round.
+import type { ControlHandler } from '../env/control-server.ts';
+import { Registry } from '../master/registry.ts';
+import { MasterService, type MasterOptions } from '../master/master-service.ts';
+import { masterControlHandlers } from '../master/master-control.ts';
+import { masterServiceHandlers } from '../term/master-handlers.ts';
+import { runNode, type RunningNode } from './run-node.ts';
+import type { Logger } from './logger.ts';
+
+export interface RunMasterOptions extends MasterOptions { home: string; listen?: string | undefined; peer: string[] }
+export interface RunningMaster extends RunningNode { master: MasterService }
+
+export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<RunningMaster> => {
+  const handlers = new Map<string, ControlHandler>();
+  let master: MasterService | undefined;
+  const running = await runNode({
+    home: opts.home, listen: opts.listen, peer: opts.peer, acceptUnknown: true, trustAllNeighbours: true, controlHandlers: handlers,
+    extraStatus: () => ({ fleet: master ? { mode: opts.mode, nodes: Object.keys(master.registry.nodes).length, online: Object.values(master.registry.nodes).filter((r) => master!.online(r)).length, registrations: master.server.registrations, heartbeats: master.server.heartbeats, refusedRegistrations: master.server.refused } : null }),
+  }, log);
+  const registry = await Registry.open(opts.home, running.node.clock);
+  master = new MasterService(running.overlay, registry, opts);
+  for (const [k, v] of masterControlHandlers(master)) handlers.set(k, v);
+  log.info(`master ${running.node.address}: ${opts.mode === 'auto' ? 'accepting every node' : 'holding new nodes for approval'}${opts.allow.length ? `, ${opts.allow.length} allowlisted` : ''}`);
+  const m = master;
+  // Master-side services (terminal, forward) as control requests; m.signer persists each node's
+  // seq in the registry.
+  for (const [k, v] of masterServiceHandlers(running.overlay, m.signer, { resolve: (ref) => m.resolve(ref).address, persist: () => registry.flush() })) handlers.set(k, v);
+  return {
+    ...running, master: m,
+    stop: async (reason) => {
+      await registry.flush();
+      await running.stop(reason);
+    },
+  };
+};

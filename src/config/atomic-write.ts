@@ -1,0 +1,20 @@
+// Replaces a file so that a crash at any instant leaves the old or the new content, never a torn
+// mix: write a temp file next to it, fsync it, rename over the target, fsync the directory.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const writeFileAtomic = (path: string, text: string, mode = 0o600): void => {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dfd = openSync(dir, 'r');
+  try { fsyncSync(dfd); } finally { closeSync(dfd); }
+};

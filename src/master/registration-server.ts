@@ -1,0 +1,87 @@
+// The master's registration port. A node opens one stream, sends its signed Registration and
+// then heartbeats on the same stream; the stream's end-to-end authentication ties every
+// heartbeat to the registered key. Bad frames are counted and the stream dropped, never thrown.
+import type { Duplex } from 'node:stream';
+import type { Overlay } from '../overlay/overlay.ts';
+import { jsonFrame, parseJsonFrame, readFrames } from '../command/frames.ts';
+import { REGISTER_PORT } from '../command/ports.ts';
+import { checkRegistration, type LinkInfo, type RegisteredMsg, type RegistrationBody, type RouteInfo } from './registration-wire.ts';
+import { apply } from './delta.ts';
+import type { Enrolment, NodeRecord, Registry } from './registry.ts';
+
+export interface EnrolmentPolicy { decide(address: string): Enrolment }
+
+const isLink = (v: unknown): v is LinkInfo => typeof v === 'object' && v !== null && typeof (v as LinkInfo).state === 'string';
+const isRoute = (v: unknown): v is RouteInfo => typeof v === 'object' && v !== null && typeof (v as RouteInfo).state === 'string';
+
+export class RegistrationServer {
+  /** Open registration streams by node address: a node with one is online. */
+  readonly streams = new Map<string, Duplex>();
+  readonly refused: Record<string, number> = {};
+  registrations = 0;
+  heartbeats = 0;
+
+  constructor(private readonly overlay: Overlay, private readonly registry: Registry, private readonly policy: EnrolmentPolicy) {
+    overlay.listen(REGISTER_PORT, (stream, from) => this.serve(stream, from.peer));
+  }
+
+  /** Tells a connected node its enrolment changed (after `skywire nodes approve`). */
+  notify(address: string, status: Enrolment): void {
+    this.streams.get(address)?.write(jsonFrame({ type: 'registered', status } satisfies RegisteredMsg));
+  }
+
+  private refuse(stream: Duplex, reason: string): void {
+    this.refused[reason] = (this.refused[reason] ?? 0) + 1;
+    stream.destroy();
+  }
+
+  private serve(stream: Duplex, peer: string): void {
+    let node: NodeRecord | undefined;
+    const close = (): void => { if (this.streams.get(peer) === stream) this.streams.delete(peer); };
+    stream.on('error', close);
+    stream.on('close', close);
+    stream.on('end', () => stream.end());
+    readFrames(stream, (bytes) => {
+      const msg = parseJsonFrame(bytes) as { type?: unknown } | undefined;
+      if (!node) {
+        const r = checkRegistration(this.overlay.node.suite, msg, peer);
+        if (!r.ok) return this.refuse(stream, r.reason);
+        node = this.register(r.body);
+        const old = this.streams.get(peer);
+        if (old && old !== stream) old.destroy(); // the node restarted; its new stream wins
+        this.streams.set(peer, stream);
+        stream.write(jsonFrame({ type: 'registered', status: node.enrolment } satisfies RegisteredMsg));
+        return;
+      }
+      if (msg?.type !== 'heartbeat') return this.refuse(stream, 'malformed');
+      const hb = msg as { configVersion?: unknown; links?: unknown; routes?: unknown };
+      this.heartbeats++;
+      node.lastSeenMs = this.overlay.node.clock.wallMs();
+      if (Number.isSafeInteger(hb.configVersion)) node.configVersion = hb.configVersion as number;
+      const changed = apply(node.links, hb.links, isLink) + apply(node.routes, hb.routes, isRoute);
+      if (changed > 0) node.path = this.overlay.topology.pathTo(node.address);
+      this.registry.markDirty();
+      stream.write(jsonFrame({ type: 'ack' }));
+    });
+  }
+
+  private register(b: RegistrationBody): NodeRecord {
+    const now = this.overlay.node.clock.wallMs();
+    const prev = this.registry.get(b.address);
+    const links: Record<string, LinkInfo> = {};
+    const routes: Record<string, RouteInfo> = {};
+    apply(links, { set: b.links, removed: [] }, isLink);
+    apply(routes, { set: b.routes, removed: [] }, isRoute);
+    const r: NodeRecord = {
+      address: b.address, publicKey: b.publicKey, name: b.name, version: b.version,
+      enrolment: prev?.enrolment === 'accepted' ? 'accepted' : this.policy.decide(b.address),
+      firstSeenMs: prev?.firstSeenMs ?? now, lastSeenMs: now,
+      links, routes, configVersion: b.configVersion,
+      path: this.overlay.topology.pathTo(b.address),
+      commandSeq: Math.max(prev?.commandSeq ?? 0, b.commandSeq),
+    };
+    this.registrations++;
+    this.registry.put(r);
+    return r;
+  }
+}
