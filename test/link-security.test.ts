@@ -353,8 +353,10 @@ test.serial('handshake flood: 20,000 valid-looking inits at B; the A–B link st
   let sent = 0;
   let payloads = 0;
   const t0 = performance.now();
-  // Paced so the flood shares the event loop with both nodes: ~8,000 inits/s, at most 3.5 s.
-  while (sent < packets.length && performance.now() - t0 < 3500) {
+  // Paced so the flood shares the event loop with both nodes: ~8,000 inits/s. The time bound is
+  // loose because the whole test suite shares two cores: the figure that matters is what B did
+  // with what was sent, not how fast this loop ran.
+  while (sent < packets.length && performance.now() - t0 < 15_000) {
     for (let i = 0; i < 40 && sent < packets.length; i++) sock.send(packets[sent++]!, port, '127.0.0.1');
     if (sent % 800 === 0 && a.node.sendTo(b.identity.address, enc(`during ${payloads}`))) payloads++;
     await sleep(5);
