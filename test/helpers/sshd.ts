@@ -28,7 +28,8 @@ const listening = (port: number): Promise<true | undefined> => new Promise((reso
   s.on('error', () => resolve(undefined));
 });
 
-export const startSshd = async (): Promise<Sshd> => {
+/** `wrap` runs sshd inside something else, e.g. ['ip', 'netns', 'exec', NS]; readiness then comes from its log. */
+export const startSshd = async (wrap: string[] = []): Promise<Sshd> => {
   const dir = tmpHome('sshd');
   keygen(join(dir, 'host_key'));
   keygen(join(dir, 'client_key'));
@@ -40,13 +41,14 @@ export const startSshd = async (): Promise<Sshd> => {
     'UsePAM no', 'StrictModes no', `PidFile ${join(dir, 'sshd.pid')}`, '',
   ].join('\n'));
   const port = 20000 + Math.floor(Math.random() * 10000);
-  const proc = spawn(SSHD, ['-D', '-e', '-p', String(port), '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [SSHD, '-D', '-e', '-p', String(port), '-f', join(dir, 'sshd_config')];
+  const proc = spawn([...wrap, ...argv][0]!, [...wrap, ...argv].slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   proc.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
   await until(async () => {
     if (proc.exitCode !== null) throw new Error(`sshd exited: ${out}`);
-    return listening(port);
+    return wrap.length ? (out.includes('Server listening') ? true : undefined) : listening(port);
   }, 10_000, `sshd on ${port}: ${out}`);
   return { port, clientKey: join(dir, 'client_key'), proc, output: () => out, stop: () => void proc.kill() };
 };
