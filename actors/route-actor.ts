@@ -30,7 +30,7 @@ export class RouteActor implements EndHandler {
   constructor(private readonly ctx: RouterCtx, readonly dest: string, convId: string) {
     this.destBytes = parseAddress(dest, 'destination');
     this.conv = new Conversation(ctx.layer, dest, convId, true);
-    this.avoid = new AvoidSet(ctx.config.avoidMs);
+    this.avoid = new AvoidSet(ctx.config.avoidMs, ctx.paths);
     const clock = ctx.layer.clock;
     this.searchingSince = clock.now();
     this.searchLimitMs = ctx.config.resolveTimeoutMs;

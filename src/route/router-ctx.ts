@@ -8,6 +8,8 @@ export interface PathFinder {
   pathTo(dest: string, avoid?: ReadonlySet<string>): string[] | null;
   /** The X25519 route key a node published in its signed topology record. */
   routeKeyOf(address: string): Uint8Array | undefined;
+  /** A node's newest signed record, when the finder keeps them (lets avoided links return early). */
+  record?(origin: string): { seq: number; links: readonly { peer: string }[] } | undefined;
 }
 
 export interface RouteConfig {

@@ -27,7 +27,9 @@ export class Router {
     this.ctx = { layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, trace };
     layer.register(Proto.Route, (peer, bytes) => this.onPacket(peer, bytes));
     layer.linkEvents$.subscribe((e) => {
-      if ((e.from === 'up' || e.from === 'rekeying') && e.to !== 'up' && e.to !== 'rekeying') this.linkDown(e.peer);
+      const wasUp = e.from === 'up' || e.from === 'rekeying';
+      if (wasUp && e.to !== 'up' && e.to !== 'rekeying') this.linkDown(e.peer);
+      if (!wasUp && e.to === 'up') for (const r of this.routes.values()) r.avoid.forgetLink(layer.address, e.peer);
     });
     this.scheduleSweep();
   }
