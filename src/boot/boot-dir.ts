@@ -3,12 +3,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const BOOT_CANDIDATES = ['/boot/firmware', '/boot'] as const;
+export const BOOT_CANDIDATES: readonly string[] = Object.freeze(['/boot/firmware', '/boot']);
 export const MASTER_FILE = join('skywire', 'master.txt');
 
 export const defaultBootDir = (exists: (p: string) => boolean = existsSync): string =>
   BOOT_CANDIDATES.find((d) => exists(join(d, 'skywire')))
   ?? BOOT_CANDIDATES.find((d) => exists(d))
-  ?? BOOT_CANDIDATES[1];
+  ?? '/boot';
 
 export const masterFilePath = (bootDir: string): string => join(bootDir, MASTER_FILE);

@@ -4,7 +4,7 @@ import type { CommandBody, SignedCommand } from './command-types.ts';
 import { canonicalJson, signingBytes } from './canonical-json.ts';
 import { COMMAND_DOMAIN } from './ports.ts';
 
-const CMDS: ReadonlySet<string> = new Set(['status', 'topology', 'set-config', 'restart', 'exec', 'term', 'forward']);
+const CMDS: readonly string[] = Object.freeze(['status', 'topology', 'set-config', 'restart', 'exec', 'term', 'forward']);
 const dec = new TextDecoder('utf-8', { fatal: true });
 const enc = new TextEncoder();
 export const MAX_COMMAND_BYTES = 256 * 1024;
@@ -29,7 +29,7 @@ export const decodeCommand = (bytes: Uint8Array): SignedCommand | null => {
   }
   if (!isObject(d)) return null;
   const ok = d.v === 1 && typeof d.node === 'string' && Number.isSafeInteger(d.seq) && (d.seq as number) > 0
-    && Number.isSafeInteger(d.issuedAtMs) && typeof d.cmd === 'string' && CMDS.has(d.cmd)
+    && Number.isSafeInteger(d.issuedAtMs) && typeof d.cmd === 'string' && CMDS.includes(d.cmd)
     && isObject(d.args) && typeof d.sig === 'string' && (d.key === undefined || typeof d.key === 'string');
   return ok ? (d as unknown as SignedCommand) : null;
 };
