@@ -87,6 +87,12 @@ export class RouteActor implements EndHandler {
     this.actor.send({ type: 'ROUTE.CLOSE' });
   }
 
+  /** The topology changed: a route still looking for a path looks now, not at its next poll. */
+  topologyChanged(): void {
+    const s = this.state;
+    if (s === 'resolving' || (s === 'repairing' && !this.attempt)) this.findPath();
+  }
+
   private findPath(): void {
     const now = this.ctx.layer.clock.now();
     const path = this.ctx.paths.pathTo(this.dest, this.avoid.edges(now));

@@ -10,6 +10,8 @@ export interface PathFinder {
   routeKeyOf(address: string): Uint8Array | undefined;
   /** A node's newest signed record, when the finder keeps them (lets avoided links return early). */
   record?(origin: string): { seq: number; links: readonly { peer: string }[] } | undefined;
+  /** Emits when the topology changed, so a route waiting for a path looks again at once. */
+  readonly changes$?: { subscribe(next: () => void): { unsubscribe(): void } };
 }
 
 export interface RouteConfig {

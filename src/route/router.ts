@@ -20,6 +20,7 @@ export class Router {
   readonly inbound = new Map<string, { conv: Conversation; entry?: EndEntry }>();
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
+  private topoSub: { unsubscribe(): void } | undefined;
 
   constructor(readonly layer: LinkLayer, paths: PathFinder, routeSecret: Uint8Array, private readonly attach: (conv: Conversation) => void, config?: Partial<RouteConfig>) {
     this.table = new RouteTable(layer.random);
@@ -30,6 +31,9 @@ export class Router {
       const wasUp = e.from === 'up' || e.from === 'rekeying';
       if (wasUp && e.to !== 'up' && e.to !== 'rekeying') this.linkDown(e.peer);
       if (!wasUp && e.to === 'up') for (const r of this.routes.values()) r.avoid.forgetLink(layer.address, e.peer);
+    });
+    this.topoSub = paths.changes$?.subscribe(() => {
+      for (const r of this.routes.values()) r.topologyChanged();
     });
     this.scheduleSweep();
   }
@@ -142,6 +146,7 @@ export class Router {
 
   stop(): void {
     this.stopped = true;
+    this.topoSub?.unsubscribe();
     if (this.sweepTimer !== undefined) this.layer.clock.clearTimeout(this.sweepTimer);
     for (const r of this.routes.values()) r.stop();
   }
