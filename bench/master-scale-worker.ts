@@ -56,13 +56,31 @@ process.on('message', (m: WorkerMsg) => {
   if ('report' in m) return send({ report: master ? masterReport() : nodesReport() });
   if (m.role === 'master') {
     void runMaster({ home: m.home, listen: `127.0.0.1:${m.port}`, peer: [], mode: 'auto', allow: [] }, log)
-      .then((r) => { master = r; send({ ready: usage() }); });
+      .then((r) => {
+        master = r;
+        send({ ready: usage() });
+        if (process.env.BENCH_DEBUG) setInterval(() => process.stderr.write(`[master] drops ${JSON.stringify(r.node.drops)} cpu ${Math.round(process.cpuUsage().user / 1000)} ms\n`), 3000).unref();
+      });
     return;
   }
   void (async () => {
     // One after another, as a batch of machines powering up; each runNode binds its own socket.
     for (const n of m.nodes) nodes.push(await runNode({ home: n.home, listen: `127.0.0.1:${n.port}`, peer: [], boot: m.boot }, log));
     send({ started: nodes.length });
+    // BENCH_DEBUG: why stragglers wait, every 3 s, with route states towards the master.
+    if (process.env.BENCH_DEBUG) {
+      const t = setInterval(() => {
+        const r = nodesReport();
+        const routes: Record<string, number> = {};
+        const links: Record<string, number> = {};
+        for (const n of nodes) {
+          for (const x of n.overlay.routes()) routes[x.state] = (routes[x.state] ?? 0) + 1;
+          for (const l of n.node.status().links) links[l.state] = (links[l.state] ?? 0) + 1;
+        }
+        process.stderr.write(`[${process.pid}] ${JSON.stringify(r.states)} routes ${JSON.stringify(routes)} links ${JSON.stringify(links)} topo ${nodes[0]?.overlay.topology.records}\n`);
+        if (r.registered === nodes.length) clearInterval(t);
+      }, 3000);
+    }
   })();
 });
 send({ loaded: true });
