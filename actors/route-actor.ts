@@ -18,6 +18,7 @@ export class RouteActor implements EndHandler {
   readonly state$ = new BehaviorSubject<RouteState>('resolving');
   readonly conv: Conversation;
   readonly avoid: AvoidSet;
+  private lastSearch = -Infinity;
   attempt: RouteAttempt | undefined;
   /** When the route last broke, to measure repair time. */
   private brokenAt: number | undefined;
@@ -90,11 +91,17 @@ export class RouteActor implements EndHandler {
   /** The topology changed: a route still looking for a path looks now, not at its next poll. */
   topologyChanged(): void {
     const s = this.state;
-    if (s === 'resolving' || (s === 'repairing' && !this.attempt)) this.findPath();
+    if (s !== 'resolving' && (s !== 'repairing' || this.attempt)) return;
+    // While a large database floods in, changes come in bursts: one search per 50 ms is enough
+    // (each is a Dijkstra over the whole graph), and the 500 ms poll catches the tail.
+    const now = this.ctx.layer.clock.now();
+    if (now - this.lastSearch < 50) return;
+    this.findPath();
   }
 
   private findPath(): void {
     const now = this.ctx.layer.clock.now();
+    this.lastSearch = now;
     const path = this.ctx.paths.pathTo(this.dest, this.avoid.edges(now));
     if (!path) return;
     // Strictly increasing, even within one millisecond: the destination rejects older ones.
