@@ -19,7 +19,7 @@ const seam = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'dist/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser },
