@@ -45,8 +45,14 @@ maybe('firewalled node: registered via the relay, a terminal on it, and ssh thro
     return out.code === 0 ? (JSON.parse(out.stdout) as NodeRow[]).find((x) => x.address === n.address && x.online && x.via === r.address) : undefined;
   }, 40_000, 'n registered with the master via r');
   t.is(row.name, 'n');
-  // The relay's own attempts to open the link inward were dropped: only n's outbound link stands.
-  t.true(lab.droppedInbound('n') > 0, 'the firewall dropped new inbound packets');
+  // The firewall is real: a new flow into n (from r's namespace, a port n never talked to) is
+  // dropped. Whether r's own first handshake was dropped depends on which node started first.
+  const before = lab.droppedInbound('n');
+  const probe = lab.exec('r', process.execPath, ['-e', `
+    const s = require('node:dgram').createSocket('udp4');
+    let k = 0; const go = () => s.send(Buffer.from('hello'), ${n.port}, '${ip.n}', () => { if (++k < 5) go(); else s.close(); }); go();`]);
+  t.is(probe.code, 0, probe.stderr);
+  await until(() => (lab!.droppedInbound('n') >= before + 5 ? true : undefined), 5000, 'the firewall drops new inbound packets');
 
   const term = spawn(process.execPath, [...TERM_ARGV, 'term', n.address, '--home', m.home], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
