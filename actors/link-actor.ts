@@ -11,6 +11,12 @@ import { Session } from '../src/link/session.ts';
 import { LinkStats } from '../src/link/link-stats.ts';
 import { encodeInner, type Inner } from '../src/wire/inner.ts';
 import { parseAddress } from '../src/identity/address.ts';
+import { Proto } from '../src/overlay/link-layer.ts';
+import type { SendHint } from '../src/env/carrier.ts';
+import { SignedCounter, sealData, sealHello, type Ephemeral, type SignedPeer } from '../src/radio/signed-link.ts';
+
+/** Radio carriers queue control (pings, topology) behind user messages. */
+const hintOf = (m: Inner): SendHint => (m.kind !== 'payload' || m.bytes[0] === Proto.Topology ? 'control' : 'user');
 
 export class LinkActor {
   readonly peer: string;
@@ -27,6 +33,10 @@ export class LinkActor {
   readonly state$: BehaviorSubject<LinkState>;
   private readonly actor: Actor<typeof linkMachine>;
   private rekeyRequested = false;
+  /** Amateur radio (carrier.linkMode 'signed'): the peer's keys once its hello verified. */
+  signedPeer: SignedPeer | undefined;
+  private readonly signedCounter = new SignedCounter();
+  private radioEphemeral: Ephemeral | undefined;
 
   constructor(private readonly host: LinkHost, peer: string, carrier: Carrier, endpoint: string | undefined) {
     this.peer = peer;
@@ -34,7 +44,8 @@ export class LinkActor {
     this.carrier = carrier;
     this.endpoint = endpoint;
     this.state$ = new BehaviorSubject<LinkState>('idle');
-    const c = host.config;
+    // A slow carrier (radio) scales the timers; others leave the node's config untouched.
+    const c = carrier.linkTimers ? { ...host.config, ...carrier.linkTimers } : host.config;
     const logic = linkMachine.provide({
       guards: {
         canInitiate: () => this.endpoint !== undefined,
@@ -47,7 +58,9 @@ export class LinkActor {
         dropSessions: () => this.dropSessions(),
       },
       delays: {
-        handshakeRetry: c.handshakeRetryMs,
+        // On a shared radio channel every node starts at once: jitter keeps their retries from
+        // colliding again and again. Other carriers keep the fixed retry (and their traces).
+        handshakeRetry: carrier.linkTimers ? () => Math.round(c.handshakeRetryMs * (0.5 + host.random.float())) : c.handshakeRetryMs,
         keepalive: c.keepaliveMs,
         // Jitter from the node's Random keeps restarts of many nodes from synchronising.
         backoff: ({ context }) => {
@@ -89,13 +102,14 @@ export class LinkActor {
 
   /** Sends one inner message; false when there is no session to send it with. */
   send(inner: Inner): boolean {
+    if (this.carrier.linkMode === 'signed') return this.sendSigned(inner);
     const s = this.current;
     if (!s || !s.confirmed || this.endpoint === undefined) return false;
     const packet = s.seal(encodeInner(inner));
     if (!packet) return false;
     this.stats.bytesOut += packet.length;
     this.stats.packetsOut++;
-    this.carrier.send(this.endpoint, packet);
+    this.carrier.send(this.endpoint, packet, hintOf(inner));
     if (!this.rekeyRequested && s.sent >= this.host.config.rekeyAfterPackets) {
       this.rekeyRequested = true;
       this.actor.send({ type: 'LINK.REKEY_NEEDED' });
@@ -145,6 +159,7 @@ export class LinkActor {
 
   sendInit(): void {
     if (this.endpoint === undefined) return;
+    if (this.carrier.linkMode === 'signed') return this.sendHello(true);
     if (this.pending) this.host.indexes.delete(this.pending.senderIndex);
     const index = allocateIndex(this.host, { link: this });
     const cookie = this.cookie && this.host.clock.now() - this.cookie.at < 110_000 ? this.cookie.value : undefined;
@@ -159,6 +174,44 @@ export class LinkActor {
     return (this.state === 'handshaking' || this.state === 'rekeying') && this.pending !== undefined;
   }
 
+  /** Amateur mode: our key, signed; `ask` when we have not verified the peer's yet. */
+  sendHello(ask: boolean): void {
+    if (this.endpoint === undefined) return;
+    const bytes = sealHello(this.host.hs, this.signedCounter.next(this.host.clock.wallMs()), ask, this.carrier.local, this.ephemeral());
+    this.stats.bytesOut += bytes.length;
+    this.carrier.send(this.endpoint, bytes);
+  }
+
+  /** Amateur mode: our X25519 key for this link until it goes down (then a fresh one). */
+  ephemeral(): Ephemeral {
+    if (!this.radioEphemeral) {
+      const secret = this.host.random.bytes(32);
+      this.radioEphemeral = { secret, publicKey: this.host.hs.suite.x25519Public(secret) };
+    }
+    return this.radioEphemeral;
+  }
+
+  /** Amateur mode: the peer's hello verified; this stands in for a session. */
+  acceptHello(peer: SignedPeer): void {
+    const fresh = this.signedPeer !== peer;
+    this.signedPeer = peer;
+    this.stats.lastRx = this.host.clock.now();
+    if (!fresh) return;
+    this.stats.handshakes++;
+    this.stats.lastHandshakeAt = this.host.clock.wallMs();
+    this.host.trace.emit({ t: this.host.clock.now(), node: this.host.name, ev: 'link.session', peer: this.peer, initiator: false, signed: true });
+    this.actor.send({ type: 'LINK.HANDSHAKE_DONE' });
+  }
+
+  private sendSigned(inner: Inner): boolean {
+    if (!this.signedPeer || this.endpoint === undefined) return false;
+    const packet = sealData(this.signedPeer.txKey, this.signedCounter.next(this.host.clock.wallMs()), encodeInner(inner), this.carrier.local, this.endpoint);
+    this.stats.bytesOut += packet.length;
+    this.stats.packetsOut++;
+    this.carrier.send(this.endpoint, packet, hintOf(inner));
+    return true;
+  }
+
   private ping(): void {
     const now = this.host.clock.now();
     if (!this.send({ kind: 'ping', id: this.stats.nextPing(now), sentAt: now })) return;
@@ -166,7 +219,7 @@ export class LinkActor {
 
   private rekeyDue(): boolean {
     const s = this.current;
-    if (!s) return false;
+    if (!s || this.signedPeer) return false;
     const age = this.host.clock.now() - s.createdAt;
     // The session's initiator rekeys first; the responder steps in only if that never happens.
     const due = s.keys.initiator ? this.host.config.rekeyAfterMs : this.host.config.rekeyAfterMs + 4 * this.host.config.keepaliveMs;
@@ -177,5 +230,6 @@ export class LinkActor {
     for (const s of [this.previous, this.current, this.next]) if (s) this.host.indexes.delete(s.keys.localIndex);
     if (this.pending) this.host.indexes.delete(this.pending.senderIndex);
     this.previous = this.current = this.next = this.pending = undefined;
+    this.signedPeer = this.radioEphemeral = undefined;
   }
 }

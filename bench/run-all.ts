@@ -1,7 +1,7 @@
 // Runs every benchmark in its own process (so one's heap does not skew another's memory figure).
 import { spawnSync } from 'node:child_process';
 
-for (const b of ['handshake', 'seal-open', 'forwarding', 'throughput', 'route-setup', 'sim', 'boot', 'master-scale']) {
+for (const b of ['handshake', 'seal-open', 'forwarding', 'throughput', 'route-setup', 'sim', 'boot', 'master-scale', 'radio', 'radio-sms-size', 'tui']) {
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', `bench/${b}.ts`], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { LinkConfig } from '../src/link/link-config.ts';
 import { DEFAULT_LINK_PARAMS, type LinkParams } from './link-params.ts';
 import { durationField } from './duration.ts';
+import { smsSchema, type SmsSpec } from './sim-sms.ts';
+import { radioSchema, type RadioChannelSpec } from './radio-schema.ts';
 
 export { parseDuration } from './duration.ts';
 
@@ -75,6 +77,8 @@ export const scenarioSchema = z.object({
   faults: z.array(faultSchema).default([]),
   streams: z.array(streamSchema).default([]),
   chaos: chaosSchema.optional(),
+  sms: smsSchema.optional(),
+  radio: radioSchema.optional(),
   expect: z.object({ allLinksUp: z.boolean().optional(), streamsIntact: z.boolean().optional(), noLoops: z.boolean().optional() }).strict().optional(),
 }).strict();
 
@@ -106,6 +110,8 @@ export interface Scenario {
   faults: Fault[];
   streams: StreamSpec[];
   chaos?: Chaos | undefined;
+  sms?: SmsSpec | undefined;
+  radio?: RadioChannelSpec[] | undefined;
   expect?: { allLinksUp?: boolean | undefined; streamsIntact?: boolean | undefined; noLoops?: boolean | undefined } | undefined;
 }
 
@@ -127,5 +133,7 @@ export const toScenario = (d: z.output<typeof scenarioSchema>): Scenario => ({
   faults: d.faults.map(expandFault),
   streams: d.streams,
   chaos: d.chaos,
+  sms: d.sms,
+  radio: d.radio,
   expect: d.expect,
 });

@@ -10,6 +10,9 @@ import type { EventQueue } from './event-queue.ts';
 import { SimClock } from './sim-clock.ts';
 import type { SimNetwork } from './sim-network.ts';
 import type { SeededRandom } from './sim-random.ts';
+import type { RadioHook } from './radio-channels.ts';
+import { radioTopologyTimers } from '../src/radio/radio-topology.ts';
+import type { TopologyOptions } from '../src/topology/topology-options.ts';
 
 export interface SimNodeEnv {
   queue: EventQueue;
@@ -21,6 +24,8 @@ export interface SimNodeEnv {
   overlay?: OverlayOptions;
   /** Called after each boot, before the node starts: the runner hooks traffic and checks here. */
   onBoot?: (n: SimNode) => void;
+  /** Shared radio channels (simulator/radio-channels.ts), if the scenario has any. */
+  radio?: RadioHook | undefined;
 }
 
 export class SimNode {
@@ -54,8 +59,22 @@ export class SimNode {
     const node = new SkyNode({ clock: this.clock, random, trace: this.env.trace, suite: this.env.suite, identity: this.identity, name: this.name }, this.env.link);
     node.attach(carrier);
     for (const p of this.peers) node.addPeer(addressOf(p), carrier, p);
+    // Radio neighbours are configured (radio.peers on a real node), so they are static topology
+    // too: their links count before the first RTT sample, which on a radio comes minutes later.
+    const configured = this.peers.map(addressOf);
+    let slowest: Partial<TopologyOptions> = {};
+    for (const radio of this.env.radio?.attach(this.name, this.identity.address, this.clock, random.split('radio')) ?? []) {
+      node.attach(radio.carrier);
+      const t = radioTopologyTimers(radio.carrier.bitrate, radio.keyingMs);
+      if (t.refreshMs > (slowest.refreshMs ?? 0)) slowest = t;
+      for (const p of radio.peers) {
+        if (this.peers.includes(p.name)) continue;
+        node.addPeer(addressOf(p.name), radio.carrier, p.endpoint);
+        configured.push(addressOf(p.name));
+      }
+    }
     this.node = node;
-    this.overlay = new Overlay(node, { ...this.env.overlay, topology: { staticPeers: this.peers.map(addressOf), ...this.env.overlay?.topology } });
+    this.overlay = new Overlay(node, { ...this.env.overlay, topology: { staticPeers: configured, ...slowest, ...this.env.overlay?.topology } });
     this.env.onBoot?.(this);
     node.start();
   }
@@ -67,6 +86,7 @@ export class SimNode {
     for (const [k, v] of Object.entries(node.drops)) this.pastDrops[k] = (this.pastDrops[k] ?? 0) + v;
     this.env.queue.cancelOwner(this.name);
     this.env.network.detach(this.name);
+    this.env.radio?.detach(this.name);
     this.node = undefined;
     this.overlay = undefined;
     this.env.trace.emit({ t: this.env.queue.now, node: this.name, ev: 'node.crash' });

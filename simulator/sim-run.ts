@@ -16,6 +16,8 @@ import { SimCounters } from './sim-counters.ts';
 import { SimTraffic } from './sim-traffic.ts';
 import { SimRoutes } from './sim-routes.ts';
 import { chaosFaults } from './chaos.ts';
+import { SimSms } from './sim-sms.ts';
+import { RadioChannels } from './radio-channels.ts';
 import type { RouteTable } from '../src/route/route-table.ts';
 
 export interface RunOptions {
@@ -49,11 +51,14 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const suite = memoSuite(nodeSuite());
   const names = Array.from({ length: scenario.nodes }, (_, i) => `n${i}`);
   const traffic = new SimTraffic(scenario.streams, root.split('traffic'), () => queue.now);
+  const sms = scenario.sms && new SimSms(scenario.sms, () => queue.now);
   const onBoot = (n: SimNode): void => {
     traffic.listen(n.overlay!);
+    sms?.boot(n);
     n.overlay!.router.table.onChange = () => { routes.dirty = true; };
   };
-  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, onBoot }, n)]));
+  const radio: RadioChannels | undefined = scenario.radio && new RadioChannels(scenario.radio, queue, root.split('radio'), (n: string): string => nodes.get(n)!.identity.address);
+  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, onBoot, radio }, n)]));
   const edges = buildEdges(scenario.topology, names, root.split('topology'));
   const nameByAddress = new Map([...nodes.values()].map((n) => [n.identity.address, n.name]));
   const routes = new SimRoutes(network, (a) => nameByAddress.get(a) ?? a);
@@ -72,6 +77,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
     if (o) traffic.start(i, o, addressOf(st.to));
     else traffic.results[i]!.error = 'source node is down';
   }, 'scenario'));
+  sms?.schedule(queue, nodes, addressOf);
   const tables = (): Map<string, RouteTable> => {
     const m = new Map<string, RouteTable>();
     for (const n of nodes.values()) if (n.overlay) m.set(n.identity.address, n.overlay.router.table);
@@ -83,7 +89,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const runTo = async (t: number): Promise<void> => {
     while (queue.stepUntil(t)) {
       if (routes.dirty) routes.check(tables());
-      if (scenario.streams.length > 0) await flush();
+      if (scenario.streams.length > 0 || sms) await flush();
     }
     queue.runUntil(t);
   };
@@ -99,5 +105,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
   await sink.close();
   const summary = summarize({ scenario, seed, nodes, edges, network, queue, counters, traceHash: sink.hash(), traceLines: sink.lines, wallMs, routes: routes.summary(), streams: traffic.results, faults: faults.length });
+  if (sms) summary.sms = sms.summary();
+  if (radio) summary.radio = radio.summary();
   return { summary, lines: opts.keepLines ? sink.kept() : undefined };
 };

@@ -27,6 +27,10 @@ export interface SimSummary {
   routes: RouteSummary;
   streams: StreamResult[];
   streamsIntact: boolean;
+  /** Scenario SMS (simulator/sim-sms.ts): sent, delivered, duplicates, delivery times. */
+  sms?: import('./sim-sms.ts').SmsSimSummary;
+  /** Shared radio channels (simulator/radio-channels.ts): medium and per-node channel counters. */
+  radio?: import('./radio-channels.ts').RadioSummary;
   traceLines: number;
   traceHash: string;
 }

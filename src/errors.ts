@@ -29,6 +29,17 @@ export type ErrorCode =
   | 'refused'
   | 'timeout'
   | 'reset'
+  // Radio (src/radio, src/env/kiss-serial-carrier.ts).
+  | 'BAD_CALLSIGN'
+  | 'RADIO_CONFIG'
+  | 'SERIAL_NOT_FOUND'
+  | 'SERIAL_PERMISSION'
+  | 'SERIAL_OPEN'
+  // SMS (src/sms, src/cli/cmd-sms.ts).
+  | 'SMS_TOO_LONG'
+  | 'SMS_BAD_RECIPIENT'
+  | 'SMS_UNKNOWN_CONTACT'
+  | 'SMS_STORE_CORRUPT'
   | 'INTERNAL';
 
 export class SkywireError extends Error {

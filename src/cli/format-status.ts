@@ -1,11 +1,12 @@
 // Human-readable status: a fixed-width table that fits 80 columns.
 import type { NodeStatus } from '../node/node-status.ts';
 import type { RouteStatus } from '../overlay/route-status.ts';
+import type { RadioStatus } from './node-radio.ts';
 
 const ago = (at: number | null, now: number): string => (at === null ? '-' : `${Math.max(0, Math.round((now - at) / 1000))}s ago`);
 const bytes = (n: number): string => (n < 10_000 ? `${n}B` : n < 10_000_000 ? `${Math.round(n / 1024)}K` : `${Math.round(n / 1048576)}M`);
 
-export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[] }, nowWall: number): string => {
+export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: RadioStatus | null }, nowWall: number): string => {
   const lines = [
     `node ${s.name === s.address ? s.address : `${s.name} (${s.address})`}  up ${Math.round(s.uptimeMs / 1000)}s`,
     `${'peer'.padEnd(28)}${'state'.padEnd(12)}${'rtt'.padStart(7)}${'loss'.padStart(6)}${'in'.padStart(7)}${'out'.padStart(7)}  handshake`,
@@ -19,7 +20,13 @@ export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[] }, nowWall
     lines.push(`${'route to'.padEnd(28)}${'state'.padEnd(12)}${'hops'.padStart(5)}${'repairs'.padStart(9)}`);
     for (const r of s.routes) lines.push(`${r.dest.padEnd(28)}${r.state.padEnd(12)}${String(r.hops ?? '-').padStart(5)}${String(r.repairs).padStart(9)}`);
   }
+  if (s.radio) lines.push(radioLine(s.radio));
   const drops = Object.entries(s.drops).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(' ');
   lines.push(`drops: ${drops || 'none'}`);
   return lines.join('\n') + '\n';
 };
+
+// Amateur or encrypted is on the first line an operator reads: it decides what may be sent.
+const radioLine = (r: RadioStatus): string =>
+  `radio ${r.mode} ${r.bitrate} bit/s on ${r.device}: ${r.serial}${r.station ? ` as ${r.station}` : ''}` +
+  (r.error ? ` (${r.error})` : `, air ${r.airtimePct ?? 0}% (control ${r.controlPct ?? 0}%), queue ${r.queue}`);

@@ -10,6 +10,7 @@ import { addRouteCommands } from './cmd-route.ts';
 import { addTermCommands } from './cmd-term.ts';
 import { addMasterCommand } from './cmd-master.ts';
 import { addFleetCommands } from './cmd-fleet.ts';
+import { addSmsCommands } from './cmd-sms.ts';
 import { SKYWIRE_VERSION } from '../version.ts';
 
 const program = new Command('skywire')
@@ -25,6 +26,7 @@ addRouteCommands(program);
 addTermCommands(program);
 addMasterCommand(program);
 addFleetCommands(program);
+addSmsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

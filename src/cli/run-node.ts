@@ -21,6 +21,9 @@ import type { PeerSpec } from '../config/peer-spec.ts';
 import { NodeAgent } from '../master/node-agent.ts';
 import { startBootWatch } from './boot-watch.ts';
 import { attachNodeServices } from './node-services.ts';
+import { attachSms } from '../sms/attach-sms.ts';
+import { attachRadio, type NodeRadio } from './node-radio.ts';
+import { radioPeers } from '../radio/radio-config.ts';
 
 export interface RunNodeOptions {
   home: string;
@@ -41,12 +44,13 @@ export interface RunNodeOptions {
   /** After a master's 'restart' command stopped the node cleanly; default exit 0 (systemd restarts). */
   onRestart?: (() => void) | undefined;
 }
-export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; stop(reason: string): Promise<void> }
+export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; radio: NodeRadio | undefined; stop(reason: string): Promise<void> }
 
 const SAVE_EVERY_MS = 30_000;
 
 export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<RunningNode> => {
   const clock = realClock();
+  const startedAt = clock.now();
   const suite = nodeSuite();
   // First boot: keys first, then the boot file folded into config.json, then the config read.
   const { identity, created } = loadOrCreateIdentity(suite, opts.home, () => new Uint8Array(randomBytes(32)));
@@ -58,15 +62,17 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const carrier = await openUdpCarrier(listen);
   const node = new SkyNode({ clock, random: realRandom(), trace: nullTrace, suite, identity, name: config.name }, { ...config.link, acceptUnknown: opts.acceptUnknown ?? config.link.acceptUnknown });
   node.attach(carrier);
-  const staticPeers = opts.trustAllNeighbours ? undefined : [...config.peers, ...config.relays, ...cliPeers].map((p) => p.address);
+  const radioNeighbours = config.radio ? radioPeers(config.radio).map((p) => p.address) : [];
+  const staticPeers = opts.trustAllNeighbours ? undefined : [...[...config.peers, ...config.relays, ...cliPeers].map((p) => p.address), ...radioNeighbours];
   const overlay = new Overlay(node, { topology: { staticPeers } });
   const addPeer = (p: PeerSpec): void => void (p.address !== identity.address && node.addPeer(p.address, carrier, p.endpoint));
   for (const p of [...config.peers, ...config.relays, ...cliPeers]) addPeer(p);
   const { db, previousUnclean, quarantined } = await openNodeState(opts.home, clock.wallMs());
   if (previousUnclean) log.warn('the previous run did not shut down cleanly (killed or power loss); state is from its last save');
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
+  let radio: NodeRadio | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), radio: radio?.status() ?? null, boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
   });
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
@@ -77,8 +83,9 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));
   // The one place where node-side services that obey the master (terminal, forward) attach.
   const services = attachNodeServices({ overlay, agent });
+  const sms = await attachSms(overlay, { home: opts.home, log: (m) => log.info(m) });
   const control = await openControlServer(opts.home, (req) => {
-    const extra = opts.controlHandlers?.get(String(req.cmd));
+    const extra = opts.controlHandlers?.get(String(req.cmd)) ?? sms.handlers.get(String(req.cmd));
     if (extra) return extra(req);
     if (req.cmd === 'ping') return 'pong';
     if (req.cmd === 'status') return status();
@@ -91,6 +98,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   node.linkEvents$.subscribe((e) => log.info(`link ${e.peer} ${e.from} -> ${e.to}`));
   node.start();
   log.info(`node ${identity.address} listening on udp ${carrier.local} with ${node.links.size} peer(s)`);
+  radio = config.radio ? attachRadio(node, config.radio, clock, log, startedAt) : undefined;
   let timer = clock.setTimeout(function save() {
     recordStatus(db.data, node.status());
     void db.write();
@@ -103,15 +111,17 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     boot?.watcher.stop();
     agent.stop();
     services.stop();
+    sms.stop();
     recordStatus(db.data, node.status());
     overlay.stop();
     node.stop();
     await control.close();
     await carrier.close();
+    await radio?.close();
     db.data.cleanShutdown = true;
     db.data.lastStopAt = clock.wallMs();
     await db.write();
     log.info('state saved; bye');
   })());
-  return { node, overlay, agent, stop };
+  return { node, overlay, agent, radio, stop };
 };

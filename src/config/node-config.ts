@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SkywireError } from '../errors.ts';
 import { parsePeerSpec, type PeerSpec } from './peer-spec.ts';
 import type { LinkConfig } from '../link/link-config.ts';
+import { parseRadioConfig, radioSchema, type RadioConfig } from '../radio/radio-config.ts';
 
 export const CONFIG_FILE = 'config.json';
 
@@ -33,6 +34,8 @@ export const configSchema = z.object({
   relays: z.array(z.string()).default([]),
   /** Version of the last config the master pushed (set-config); 0 before any. */
   configVersion: z.number().int().nonnegative().default(0),
+  /** A KISS TNC on a serial port (src/radio/radio-config.ts); open it with openRadioCarrier. */
+  radio: radioSchema.optional(),
 }).strict();
 
 export type ConfigDocument = z.input<typeof configSchema>;
@@ -45,6 +48,7 @@ export interface NodeConfig {
   master?: string | undefined;
   relays: PeerSpec[];
   configVersion: number;
+  radio?: RadioConfig | undefined;
 }
 
 export const configPath = (home: string): string => join(home, CONFIG_FILE);
@@ -92,5 +96,6 @@ export const parseNodeConfig = (text: string, path: string): NodeConfig => {
     return typeof p === 'string' ? parsePeerSpec(p, where) : parsePeerSpec(`${p.address}@${p.endpoint}`, where);
   });
   const relays = c.relays.map((p, i) => parsePeerSpec(p, `${path}: relays.${i}`));
-  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion };
+  const radio = c.radio === undefined ? undefined : parseRadioConfig(c.radio, `${path}: radio`);
+  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio };
 };

@@ -1,11 +1,18 @@
 // A carrier moves opaque datagrams to and from neighbours. Endpoints are carrier-specific
 // strings ("127.0.0.1:4000" for UDP, "n17" in the simulator); the link layer never parses them.
 import type { Observable } from 'rxjs';
+import type { LinkConfig } from '../link/link-config.ts';
 
 export interface Datagram {
   readonly from: string;
   readonly bytes: Uint8Array;
 }
+
+/**
+ * What a packet is, for carriers that queue by class (radio: user messages before control).
+ * No hint means link setup (handshakes). Carriers without a queue ignore it.
+ */
+export type SendHint = 'user' | 'control';
 
 export interface Carrier {
   /** Short kind label for status output: "udp", "sim", "kiss". */
@@ -19,6 +26,13 @@ export interface Carrier {
   /** Hot stream of received datagrams. */
   readonly received$: Observable<Datagram>;
   /** Fire and forget: a carrier never throws on send, it counts failures. */
-  send(to: string, bytes: Uint8Array): void;
+  send(to: string, bytes: Uint8Array, hint?: SendHint): void;
+  /**
+   * 'signed' on an amateur radio carrier: links send signed plaintext instead of AEAD
+   * (src/radio/signed-link.ts). Undefined: the encrypted link.
+   */
+  readonly linkMode?: 'signed' | undefined;
+  /** Link timer overrides scaled to a slow carrier (src/radio/radio-params.ts). */
+  readonly linkTimers?: Partial<LinkConfig> | undefined;
   close(): Promise<void>;
 }

@@ -11,8 +11,11 @@ import { allocateIndex } from '../link/link-host.ts';
 import { addressToString } from '../identity/address.ts';
 import type { LinkActor } from '../../actors/link-actor.ts';
 import type { SkyNode } from './node.ts';
+import { dispatchSigned } from '../radio/signed-dispatch.ts';
 
 export const dispatch = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  // Amateur radio carries signed plaintext only (src/radio/signed-dispatch.ts).
+  if (carrier.linkMode === 'signed') return dispatchSigned(node, carrier, d);
   const b = d.bytes;
   if (b.length < 2) return node.countDrop('malformed');
   if (b[0] !== 1) return node.countDrop('bad-version');

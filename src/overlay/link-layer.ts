@@ -11,6 +11,8 @@ import type { CryptoSuite } from '../identity/crypto-suite.ts';
 export const Proto = {
   Topology: 0x01,
   Route: 0x02,
+  /** Store-and-forward SMS, hop by hop (src/sms). */
+  Sms: 0x03,
 } as const;
 
 export interface LinkChange { t: number; peer: string; from: string; to: string }

@@ -1,0 +1,147 @@
+// Binds the radio machine to a transmit queue, the airtime budgets, carrier sense and the port.
+// Every frame a radio carrier sends passes through here, so the queue order (user messages
+// before control), the duty cycle and the 2 % control share are decided in one place, and a
+// KISS TNC is fed at most one frame per computed airtime instead of a FIFO we cannot reorder.
+import { createActor, type Actor } from 'xstate';
+import type { Clock } from '../src/env/clock.ts';
+import type { Random } from '../src/env/random.ts';
+import { radioMachine, type RadioState } from '../machines/radio.ts';
+import { AirtimeBucket } from '../src/radio/airtime-bucket.ts';
+import { airtimeMs } from '../src/radio/radio-params.ts';
+import { TxClass, TxQueue, type TxClassValue, type TxFrame } from '../src/radio/tx-queue.ts';
+import type { ChannelOptions, ChannelCounters, RadioPort } from '../src/radio/channel-types.ts';
+
+export class RadioChannelActor {
+  readonly counters: ChannelCounters = { framesOut: 0, airtimeMs: 0, userMs: 0, controlMs: 0, idMs: 0, dropped: 0, idFrames: 0, stale: 0, setupMs: 0 };
+  private readonly queue: TxQueue;
+  private readonly duty: AirtimeBucket;
+  private readonly control: AirtimeBucket;
+  private readonly actor: Actor<typeof radioMachine>;
+  private readonly startedAt: number;
+  private lastAirtime = 0;
+  private lastIdAt: number | undefined;
+
+  constructor(private readonly clock: Clock, private readonly random: Random, private readonly port: RadioPort, private readonly o: ChannelOptions) {
+    const now = clock.now();
+    this.startedAt = now;
+    this.queue = new TxQueue(o.queuePerClass ?? 64);
+    const biggest = this.cost(o.maxFrameBytes);
+    // Budgets hold ten minutes' worth, so a burst (a handshake, a sync) passes and the long-run
+    // share still holds; never less than one frame, or a slow radio could never send one. The
+    // control budget refills at 90 % of its share, leaving room for that first burst: over an
+    // hour the share stays under the limit.
+    this.duty = new AirtimeBucket(o.dutyCycle, Math.max(biggest, o.dutyCycle * 600_000), now);
+    this.control = new AirtimeBucket(o.controlShare * 0.9, Math.max(biggest, o.controlShare * 600_000), now);
+    const logic = radioMachine.provide({
+      guards: {
+        empty: () => this.queue.length === 0,
+        blocked: () => this.next() === undefined,
+        mayTransmit: () => !port.busy() && random.float() < o.persistence,
+        yields: () => o.persistence < 1,
+      },
+      actions: { startTx: () => this.startTx() },
+      delays: {
+        slot: ({ context }) => (context.slots === 0 ? 0 : Math.round(o.slotMs * (0.5 + random.float()))),
+        airtime: () => this.lastAirtime,
+        hold: () => Math.max(1, this.holdMs()),
+      },
+    });
+    this.actor = createActor(logic, { clock });
+    this.actor.start();
+  }
+
+  get state(): RadioState {
+    return this.actor.getSnapshot().value as RadioState;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Share of elapsed time spent sending control frames (the 2 % rule), 0..1. */
+  controlShare(): number {
+    const elapsed = this.clock.now() - this.startedAt;
+    return elapsed > 0 ? this.counters.controlMs / elapsed : 0;
+  }
+
+  enqueue(bytes: Uint8Array, cls: TxClassValue): void {
+    if (this.state === 'stopped') return;
+    const before = this.queue.dropped;
+    this.queue.push({ cls, bytes, queuedAt: this.clock.now() });
+    this.counters.dropped += this.queue.dropped - before;
+    this.actor.send({ type: 'RADIO.QUEUED' });
+  }
+
+  stop(): void {
+    this.actor.send({ type: 'RADIO.STOP' });
+    this.actor.stop();
+    this.queue.clear();
+  }
+
+  private cost(bytes: number): number {
+    return airtimeMs(bytes, this.o.bitrate, this.o.txDelayMs, this.o.txTailMs);
+  }
+
+  /** The frame to send now, or undefined when every queued frame waits for a budget. */
+  private next(): TxFrame | undefined {
+    const now = this.clock.now();
+    this.dropStale(now);
+    return this.queue.peek((f) => {
+      const c = this.cost(f.bytes.length);
+      if (this.duty.waitMs(c, now) > 0) return false;
+      return f.cls !== TxClass.Control || this.control.waitMs(c, now) === 0;
+    });
+  }
+
+  private holdMs(): number {
+    const now = this.clock.now();
+    let wait = Infinity;
+    for (const cls of [TxClass.Id, TxClass.User, TxClass.Setup, TxClass.Control] as const) {
+      const head = this.queue.peek((f) => f.cls === cls);
+      if (!head) continue;
+      const c = this.cost(head.bytes.length);
+      const w = Math.max(this.duty.waitMs(c, now), cls === TxClass.Control ? this.control.waitMs(c, now) : 0);
+      wait = Math.min(wait, w);
+    }
+    return Number.isFinite(wait) ? wait : this.o.slotMs;
+  }
+
+  private startTx(): void {
+    const now = this.clock.now();
+    this.maybeIdentify(now);
+    const f = this.next();
+    if (!f) { this.lastAirtime = 0; return; }
+    this.queue.remove(f);
+    const ms = this.cost(f.bytes.length);
+    this.duty.spend(ms, now);
+    if (f.cls === TxClass.Control) this.control.spend(ms, now);
+    this.counters.framesOut++;
+    this.counters.airtimeMs += ms;
+    if (f.cls === TxClass.Control) this.counters.controlMs += ms;
+    else if (f.cls === TxClass.User) this.counters.userMs += ms;
+    else if (f.cls === TxClass.Setup) this.counters.setupMs += ms;
+    else { this.counters.idMs += ms; this.counters.idFrames++; }
+    this.lastAirtime = ms;
+    this.port.transmit(f.bytes, ms);
+  }
+
+  private dropStale(now: number): void {
+    const max = this.o.controlMaxAgeMs;
+    if (max === undefined) return;
+    for (;;) {
+      const old = this.queue.peek((f) => (f.cls === TxClass.Control || f.cls === TxClass.Setup) && now - f.queuedAt > max);
+      if (!old) return;
+      this.queue.remove(old);
+      this.counters.stale++;
+    }
+  }
+
+  /** FCC 97.119: identify at least every 10 minutes while transmitting; the ID goes first. */
+  private maybeIdentify(now: number): void {
+    const id = this.o.identify;
+    if (!id || this.queue.lengthOf(TxClass.Id) > 0) return;
+    if (this.lastIdAt !== undefined && now - this.lastIdAt < id.everyMs) return;
+    this.lastIdAt = now;
+    this.queue.push({ cls: TxClass.Id, bytes: id.frame(), queuedAt: now });
+  }
+}

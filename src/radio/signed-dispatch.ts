@@ -1,0 +1,62 @@
+// The dispatcher for a carrier in amateur mode: hellos install a peer's keys, data frames are
+// checked against them. AEAD handshakes and transport packets are not accepted here (and never
+// sent), so nothing on an amateur channel is encrypted. Untrusted bytes never throw.
+import type { Carrier, Datagram } from '../env/carrier.ts';
+import { addressToString } from '../identity/address.ts';
+import { decodeInner } from '../wire/inner.ts';
+import type { LinkActor } from '../../actors/link-actor.ts';
+import type { SkyNode } from '../node/node.ts';
+import { SignedType } from './signed-wire.ts';
+import { SignedPeer, openHello } from './signed-link.ts';
+
+export const dispatchSigned = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  const b = d.bytes;
+  if (b.length < 2) return node.countDrop('malformed');
+  if (b[0] !== 1) return node.countDrop('bad-version');
+  if (b[1] === SignedType.Hello) return onHello(node, carrier, d);
+  if (b[1] === SignedType.Data) return onData(node, carrier, d);
+  return node.countDrop('unknown-type');
+};
+
+const onHello = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  const h = openHello(node.hs, d.bytes, d.from);
+  if (typeof h === 'string') return node.countDrop(h);
+  const peer = addressToString(h.address);
+  if (peer === node.address) return node.countDrop('unexpected');
+  let link = node.links.get(peer);
+  if (!link) {
+    if (!node.config.acceptUnknown) return node.countDrop('unknown-peer');
+    link = node.addPeer(peer, carrier, undefined);
+  }
+  let sp = link.signedPeer;
+  if (sp?.matches(h)) {
+    if (!sp.commit(h.counter)) return node.countDrop('replay');
+  } else {
+    const fresh = SignedPeer.derive(node.hs, link.ephemeral(), h);
+    if (!fresh) return node.countDrop('bad-key');
+    sp = fresh;
+    sp.commit(h.counter);
+  }
+  link.touched(d.from, carrier, d.bytes.length);
+  link.acceptHello(sp);
+  if (h.ask) link.sendHello(false);
+};
+
+const linkFrom = (node: SkyNode, carrier: Carrier, from: string): LinkActor | undefined => {
+  for (const l of node.links.values()) if (l.endpoint === from && l.carrier === carrier && l.signedPeer) return l;
+  return undefined;
+};
+
+const onData = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  const link = linkFrom(node, carrier, d.from);
+  if (!link?.signedPeer) return node.countDrop('no-session');
+  const plain = link.signedPeer.open(d.bytes, d.from, carrier.local);
+  if (typeof plain === 'string') return node.countDrop(plain);
+  link.touched(d.from, carrier, d.bytes.length);
+  const inner = decodeInner(plain);
+  if (!inner.ok) return node.countDrop(inner.reason);
+  const m = inner.value;
+  if (m.kind === 'ping') link.send({ kind: 'pong', id: m.id, sentAt: m.sentAt });
+  else if (m.kind === 'pong') link.stats.pong(m.id, m.sentAt, node.clock.now());
+  else if (m.kind === 'payload') node.deliver(link.peer, m.bytes);
+};

@@ -1,0 +1,33 @@
+// SMS timers. Implementation constants, not on the wire: a radio network at 300 bit/s and a
+// LAN differ by four orders of magnitude, so the ack timeout also grows with the frame's
+// airtime at the next hop's bitrate (see retryDelayMs).
+export interface SmsOptions {
+  /** Wait for a custody ack this long (plus airtime) before the first resend. */
+  ackTimeoutMs: number;
+  /** Backoff doubles per try up to this; a link or topology change retries at once anyway. */
+  maxRetryMs: number;
+  /** ± this fraction of jitter on every retry, so relays that lost the same link do not collide. */
+  jitter: number;
+  /** A parcel held longer than this is dropped (the sender's copy shows 'expired'). */
+  lifetimeMs: number;
+  /** Link overhead per frame assumed for airtime (link header, tag, AX.25 and KISS framing). */
+  linkOverheadBytes: number;
+}
+
+export const SMS_DEFAULTS: SmsOptions = Object.freeze({
+  ackTimeoutMs: 1500,
+  maxRetryMs: 60_000,
+  jitter: 0.2,
+  lifetimeMs: 7 * 24 * 3600_000,
+  linkOverheadBytes: 60,
+});
+
+export const withSmsDefaults = (o: Partial<SmsOptions> = {}): SmsOptions => ({ ...SMS_DEFAULTS, ...o });
+
+/** Delay before try `tries + 1`: (ack timeout + round-trip airtime) doubled per try, capped, jittered. */
+export const retryDelayMs = (o: SmsOptions, tries: number, frameBytes: number, bitrate: number | undefined, unit: number): number => {
+  const air = bitrate ? Math.ceil(((frameBytes + 18 + 2 * o.linkOverheadBytes) * 8 * 1000) / bitrate) : 0;
+  const base = o.ackTimeoutMs + 2 * air;
+  const d = Math.min(Math.max(o.maxRetryMs, base), base * 2 ** Math.min(tries, 20));
+  return Math.max(1, Math.round(d * (1 + o.jitter * (2 * unit - 1))));
+};
