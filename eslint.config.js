@@ -27,7 +27,7 @@ export default tseslint.config(
     rules: { eqeqeq: ['error', 'always'], 'no-debugger': 'error' },
   },
   {
-    files: ['src/**/*.ts', 'machines/**/*.ts', 'actors/**/*.ts'],
+    files: ['src/**/*.ts', 'machines/**/*.ts', 'actors/**/*.ts', 'tui/**/*.ts'],
     ignores: ['src/env/**'],
     rules: seam,
   },

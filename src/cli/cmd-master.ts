@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { realClock } from '../env/real-clock.ts';
 import { parseAddress } from '../identity/address.ts';
 import { SkywireError } from '../errors.ts';
-import { consoleLogger } from './logger.ts';
-import { runMaster } from './run-master.ts';
+import { consoleLogger, type Logger } from './logger.ts';
+import { runMaster, type RunningMaster } from './run-master.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -18,14 +18,17 @@ export const addMasterCommand = (program: Command): void => {
     .option('--approval', 'hold new nodes until "skywire nodes approve NODE"')
     .option('--allow <address>', 'accept this node at once even with --approval (repeatable)', collect, [])
     .option('--offline-after-ms <ms>', 'show a node offline after this long without a heartbeat', '45000')
-    .action(async (o: { home: string; listen?: string; peer: string[]; autoAccept?: boolean; approval?: boolean; allow: string[]; offlineAfterMs: string }) => {
+    .option('--tui', 'show the fleet TUI (table, node detail, topology, actions); plain status lines when stdout is not a TTY')
+    .action(async (o: { home: string; listen?: string; peer: string[]; autoAccept?: boolean; approval?: boolean; allow: string[]; offlineAfterMs: string; tui?: boolean }) => {
       if (o.autoAccept && o.approval) throw new SkywireError('BAD_REQUEST', '--auto-accept and --approval exclude each other: choose one');
       for (const a of o.allow) parseAddress(a, '--allow');
-      const log = consoleLogger(realClock().wallMs);
-      const running = await runMaster({
+      const start = (log: Logger): Promise<RunningMaster> => runMaster({
         home: o.home, listen: o.listen, peer: o.peer, mode: o.approval ? 'approval' : 'auto', allow: o.allow,
         offlineAfterMs: Number(o.offlineAfterMs),
       }, log);
+      // Loaded on demand: a headless master never parses blessed.
+      if (o.tui) return (await import('../../tui/master/master-tui.ts')).runWithMasterTui({ home: () => o.home, start });
+      const running = await start(consoleLogger(realClock().wallMs));
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
         process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
       }

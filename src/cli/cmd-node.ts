@@ -1,8 +1,8 @@
 // `skywire node`: run a real node until SIGINT/SIGTERM, then save state and exit 0.
 import type { Command } from 'commander';
 import { realClock } from '../env/real-clock.ts';
-import { consoleLogger } from './logger.ts';
-import { runNode } from './run-node.ts';
+import { consoleLogger, type Logger } from './logger.ts';
+import { runNode, type RunningNode } from './run-node.ts';
 import { defaultBootDir } from '../boot/boot-dir.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -17,13 +17,16 @@ export const addNodeCommand = (program: Command): void => {
     .option('--boot [dir]', 'read DIR/skywire/master.txt (default /boot/firmware, else /boot) and register with that master')
     .option('--boot-poll-ms <ms>', 'how often to re-read the boot file', '2000')
     .option('--heartbeat-ms <ms>', 'how often to report link and route changes to the master', '10000')
-    .action(async (o: { home: string; listen?: string; peer: string[]; acceptUnknown?: boolean; boot?: string | true; bootPollMs: string; heartbeatMs: string }) => {
-      const log = consoleLogger(realClock().wallMs);
+    .option('--tui', 'show the terminal UI (links, routes, master, log); plain status lines when stdout is not a TTY')
+    .action(async (o: { home: string; listen?: string; peer: string[]; acceptUnknown?: boolean; boot?: string | true; bootPollMs: string; heartbeatMs: string; tui?: boolean }) => {
       const boot = o.boot === true ? defaultBootDir() : o.boot;
-      const running = await runNode({
+      const start = (log: Logger): Promise<RunningNode> => runNode({
         home: o.home, listen: o.listen, peer: o.peer, acceptUnknown: o.acceptUnknown, boot,
         bootPollMs: Number(o.bootPollMs), heartbeatMs: Number(o.heartbeatMs),
       }, log);
+      // Loaded on demand: a headless node never parses blessed.
+      if (o.tui) return (await import('../../tui/node/node-tui.ts')).runWithNodeTui(start);
+      const running = await start(consoleLogger(realClock().wallMs));
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
         process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
       }

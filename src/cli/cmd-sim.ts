@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { SkywireError } from '../errors.ts';
 
-interface SimRunOpts { seed?: string; trace?: string; checkDeterminism?: boolean; json?: boolean }
+interface SimRunOpts { seed?: string; trace?: string; checkDeterminism?: boolean; json?: boolean; watch?: boolean; paused?: boolean }
 
 const parseSeed = (s: string | undefined): number | undefined => {
   if (s === undefined) return undefined;
@@ -19,6 +19,8 @@ export const addSimCommands = (program: Command): void => {
     .option('--trace <file>', 'write the canonical trace, one JSON event per line')
     .option('--check-determinism', 'run twice and name the first diverging event, if any')
     .option('--json', 'print the summary as one JSON object')
+    .option('--watch', 'watch it live: timeline, route transitions, faults, counters (plain lines without a TTY)')
+    .option('--paused', 'with --watch: start paused (space plays, n steps)')
     .action(async (file: string, o: SimRunOpts) => {
       // Loaded on demand: a node on a Pi should not parse the simulator at start-up.
       const { loadScenario } = await import('../../simulator/scenario-load.ts');
@@ -28,6 +30,11 @@ export const addSimCommands = (program: Command): void => {
       const { unmetExpectations } = await import('../../simulator/expectations.ts');
       const scenario = loadScenario(file);
       const seed = parseSeed(o.seed);
+      if (o.watch && !o.checkDeterminism) {
+        // Loaded on demand: blessed only when watching. The run and its hash are unchanged.
+        const { watchRun } = await import('../../tui/sim/sim-watch.ts');
+        return watchRun(file, { seed, trace: o.trace, paused: o.paused }, (s) => process.stdout.write(o.json ? JSON.stringify(s) + '\n' : formatSummary(s, undefined)));
+      }
       const first = await runScenario(scenario, { seed, traceFile: o.trace, keepLines: o.checkDeterminism });
       let determinism: { identical: boolean; divergence?: unknown } | undefined;
       if (o.checkDeterminism) {
@@ -43,5 +50,13 @@ export const addSimCommands = (program: Command): void => {
         process.stderr.write(`skywire: scenario expectations not met: ${unmet.join('; ')}\n`);
         process.exitCode = 1;
       }
+    });
+  sim.command('replay <trace>')
+    .description('replay a trace written by "sim run --trace": route transitions, faults, counters and the trace hash')
+    .option('--watch', 'on the watch screen: timeline with pause, step and speed control')
+    .option('--paused', 'with --watch: start paused (space plays, n steps)')
+    .action(async (file: string, o: { watch?: boolean; paused?: boolean }) => {
+      const { watchReplay } = await import('../../tui/sim/sim-watch.ts');
+      await watchReplay(file, o);
     });
 };

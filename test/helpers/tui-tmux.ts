@@ -1,0 +1,32 @@
+// Drives a TUI in a detached 80x24 tmux session: type keys, read the screen as text.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export const hasTmux = (): boolean => spawnSync('tmux', ['-V']).status === 0;
+
+export interface Tmux { name: string; keys(...k: string[]): void; screen(): string; until(re: RegExp, ms?: number): Promise<string>; kill(): void }
+
+// Unicode borders in captures (blessed draws ACS line characters otherwise).
+const ENV = 'NCURSES_NO_UTF8_ACS=1 LANG=C.UTF-8 SKYWIRE_FROM_SOURCE=1';
+
+export const startTmux = (label: string, command: string): Tmux => {
+  const name = `sky-${label}-${process.pid}`;
+  execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '80', '-y', '24', `${ENV} ${command}; sleep 60`]);
+  const screen = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
+  return {
+    name, screen,
+    keys: (...k) => void execFileSync('tmux', ['send-keys', '-t', name, ...k]),
+    until: async (re, ms = 15_000) => {
+      const end = Date.now() + ms;
+      for (;;) {
+        const s = screen();
+        if (re.test(s)) return s;
+        if (Date.now() > end) throw new Error(`screen never matched ${re}:\n${s}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    kill: () => void spawnSync('tmux', ['kill-session', '-t', name]),
+  };
+};
+
+/** Skip without tmux, except in CI where a missing tmux must fail the run. */
+export const tmuxOrSkip = (): string | undefined => (hasTmux() ? undefined : process.env.CI === 'true' ? undefined : 'tmux is not installed');

@@ -1,0 +1,40 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { startTmux, tmuxOrSkip } from './helpers/tui-tmux.ts';
+
+const skip = tmuxOrSkip();
+const DEMO = 'src/cli/local-demo-main.ts';
+
+(skip ? test.skip : test)(`npm start: the master TUI shows nodes appearing in the fleet table, with detail and topology${skip ? ` (skipped: ${skip})` : ''}`, async (t) => {
+  const port = 18000 + (process.pid % 300) * 16;
+  const tm = startTmux('master', `SKYWIRE_DEMO_PORT=${port} node --import tsx ${DEMO}`);
+  t.teardown(() => tm.kill());
+  await tm.until(/fleet \(\d+\)/, 20_000);
+  const s = await tm.until(/node9\s+\w+\s+online/, 25_000);
+  t.regex(s, /node1\s+\w+\s+online/);
+  t.regex(s, /links \(\d+\)/);
+  await tm.until(/11 nodes, 11 online/, 20_000);
+  writeFileSync('docs/tui-master.txt', tm.screen());
+  tm.keys('o'); tm.keys('o');
+  t.regex(await tm.until(/show:offline/), /fleet \(0\)/);
+  tm.keys('o');
+  tm.keys('t');
+  t.regex(await tm.until(/topology: \d+ nodes/), /master\s+ -- /);
+  tm.keys('q');
+});
+
+test('npm start without a TTY prints status lines and exits 0 on SIGINT', async (t) => {
+  const port = 19000 + (process.pid % 300) * 16;
+  const p = spawn(process.execPath, ['--import', 'tsx', DEMO], { env: { ...process.env, SKYWIRE_DEMO_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+  p.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+  const exited = new Promise<number | null>((r) => p.on('exit', (c) => r(c)));
+  const end = Date.now() + 25_000;
+  while (!/fleet 1[01] nodes, 1[01] online/.test(out) && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+  t.regex(out, /fleet 1[01] nodes, 1[01] online/);
+  t.regex(out, /node \w+/);
+  p.kill('SIGINT');
+  t.is(await exited, 0, out.slice(-500));
+});

@@ -1,0 +1,92 @@
+// The master TUI: the fleet table (sort, filter, online/offline, last seen), the selected
+// node's links and routes or the topology, and actions on the selected node.
+import { ticker } from '../../src/env/ticker.ts';
+import blessed from 'blessed';
+import { openScreen, setLabel } from '../screen.ts';
+import type { LogBuffer } from '../log-buffer.ts';
+import type { RunningMaster } from '../../src/cli/run-master.ts';
+import { nodesView } from '../../src/master/fleet-view.ts';
+import { FLEET_HEADER, fleetRow, selectNodes, SHOW, SORTS, type FleetQuery } from './fleet-rows.ts';
+import { nodeDetail, topologyLines } from './master-detail.ts';
+import { pushConfig, restartNode, skywireBin } from './master-actions.ts';
+
+const HELP = [
+  '?  help            Up/Down  select a node     Enter  node detail',
+  's  cycle sort      o  all/online/offline       /  filter by name or address',
+  't  topology        l  log                      Tab  scroll the lower pane',
+  'T  open a terminal on the node (skywire term; exit the shell to come back)',
+  'c  push a config file to the node              r  restart the node',
+  'q  quit (the master stops cleanly)',
+];
+
+export const openMasterScreen = (running: RunningMaster, home: string, log: LogBuffer, wallMs: () => number, refreshMs = 1000): Promise<void> => {
+  const { screen, closed, close } = openScreen('skywire master', HELP);
+  const m = running.master;
+  const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, style: { bg: 'blue', fg: 'white' } });
+  const table = blessed.list({
+    parent: screen, top: 1, left: 0, width: '100%', height: '55%', border: 'line', keys: true, vi: true, tags: false,
+    style: { selected: { bg: 'cyan', fg: 'black' }, border: { fg: 'cyan' } },
+  });
+  const lower = blessed.box({ parent: screen, top: '55%+1', left: 0, width: '100%', height: '45%-2', border: 'line', scrollable: true, alwaysScroll: true, keys: true, vi: true, style: { border: { fg: 'cyan' } } });
+  const footer = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, style: { bg: 'blue', fg: 'white' } });
+  const q: FleetQuery = { sort: 'name', show: 'all', filter: '' };
+  let mode: 'detail' | 'topology' | 'log' = 'detail';
+  let shown: string[] = [];
+  let busy = false;
+  const note = (s: string): void => { log.add(s); footer.setContent(` ${s}`); screen.render(); };
+  const selected = (): string | undefined => shown[(table as unknown as { selected: number }).selected];
+  const labels = new Map<object, string>();
+  let drawing = false;
+  const draw = (): void => {
+    // select() inside draw emits list events; never re-enter.
+    if (busy || drawing) return;
+    drawing = true;
+    try { drawNow(); } finally { drawing = false; }
+  };
+  const drawNow = (): void => {
+    const all = nodesView(m);
+    const rows = selectNodes(all, q);
+    const sel = selected();
+    shown = rows.map((n) => n.address);
+    const online = all.filter((n) => n.online).length;
+    header.setContent(` skywire master ${running.node.address.slice(0, 12)}  ${all.length} nodes, ${online} online  sort:${q.sort} show:${q.show}${q.filter ? ` filter:${q.filter}` : ''}  ? help`);
+    setLabel(table, ` fleet (${rows.length}) `, labels);
+    const now = wallMs();
+    table.setItems([FLEET_HEADER, ...rows.map((n) => fleetRow(n, now, (a) => m.registry.nodes[a]?.name || a.slice(0, 8)))] as unknown as blessed.Widgets.BlessedElement[]);
+    shown.unshift('');
+    const idx = sel ? shown.indexOf(sel) : -1;
+    table.select(idx > 0 ? idx : Math.min(1, shown.length - 1));
+    const cur = selected();
+    setLabel(lower, ` ${mode === 'topology' ? 'topology' : mode === 'log' ? 'log' : 'node detail'} `, labels);
+    lower.setContent((mode === 'topology' ? topologyLines(m) : mode === 'log' ? log.lines.slice(-100) : cur ? nodeDetail(m, cur, now) : ['(no node selected)']).join('\n'));
+    screen.render();
+  };
+  const act = (f: (node: string) => Promise<string>): void => {
+    const node = selected();
+    if (!node) return note('select a node first');
+    void f(node).then(note, (e: Error) => note(`failed: ${e.message}`));
+  };
+  const prompt = blessed.prompt({ parent: screen, top: 'center', left: 'center', width: '70%', height: 8, border: 'line', hidden: true, keys: true });
+  table.on('select', () => { mode = 'detail'; draw(); });
+  table.key(['up', 'down', 'k', 'j'], () => draw());
+  screen.key(['s'], () => { q.sort = SORTS[(SORTS.indexOf(q.sort) + 1) % SORTS.length]!; draw(); });
+  screen.key(['o'], () => { q.show = SHOW[(SHOW.indexOf(q.show) + 1) % SHOW.length]!; draw(); });
+  screen.key(['t'], () => { mode = mode === 'topology' ? 'detail' : 'topology'; draw(); });
+  screen.key(['l'], () => { mode = mode === 'log' ? 'detail' : 'log'; draw(); });
+  screen.key(['tab'], () => { (screen.focused === lower ? table : lower).focus(); screen.render(); });
+  screen.key(['/'], () => { busy = true; prompt.input('filter (name or address prefix, empty = all):', q.filter, (_e, v) => { busy = false; q.filter = v ?? ''; table.focus(); draw(); }); });
+  screen.key(['c'], () => act((node) => new Promise((res) => { busy = true; prompt.input(`config.json file to push to ${node.slice(0, 12)}:`, '', (_e, f) => { busy = false; table.focus(); res(f ? pushConfig(home, node, f) : Promise.resolve('push cancelled')); }); })));
+  screen.key(['r'], () => act((node) => new Promise((res) => { busy = true; prompt.input(`restart ${node.slice(0, 12)}? type yes:`, '', (_e, v) => { busy = false; table.focus(); res(v === 'yes' ? restartNode(home, node) : Promise.resolve('restart cancelled')); }); })));
+  // Leave the screen for the shell, then restore it: blessed's exec does both around spawn.
+  screen.key(['S-t'], () => {
+    const node = selected();
+    if (!node) return note('select a node first');
+    busy = true;
+    screen.exec(process.execPath, [skywireBin(), 'term', node, '--home', home], {}, (err) => { busy = false; note(err ? `terminal: ${err.message}` : `terminal on ${node.slice(0, 12)} closed`); draw(); });
+  });
+  table.focus();
+  footer.setContent(' Enter detail s sort o online / filter t topology T term c config r restart');
+  const timer = ticker(refreshMs, draw);
+  draw();
+  return closed.then(() => { timer.stop(); void close; });
+};

@@ -1,0 +1,28 @@
+// `skywire node --tui` (and the local demo's screen): starts the node with its log going to the
+// TUI's log pane, opens the screen, and stops the node cleanly when the user quits. Without a
+// TTY it keeps the console log and adds plain status lines; SIGINT/SIGTERM stop it either way.
+import { realClock } from '../../src/env/real-clock.ts';
+import { consoleLogger, type Logger } from '../../src/cli/logger.ts';
+import type { RunningNode } from '../../src/cli/run-node.ts';
+import { LogBuffer } from '../log-buffer.ts';
+import { openNodeScreen } from './node-screen.ts';
+import { startPlainStatus } from './plain-status.ts';
+
+export const isTty = (): boolean => process.stdout.isTTY === true && process.env.SKYWIRE_NO_TUI !== '1';
+
+export const runWithNodeTui = async (start: (log: Logger) => Promise<RunningNode>): Promise<void> => {
+  const wallMs = realClock().wallMs;
+  const tty = isTty();
+  const buffer = new LogBuffer(wallMs);
+  const running = await start(tty ? buffer : consoleLogger(wallMs));
+  const plain = tty ? undefined : startPlainStatus([running], wallMs);
+  const quit = (why: string): void => {
+    plain?.stop();
+    void running.stop(why).then(() => process.exit(0));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => quit(sig));
+  if (tty) {
+    await openNodeScreen(running, buffer, wallMs);
+    quit('quit from the TUI');
+  }
+};

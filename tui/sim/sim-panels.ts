@@ -1,0 +1,49 @@
+// The simulation watch's panels as text, from the player and its model: pure, so the screen,
+// the non-TTY output and bench/tui.ts share them.
+import type { SimPlayer } from './sim-player.ts';
+import { fit } from '../screen.ts';
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(3)}s`;
+
+export const simHeader = (p: SimPlayer): string => {
+  const m = p.model;
+  const state = p.atEnd() ? 'END' : p.paused ? 'PAUSED' : 'PLAY';
+  return `${m.scenario || 'sim'} seed ${m.seed}  t=${secs(p.vt)}/${secs(p.duration)}  x${p.speed} ${state}  ev ${p.index}/${p.events.length}${p.done ? '' : '+'}`;
+};
+
+/** One row: '=' played, '-' to come, '!' a fault, '|' the cursor. */
+export const timeline = (p: SimPlayer, width: number): string => {
+  const w = Math.max(10, width);
+  const at = (t: number): number => Math.min(w - 1, Math.floor((t / Math.max(1, p.duration)) * w));
+  const row: string[] = Array.from({ length: w }, (_, i) => (i <= at(p.vt) ? '=' : '-'));
+  for (const t of p.faultTimes) row[at(t)] = '!';
+  row[at(p.vt)] = '|';
+  return row.join('');
+};
+
+export const counterLines = (p: SimPlayer): string[] => {
+  const m = p.model;
+  const c = (k: string): number => m.counts.get(k) ?? 0;
+  const rs = [...m.routeStates()].map(([s, n]) => `${s} ${n}`).join(', ') || 'none';
+  return [
+    `hash ${p.hash ? p.hash.slice(0, 16) : p.done ? '-' : '(running)'}`,
+    `nodes ${m.nodes - m.nodesDown.size}/${m.nodes} up`,
+    `links up ${m.linksUp.size} (ends)`,
+    `link changes ${c('link.state')} hs ${c('link.session')}`,
+    `routes: ${rs}`,
+    `route setups ${c('route.established')}`,
+    `faults ${m.faults.length}  drops ${c('net.drop')}`,
+  ];
+};
+
+export const changeLines = (p: SimPlayer, rows: number): string[] => {
+  const ch = p.model.changes.slice(-rows);
+  return ch.length ? ch.map((c) => `${secs(c.t).padStart(9)} ${fit(`${c.node}>${c.dest}`, 12)} ${c.from} -> ${c.to}`) : ['(no route transitions yet)'];
+};
+
+export const faultLines = (p: SimPlayer, rows: number): string[] => {
+  const f = p.model.faults.slice(-rows).map((x) => `! ${secs(x.t).padStart(9)} ${x.fault} ${x.detail}`);
+  const last = p.model.last;
+  const cur = last ? `@ ${secs(last.t).padStart(9)} ${last.node ?? ''} ${last.ev} ${JSON.stringify(last).slice(0, 60)}` : '@ (start)';
+  return [...f, cur];
+};
