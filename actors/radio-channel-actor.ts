@@ -26,12 +26,12 @@ export class RadioChannelActor {
     this.startedAt = now;
     this.queue = new TxQueue(o.queuePerClass ?? 64);
     const biggest = this.cost(o.maxFrameBytes);
-    // Budgets hold ten minutes' worth, so a burst (a handshake, a sync) passes and the long-run
-    // share still holds; never less than one frame, or a slow radio could never send one. The
-    // control budget refills at 90 % of its share, leaving room for that first burst: over an
-    // hour the share stays under the limit.
+    // The duty budget holds ten minutes' worth, so a burst of messages passes; never less than
+    // one frame, or a slow radio could never send one. The control budget holds two minutes'
+    // worth and refills at 90 % of its share, so even counted from boot (a sync burst first)
+    // the share stays under the limit after about 20 minutes, and a restart cannot push it over.
     this.duty = new AirtimeBucket(o.dutyCycle, Math.max(biggest, o.dutyCycle * 600_000), now);
-    this.control = new AirtimeBucket(o.controlShare * 0.9, Math.max(biggest, o.controlShare * 600_000), now);
+    this.control = new AirtimeBucket(o.controlShare * 0.9, Math.max(biggest, o.controlShare * 120_000), now);
     const logic = radioMachine.provide({
       guards: {
         empty: () => this.queue.length === 0,
