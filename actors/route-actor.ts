@@ -62,7 +62,18 @@ export class RouteActor implements EndHandler {
         keepalive: ctx.config.keepaliveMs,
       },
     });
-    this.actor = createActor(logic, { clock, input: { now: clock.now() } });
+    let inspected: string = 'resolving';
+    this.actor = createActor(logic, {
+      clock, input: { now: clock.now() },
+      inspect: (ev) => {
+        if (ev.type !== '@xstate.snapshot' || ev.actorRef !== this.actor) return;
+        const v = (ev.snapshot as { value?: unknown }).value;
+        const to = typeof v === 'string' ? v : Object.keys(v as object)[0]!;
+        if (to === inspected) return;
+        ctx.transitions$.next({ t: clock.now(), dest: this.dest, from: inspected, to, event: ev.event.type });
+        inspected = to;
+      },
+    });
     this.actor.subscribe((snap) => {
       const to = (typeof snap.value === 'string' ? snap.value : Object.keys(snap.value)[0]) as RouteState;
       const from = this.state$.value;

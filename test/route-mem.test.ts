@@ -92,3 +92,21 @@ test('a broken link on the path is reported to the source, which repairs around 
   // The conversation is the same one at f: it was rebound, not replaced.
   t.is(w.n('f').convs.length, 1);
 });
+
+test('the router streams every route transition from XState inspection, with its cause, in step with the trace', (t) => {
+  const w = twoPaths();
+  const seen: string[] = [];
+  w.n('a').router.transitions$.subscribe((x) => seen.push(`${x.from}>${x.to}`));
+  const causes: string[] = [];
+  w.n('a').router.transitions$.subscribe((x) => causes.push(x.event));
+  const r = establish(w, 'a', 'f');
+  w.cut('c', 'f');
+  w.world.clock.advanceUntil(() => r.repairs > 0 && r.state === 'established', 20_000, 100);
+  t.deepEqual(seen.slice(0, 2), ['resolving>setting-up', 'setting-up>established']);
+  t.true(seen.includes('established>repairing'), seen.join(' '));
+  t.is(seen.at(-1), 'setting-up>established');
+  t.true(causes.every((c) => c.length > 0));
+  // The same transitions the trace records, in the same order.
+  const traced = w.events.filter((e) => e.ev === 'route.state' && e.node === 'a').map((e) => `${String(e.from)}>${String(e.to)}`);
+  t.deepEqual(seen, traced);
+});

@@ -2,6 +2,8 @@
 // and the path finder (the topology service) that sources ask for paths and hop keys.
 import type { LinkLayer } from '../overlay/link-layer.ts';
 import type { RouteTable } from './route-table.ts';
+import type { Subject } from 'rxjs';
+import type { RouteTransition } from './route-transition.ts';
 
 export interface PathFinder {
   /** Addresses from this node to `dest`, both included, or null when unreachable. */
@@ -45,5 +47,7 @@ export interface RouterCtx {
   readonly routeSecret: Uint8Array;
   readonly paths: PathFinder;
   readonly config: RouteConfig;
+  /** Every route's transitions, from XState inspection (src/route/route-transition.ts). */
+  readonly transitions$: Subject<RouteTransition>;
   trace(ev: string, fields: Record<string, unknown>): void;
 }

@@ -12,11 +12,15 @@ import { RouteTable, type EndEntry } from './route-table.ts';
 import { decodeHeader, decodeReply, decodeSetup, encodeClose, RouteMsg } from './route-wire.ts';
 import { defaultRouteConfig, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
 import { keysAtHop, peelSlot, SlotFlag } from './setup-onion.ts';
+import { Subject } from 'rxjs';
+import type { RouteTransition } from './route-transition.ts';
 
 export class Router {
   readonly ctx: RouterCtx;
   readonly table: RouteTable;
   readonly routes = new Map<string, RouteActor>();
+  /** Every source route's state transitions as they happen (XState inspection events). */
+  readonly transitions$ = new Subject<RouteTransition>();
   readonly inbound = new Map<string, { conv: Conversation; entry?: EndEntry }>();
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
@@ -25,7 +29,7 @@ export class Router {
   constructor(readonly layer: LinkLayer, paths: PathFinder, routeSecret: Uint8Array, private readonly attach: (conv: Conversation) => void, config?: Partial<RouteConfig>) {
     this.table = new RouteTable(layer.random);
     const trace = (ev: string, fields: Record<string, unknown>): void => layer.trace.emit({ t: layer.clock.now(), node: layer.name, ev, ...fields });
-    this.ctx = { layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, trace };
+    this.ctx = { layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, transitions$: this.transitions$, trace };
     layer.register(Proto.Route, (peer, bytes) => this.onPacket(peer, bytes));
     layer.linkEvents$.subscribe((e) => {
       const wasUp = e.from === 'up' || e.from === 'rekeying';
@@ -149,5 +153,6 @@ export class Router {
     this.topoSub?.unsubscribe();
     if (this.sweepTimer !== undefined) this.layer.clock.clearTimeout(this.sweepTimer);
     for (const r of this.routes.values()) r.stop();
+    this.transitions$.complete();
   }
 }

@@ -7,7 +7,6 @@ import blessed from 'blessed';
 import { openScreen, setLabel } from '../screen.ts';
 import type { LogBuffer } from '../log-buffer.ts';
 import type { RunningNode } from '../../src/cli/run-node.ts';
-import { RouteWatch } from './route-watch.ts';
 import { nodeView, type NodeView } from './node-view.ts';
 import { appLines, dropsLine, headerLine, linkLines, masterLines, radioLines, routeLines } from './node-panels.ts';
 
@@ -35,19 +34,19 @@ export const openNodeScreen = (running: RunningNode, log: LogBuffer, wallMs: () 
   links.focus();
   screen.key(['tab'], () => { focus = (focus + 1) % focusable.length; focusable[focus]!.focus(); screen.render(); });
 
-  const watch = new RouteWatch(running.overlay.router);
   const lastChange: NodeView['lastChange'] = new Map();
   const subs = [
-    watch.transitions$.subscribe((t) => {
+    // XState inspection events of every route actor, as one RxJS stream from the router.
+    running.overlay.router.transitions$.subscribe((t) => {
       lastChange.set(t.dest, { from: t.from, to: t.to, at: wallMs() });
-      log.add(`route ${t.dest.slice(0, 16)} ${t.from} -> ${t.to}`);
+      log.add(`route ${t.dest.slice(0, 16)} ${t.from} -> ${t.to} (${t.event})`);
+      soon();
     }),
     running.node.linkEvents$.subscribe(() => soon()),
     log.added$.subscribe(() => soon()),
   ];
   const labels = new Map<object, string>();
   const draw = (): void => {
-    watch.poll();
     const v = nodeView(running, lastChange);
     header.setContent(` skywire node ${headerLine(v)}   ? help  q quit`);
     setLabel(links, ` links  ${dropsLine(v)} `, labels);
@@ -69,6 +68,5 @@ export const openNodeScreen = (running: RunningNode, log: LogBuffer, wallMs: () 
     timer.stop();
     if (pending !== undefined) clock.clearTimeout(pending);
     for (const s of subs) s.unsubscribe();
-    watch.stop();
   });
 };
