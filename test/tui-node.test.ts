@@ -27,7 +27,15 @@ const idOf = (home: string): string => {
   t.regex(await tm.until(/keys \(\? or Esc closes\)/), /Tab\s+move focus/);
   tm.keys('Escape');
   await tm.until(/^(?!.*keys \(\? or Esc)/s);
-  writeFileSync('docs/tui-node.txt', tm.screen());
+  // A resize redraws at the new size (wider boxes) and back, without losing the panels.
+  tm.resize(120, 30);
+  await tm.until(/─{100}/);
+  tm.resize(80, 24);
+  const back = await tm.until(/^(?!.*─{81})/s);
+  t.regex(back, new RegExp(`${B.slice(0, 16)}\\s+udp\\s+up`));
+  t.regex(back, /routes/);
+  // The captures in docs/ are refreshed on request, so a test run never edits tracked files.
+  if (process.env.UPDATE_CAPTURES === '1') writeFileSync('docs/tui-node.txt', tm.screen());
   tm.keys('q');
   await tm.until(/state saved; bye|\$ $|^\s*$/, 10_000).catch(() => undefined);
 });

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 export const hasTmux = (): boolean => spawnSync('tmux', ['-V']).status === 0;
 
-export interface Tmux { name: string; keys(...k: string[]): void; screen(): string; until(re: RegExp, ms?: number): Promise<string>; kill(): void }
+export interface Tmux { name: string; keys(...k: string[]): void; screen(): string; until(re: RegExp, ms?: number): Promise<string>; resize(cols: number, rows: number): void; kill(): void }
 
 // Unicode borders in captures (blessed draws ACS line characters otherwise).
 const ENV = 'NCURSES_NO_UTF8_ACS=1 LANG=C.UTF-8 SKYWIRE_FROM_SOURCE=1';
@@ -24,6 +24,7 @@ export const startTmux = (label: string, command: string): Tmux => {
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    resize: (cols, rows) => void execFileSync('tmux', ['resize-window', '-t', name, '-x', String(cols), '-y', String(rows)]),
     kill: () => void spawnSync('tmux', ['kill-session', '-t', name]),
   };
 };
