@@ -66,7 +66,7 @@ export const attachRadio = (node: SkyNode, c: RadioConfig, clock: Clock, log: Lo
       return {
         mode: c.mode, device: c.device, bitrate: c.bitrate,
         serial: carrier ? carrier.io.state : 'missing', error,
-        station: carrier?.local ?? null, channel: ch?.state ?? null,
+        station: carrier?.local ?? (c.mode === 'amateur' ? c.callsign ?? null : null), channel: ch?.state ?? null,
         airtimePct: ch && elapsed > 0 ? Math.round((ch.counters.airtimeMs / elapsed) * 1000) / 10 : null,
         controlPct: ch ? Math.round(ch.controlShare() * 1000) / 10 : null,
         queue: ch?.queued ?? 0, peers: peers.length,

@@ -43,9 +43,14 @@ export const masterLines = (v: NodeView): string[] => {
   ];
 };
 
-export const radioLines = (v: NodeView): string[] => (v.radio
-  ? [`radio ${v.radio.mode} air ${v.radio.airtimePct === null ? '-' : `${v.radio.airtimePct}%`} q ${v.radio.queue}`]
-  : ['radio: no radio']);
+export const radioLines = (v: NodeView): string[] => {
+  const r = v.radio;
+  if (!r) return ['radio: no radio'];
+  // The mode decides what may be sent (amateur: readable and signed), so it leads.
+  const lines = [`radio ${r.mode.toUpperCase()} ${r.bitrate ?? '?'} bit/s`, `  ${r.station ?? '-'} TNC ${r.serial}`];
+  // The full error (device and fix) is in the log pane and `skywire status`; the panel is narrow.
+  return [...lines, r.error ? '  no TNC yet: see the log' : `  air ${r.airtimePct ?? 0}% ctl ${r.controlPct ?? 0}% q ${r.queue}`];
+};
 
 // Apps arrive with issue 7; say so rather than show an empty list that looks like "no apps".
 export const appLines = (v: NodeView): string[] => (v.apps ? (v.apps.length ? v.apps : ['apps: none']) : ['apps: no apps (issue 7)']);

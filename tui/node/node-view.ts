@@ -5,7 +5,7 @@ import type { NodeStatus } from '../../src/node/node-status.ts';
 import type { RouteStatus } from '../../src/overlay/route-status.ts';
 import type { AgentStatus } from '../../src/master/node-agent.ts';
 
-export interface RadioView { mode: string; airtimePct: number | null; queue: number }
+export interface RadioView { mode: string; airtimePct: number | null; queue: number; station: string | null; bitrate: number | null; serial: string; controlPct: number | null; error: string | null }
 export interface NodeView {
   status: NodeStatus;
   routes: RouteStatus[];
@@ -16,11 +16,15 @@ export interface NodeView {
   apps: string[] | null;
 }
 
-/** The radio's status if the running node carries one (issue 5 adds it), else null. */
+/** The radio's status (src/cli/node-radio.ts) if the node has a radio section, else null. */
 const radioOf = (n: RunningNode): RadioView | null => {
   const r = (n as unknown as { radio?: { status?: () => Partial<RadioView> & Record<string, unknown> } }).radio?.status?.();
   if (!r) return null;
-  return { mode: String(r.mode ?? '?'), airtimePct: typeof r.airtimePct === 'number' ? r.airtimePct : null, queue: Number(r.queue ?? 0) };
+  const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
+  return {
+    mode: String(r.mode ?? '?'), airtimePct: num(r.airtimePct), queue: Number(r.queue ?? 0), station: typeof r.station === 'string' ? r.station : null,
+    bitrate: num(r.bitrate), serial: String(r.serial ?? '?'), controlPct: num(r.controlPct), error: typeof r.error === 'string' ? r.error : null,
+  };
 };
 
 export const nodeView = (n: RunningNode, lastChange: NodeView['lastChange']): NodeView => ({
