@@ -38,7 +38,7 @@ run('a missing TNC is reported with the fix and retried; the radio links once th
   const waiting = await until(() => status(homes[0]!)?.radio ?? undefined, 20_000, 'node a running');
   t.is(waiting.serial, 'missing');
   t.regex(waiting.error ?? '', new RegExp(`${dev[0]} does not exist.*radio\\.device`));
-  t.regex(sky('status', '--home', homes[0]!).stdout, /radio amateur 9600 bit\/s on .*tnc-a: missing \(serial device/);
+  t.regex(sky('status', '--home', homes[0]!).stdout, /radio amateur 9600 bit\/s on .*tnc-a: missing as N0CALL-5 \(serial device/);
   await until(() => (/radio: serial device .* does not exist/.test(daemons[0]!.output()) ? true : undefined), 5000, 'the warning in the log');
 
   socat = await startSocat(dev[0]!, dev[1]!);
