@@ -22,7 +22,7 @@ const names = (w: TopoWorld, path: string[] | null) => path?.map((a) => w.names(
 test('line of 6 plus a chord: every node learns every record, and paths are the shortest', (t) => {
   const w = lineWithChord();
   t.true(w.clock.advanceUntil(() => allKnowAll(w), 10_000, 50) >= 0, 'records everywhere within 10 s');
-  w.clock.advance(20_000); // RTTs measured, costs re-advertised
+  w.clock.advance(40_000); // RTTs measured, costs re-advertised (cost-only changes wait costMinIntervalMs)
   const n0 = w.get('n0').topo;
   t.deepEqual(names(w, n0.pathTo(w.addr('n5'))), ['n0', 'n3', 'n4', 'n5']);
   // n0 → n2: via n1 or n3, two hops each; the smaller address is n2's predecessor.

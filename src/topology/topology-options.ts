@@ -18,6 +18,11 @@ export interface TopologyOptions {
   maxAgeMs: number;
   /** How often measured RTT and loss are compared with what we advertised. */
   costCheckMs: number;
+  /** At most one record per this interval for cost changes alone, first measurements included
+   *  (link changes go at once). Costs only rank paths, and a busy node's RTTs move with its own
+   *  event-loop lag: without this, 300 nodes joining one hub re-flooded their records as the
+   *  hub's load moved their RTTs, which added load (bench/master-scale: 38-60 s, then 20 s). */
+  costMinIntervalMs: number;
   /** Cost advertised for an up link before its first RTT sample. */
   unknownCostMs: number;
   /** A neighbour's sync requests closer together than this are ignored. */
@@ -33,6 +38,7 @@ export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
   minOriginateIntervalMs: 1_000,
   maxAgeMs: DEFAULT_MAX_AGE_MS,
   costCheckMs: 5_000,
+  costMinIntervalMs: 30_000,
   unknownCostMs: 1_000,
   syncGuardMs: 1_000,
   staticPeers: undefined,
@@ -42,7 +48,7 @@ export const withTopologyDefaults = (partial?: Partial<TopologyOptions>): Topolo
   const o = { ...defaultTopologyOptions, ...partial };
   if (!(o.floodShare > 0 && o.floodShare <= 1)) fail('CONFIG_INVALID', `topology floodShare must be in (0, 1], got ${o.floodShare}`);
   if (!(o.fastFloodBytesPerSec > 0)) fail('CONFIG_INVALID', `topology fastFloodBytesPerSec must be positive, got ${o.fastFloodBytesPerSec}`);
-  for (const k of ['refreshMs', 'minOriginateIntervalMs', 'maxAgeMs', 'costCheckMs', 'syncGuardMs'] as const) {
+  for (const k of ['refreshMs', 'minOriginateIntervalMs', 'maxAgeMs', 'costCheckMs', 'costMinIntervalMs', 'syncGuardMs'] as const) {
     if (!(Number.isFinite(o[k]) && o[k] > 0)) fail('CONFIG_INVALID', `topology ${k} must be a positive number of ms, got ${o[k]}`);
   }
   // Refreshes must outpace expiry, or live records would vanish between refreshes.
