@@ -4,6 +4,8 @@
 import { runMaster, type RunningMaster } from '../src/cli/run-master.ts';
 import { runNode, type RunningNode } from '../src/cli/run-node.ts';
 import { nodesView } from '../src/master/fleet-view.ts';
+import { nodeSuite } from '../src/identity/node-suite.ts';
+import { memoSuite } from '../simulator/memo-suite.ts';
 
 export type WorkerMsg =
   | { role: 'master'; home: string; port: number }
@@ -65,7 +67,10 @@ process.on('message', (m: WorkerMsg) => {
   }
   void (async () => {
     // One after another, as a batch of machines powering up; each runNode binds its own socket.
-    for (const n of m.nodes) nodes.push(await runNode({ home: n.home, listen: `127.0.0.1:${n.port}`, peer: [], boot: m.boot }, log));
+    // BENCH_SHARED_VERIFY=1: one verification cache for the process's nodes, as the simulator
+    // does, so 50 stand-ins cost about one node's signature checks instead of fifty.
+    const suite = process.env.BENCH_SHARED_VERIFY === '1' ? memoSuite(nodeSuite()) : undefined;
+    for (const n of m.nodes) nodes.push(await runNode({ home: n.home, listen: `127.0.0.1:${n.port}`, peer: [], boot: m.boot, suite }, log));
     send({ started: nodes.length });
     // BENCH_DEBUG: why stragglers wait, every 3 s, with route states towards the master.
     if (process.env.BENCH_DEBUG) {

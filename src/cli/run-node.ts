@@ -7,6 +7,7 @@ import { realRandom } from '../env/real-random.ts';
 import { nullTrace } from '../env/trace.ts';
 import { openControlServer } from '../env/control-server.ts';
 import { nodeSuite } from '../identity/node-suite.ts';
+import type { CryptoSuite } from '../identity/crypto-suite.ts';
 import { loadOrCreateIdentity } from '../identity/key-file.ts';
 import { loadNodeConfig } from '../config/node-config.ts';
 import { parsePeerSpec } from '../config/peer-spec.ts';
@@ -43,6 +44,8 @@ export interface RunNodeOptions {
   extraStatus?: (() => Record<string, unknown>) | undefined;
   /** After a master's 'restart' command stopped the node cleanly; default exit 0 (systemd restarts). */
   onRestart?: (() => void) | undefined;
+  /** Several nodes in one process (benchmarks, the local demo) may share a suite. */
+  suite?: CryptoSuite | undefined;
 }
 export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; radio: NodeRadio | undefined; stop(reason: string): Promise<void> }
 
@@ -51,7 +54,7 @@ const SAVE_EVERY_MS = 30_000;
 export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<RunningNode> => {
   const clock = realClock();
   const startedAt = clock.now();
-  const suite = nodeSuite();
+  const suite = opts.suite ?? nodeSuite();
   // First boot: keys first, then the boot file folded into config.json, then the config read.
   const { identity, created } = loadOrCreateIdentity(suite, opts.home, () => new Uint8Array(randomBytes(32)));
   if (created) log.info(`created identity ${identity.address} in ${opts.home}`);

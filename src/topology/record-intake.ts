@@ -64,6 +64,11 @@ export class RecordIntake {
     // be able to make us do that in a loop (the flood cap bounds slow carriers anyway).
     if (last !== undefined && now - last < this.d.syncGuardMs) return layer.countDrop('rate-limited');
     this.syncAnswered.set(peer, now);
-    for (const r of lsdb.records()) flooder.enqueue(peer, r.origin, encodeRecordMsg(r.bytes));
+    // Our own record first: the neighbour needs it (our route key, our links) before any route
+    // to or through us can be set up, and behind a hub's whole database it would wait its turn
+    // among hundreds of records.
+    const own = lsdb.get(layer.address);
+    if (own) flooder.enqueue(peer, own.origin, encodeRecordMsg(own.bytes));
+    for (const r of lsdb.records()) if (r !== own) flooder.enqueue(peer, r.origin, encodeRecordMsg(r.bytes));
   }
 }
