@@ -26,7 +26,11 @@ export class LinkActor {
   current: Session | undefined;
   private previous: Session | undefined;
   next: Session | undefined;
+  /** The offer before `next`: its initiator may still confirm it (see sendInit). */
+  prevNext: Session | undefined;
   pending: InitiatorState | undefined;
+  /** The init before `pending`, still answerable for one retry period. */
+  private prevPending: InitiatorState | undefined;
   cookie: { value: Uint8Array; at: number } | undefined;
   lastInitTimestamp = -1;
   readonly stats = new LinkStats();
@@ -133,8 +137,8 @@ export class LinkActor {
     this.previous = this.current;
     this.current = s;
     this.host.indexes.set(keys.localIndex, { link: this, session: s });
-    if (this.pending && this.pending.senderIndex !== keys.localIndex) this.host.indexes.delete(this.pending.senderIndex);
-    this.pending = undefined;
+    for (const p of [this.pending, this.prevPending]) if (p && p.senderIndex !== keys.localIndex) this.host.indexes.delete(p.senderIndex);
+    this.pending = this.prevPending = undefined;
     this.rekeyRequested = false;
     this.stats.handshakes++;
     this.stats.lastHandshakeAt = this.host.clock.wallMs();
@@ -146,21 +150,34 @@ export class LinkActor {
 
   /** A responder's session waits in `next` until the initiator's first packet confirms it. */
   offerSession(keys: SessionKeys): void {
-    if (this.next) this.host.indexes.delete(this.next.keys.localIndex);
+    if (this.prevNext) this.host.indexes.delete(this.prevNext.keys.localIndex);
+    this.prevNext = this.next;
     this.next = new Session(keys, this.host.clock.now());
     this.host.indexes.set(keys.localIndex, { link: this, session: this.next });
   }
 
   confirm(session: Session): void {
-    if (session !== this.next) return;
-    this.next = undefined;
+    if (session !== this.next && session !== this.prevNext) return;
+    const other = session === this.next ? this.prevNext : this.next;
+    if (other) this.host.indexes.delete(other.keys.localIndex);
+    this.next = this.prevNext = undefined;
     this.installSession(session.keys, session);
+  }
+
+  /** The handshake state an answer to `index` belongs to: the latest init or the one before. */
+  pendingFor(index: number): InitiatorState | undefined {
+    if (this.pending?.senderIndex === index) return this.pending;
+    return this.prevPending?.senderIndex === index ? this.prevPending : undefined;
   }
 
   sendInit(): void {
     if (this.endpoint === undefined) return;
     if (this.carrier.linkMode === 'signed') return this.sendHello(true);
-    if (this.pending) this.host.indexes.delete(this.pending.senderIndex);
+    // The previous init stays answerable until the next retry: on a loaded peer (or a loaded
+    // us) the answer can take longer than the retry timer, and forgetting it turned slowness
+    // into endless retries (300 nodes joining one master: 21 s, then 13).
+    if (this.prevPending) this.host.indexes.delete(this.prevPending.senderIndex);
+    this.prevPending = this.pending;
     const index = allocateIndex(this.host, { link: this });
     const cookie = this.cookie && this.host.clock.now() - this.cookie.at < 110_000 ? this.cookie.value : undefined;
     this.pending = createInit(this.host.hs, {
@@ -227,9 +244,9 @@ export class LinkActor {
   }
 
   private dropSessions(): void {
-    for (const s of [this.previous, this.current, this.next]) if (s) this.host.indexes.delete(s.keys.localIndex);
-    if (this.pending) this.host.indexes.delete(this.pending.senderIndex);
-    this.previous = this.current = this.next = this.pending = undefined;
+    for (const s of [this.previous, this.current, this.next, this.prevNext]) if (s) this.host.indexes.delete(s.keys.localIndex);
+    for (const p of [this.pending, this.prevPending]) if (p) this.host.indexes.delete(p.senderIndex);
+    this.previous = this.current = this.next = this.prevNext = this.pending = this.prevPending = undefined;
     this.signedPeer = this.radioEphemeral = undefined;
   }
 }

@@ -37,7 +37,7 @@ const onTransport = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const plain = entry.session.open(d.bytes, h.value.counter);
   if (typeof plain === 'string') return node.countDrop(plain);
   link.touched(d.from, carrier, d.bytes.length);
-  if (entry.session === link.next) link.confirm(entry.session);
+  if (entry.session === link.next || entry.session === link.prevNext) link.confirm(entry.session);
   const inner = decodeInner(plain);
   if (!inner.ok) return node.countDrop(inner.reason);
   const m = inner.value;
@@ -86,8 +86,9 @@ const onResp = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   if (d.bytes.length < 10) return node.countDrop('malformed');
   const index = new DataView(d.bytes.buffer, d.bytes.byteOffset).getUint32(6);
   const link = node.indexes.get(index)?.link as LinkActor | undefined;
-  if (!link?.pending || link.pending.senderIndex !== index) return node.countDrop('unknown-index');
-  const keys = consumeResp(node.hs, link.pending, d.bytes);
+  const pending = link?.pendingFor(index);
+  if (!link || !pending) return node.countDrop('unknown-index');
+  const keys = consumeResp(node.hs, pending, d.bytes);
   if (!keys.ok) return node.countDrop(keys.reason);
   link.touched(d.from, carrier, d.bytes.length);
   link.installSession(keys.value);
