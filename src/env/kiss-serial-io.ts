@@ -2,7 +2,7 @@
 // channel parameters (TXDELAY, P, SlotTime, TxTail, FullDuplex) on every open, decodes the byte
 // stream with the KISS decoder, and when the device goes away (a USB TNC unplugged, direwolf
 // or socat restarted) polls for its path and reopens it. Writes while it is gone are counted.
-import { accessSync, constants as fsc } from 'node:fs';
+import { accessSync, constants as fsc, realpathSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { Subject } from 'rxjs';
 import { SkywireError } from '../errors.ts';
@@ -50,6 +50,7 @@ export class KissSerialIo implements FrameIo {
   state: SerialState = 'waiting';
   private port: SerialPort | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private watch: NodeJS.Timeout | undefined;
   private readonly state$ = new Subject<SerialState>();
   readonly states$ = this.state$.asObservable();
 
@@ -76,6 +77,7 @@ export class KissSerialIo implements FrameIo {
   async close(): Promise<void> {
     this.setState('closed');
     if (this.poll) clearTimeout(this.poll);
+    if (this.watch) clearTimeout(this.watch);
     const p = this.port;
     this.port = undefined;
     if (p?.isOpen) await new Promise<void>((res) => p.close(() => res()));
@@ -98,6 +100,7 @@ export class KissSerialIo implements FrameIo {
         p.on('close', () => this.lost(p));
         this.sendParams(p);
         this.setState('open');
+        this.watchPresence(p, this.where());
         resolve();
       });
     });
@@ -114,6 +117,28 @@ export class KissSerialIo implements FrameIo {
       kissParam(KissCmd.FullDuplex, o.fullDuplex ? 1 : 0, k),
     ];
     for (const b of bytes) p.write(Buffer.from(b));
+  }
+
+  /** What the device path points at now (a USB TNC's node, or socat's/direwolf's pty), or null. */
+  private where(): string | null {
+    try {
+      return realpathSync(this.o.device);
+    } catch {
+      return null;
+    }
+  }
+
+  // A pty whose other end went away does not always wake the poller that would report it, and
+  // an unplugged USB TNC removes its device node: the path going away or pointing elsewhere is
+  // the unplug, whatever serialport noticed.
+  private watchPresence(p: SerialPort, opened: string | null): void {
+    this.watch = setTimeout(() => {
+      this.watch = undefined;
+      if (this.port !== p || this.state === 'closed') return;
+      if (opened !== null && this.where() === opened) return this.watchPresence(p, opened);
+      this.lost(p);
+      if (p.isOpen) p.close(() => undefined);
+    }, this.o.pollMs);
   }
 
   private lost(p: SerialPort): void {
