@@ -114,7 +114,7 @@ export class RouteActor implements EndHandler {
     const now = this.ctx.layer.clock.now();
     this.lastSearch = now;
     const path = this.ctx.paths.pathTo(this.dest, this.avoid.edges(now));
-    if (!path) return;
+    if (!path) return this.ctx.paths.request?.(this.dest);
     // Strictly increasing, even within one millisecond: the destination rejects older ones.
     this.lastTimestamp = Math.max(this.ctx.layer.clock.wallMs(), this.lastTimestamp + 1);
     const attempt = buildAttempt(this.ctx, path, this.destBytes, this.conv.convId, this, this.lastTimestamp);

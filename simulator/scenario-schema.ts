@@ -79,6 +79,9 @@ export const scenarioSchema = z.object({
   chaos: chaosSchema.optional(),
   sms: smsSchema.optional(),
   radio: radioSchema.optional(),
+  /** Leaves whose topology is a stub: they learn only their neighbours' records and fetch the
+   *  records on a path when they dial (see docs/PROTOCOL.md, Stubs). */
+  stubs: z.array(member).default([]),
   expect: z.object({ allLinksUp: z.boolean().optional(), streamsIntact: z.boolean().optional(), noLoops: z.boolean().optional() }).strict().optional(),
 }).strict();
 
@@ -112,6 +115,8 @@ export interface Scenario {
   chaos?: Chaos | undefined;
   sms?: SmsSpec | undefined;
   radio?: RadioChannelSpec[] | undefined;
+  /** Node names (ranges expanded) whose topology is a stub. */
+  stubs?: string[] | undefined;
   expect?: { allLinksUp?: boolean | undefined; streamsIntact?: boolean | undefined; noLoops?: boolean | undefined } | undefined;
 }
 
@@ -135,5 +140,6 @@ export const toScenario = (d: z.output<typeof scenarioSchema>): Scenario => ({
   chaos: d.chaos,
   sms: d.sms,
   radio: d.radio,
+  stubs: expand(d.stubs),
   expect: d.expect,
 });

@@ -26,6 +26,8 @@ export interface SimNodeEnv {
   onBoot?: (n: SimNode) => void;
   /** Shared radio channels (simulator/radio-channels.ts), if the scenario has any. */
   radio?: RadioHook | undefined;
+  /** Nodes that run their topology as stubs (leaves that fetch records on demand). */
+  stubs?: ReadonlySet<string> | undefined;
 }
 
 export class SimNode {
@@ -74,7 +76,7 @@ export class SimNode {
       }
     }
     this.node = node;
-    this.overlay = new Overlay(node, { ...this.env.overlay, topology: { staticPeers: configured, ...slowest, ...this.env.overlay?.topology } });
+    this.overlay = new Overlay(node, { ...this.env.overlay, topology: { staticPeers: configured, ...slowest, ...(this.env.stubs?.has(this.name) ? { stub: true } : {}), ...this.env.overlay?.topology } });
     this.env.onBoot?.(this);
     node.start();
   }

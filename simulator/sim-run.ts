@@ -58,7 +58,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
     n.overlay!.router.table.onChange = () => { routes.dirty = true; };
   };
   const radio: RadioChannels | undefined = scenario.radio && new RadioChannels(scenario.radio, queue, root.split('radio'), (n: string): string => nodes.get(n)!.identity.address);
-  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, onBoot, radio }, n)]));
+  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, onBoot, radio, stubs: new Set(scenario.stubs ?? []) }, n)]));
   const edges = buildEdges(scenario.topology, names, root.split('topology'));
   const nameByAddress = new Map([...nodes.values()].map((n) => [n.identity.address, n.name]));
   const routes = new SimRoutes(network, (a) => nameByAddress.get(a) ?? a);

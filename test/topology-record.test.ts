@@ -5,7 +5,7 @@ import { identityFromSeed } from '../src/identity/identity.ts';
 import { MAX_RECORD_LINKS, RECORD_HEADER_BYTES, recordBytes, type RecordLink } from '../src/topology/link-record.ts';
 import { decodeRecord, parseRecord, signRecord } from '../src/topology/record-codec.ts';
 import { routeKeyPair } from '../src/topology/route-key.ts';
-import { decodeTopoMsg, encodeRecordMsg, encodeSyncRequest } from '../src/topology/topology-wire.ts';
+import { decodeTopoMsg, encodeRecordMsg, encodeSyncRequest, encodeRecordRequest } from '../src/topology/topology-wire.ts';
 import { seedIdentity } from './helpers/mem-node.ts';
 
 const node = nodeSuite();
@@ -112,12 +112,21 @@ test('signRecord refuses more than MAX_RECORD_LINKS (2048) links and an unsafe s
   t.true(decodeRecord(node, full.bytes).ok);
 });
 
-test('topology messages: record and sync request round trip; wrong proto, subtype or length dropped', (t) => {
+test('topology messages: record, sync request (plain and stub) and record request round trip; wrong proto, subtype or length dropped', (t) => {
   const r = make();
   const m = decodeTopoMsg(encodeRecordMsg(r.bytes));
   t.true(m.ok && m.value.type === 'record' && hex(m.value.record) === hex(r.bytes));
-  t.deepEqual(decodeTopoMsg(encodeSyncRequest()), { ok: true, value: { type: 'sync-request' } });
-  t.deepEqual(decodeTopoMsg(Uint8Array.of(0x01, 0x02, 0x00)), { ok: false, reason: 'malformed' });
+  t.deepEqual(decodeTopoMsg(encodeSyncRequest()), { ok: true, value: { type: 'sync-request', stub: false } });
+  t.deepEqual(decodeTopoMsg(encodeSyncRequest(true)), { ok: true, value: { type: 'sync-request', stub: true } });
+  t.is(encodeSyncRequest().length, 2, 'a full node\'s request is unchanged on the wire');
+  // Reserved flag bits are ignored; a flags byte of 0 is a plain request.
+  t.deepEqual(decodeTopoMsg(Uint8Array.of(0x01, 0x02, 0x00)), { ok: true, value: { type: 'sync-request', stub: false } });
+  t.deepEqual(decodeTopoMsg(Uint8Array.of(0x01, 0x02, 0xfe)), { ok: true, value: { type: 'sync-request', stub: false } });
+  t.deepEqual(decodeTopoMsg(Uint8Array.of(0x01, 0x02, 0x01, 0x00)), { ok: false, reason: 'malformed' });
+  const origin = new Uint8Array(16).fill(7);
+  const req = decodeTopoMsg(encodeRecordRequest(origin));
+  t.true(req.ok && req.value.type === 'record-request' && hex(req.value.origin) === hex(origin));
+  t.deepEqual(decodeTopoMsg(encodeRecordRequest(origin).subarray(0, 17)), { ok: false, reason: 'malformed' });
   t.deepEqual(decodeTopoMsg(Uint8Array.of(0x02, 0x01)), { ok: false, reason: 'malformed' });
   t.deepEqual(decodeTopoMsg(Uint8Array.of(0x01, 0x09)), { ok: false, reason: 'unknown-type' });
   t.deepEqual(decodeTopoMsg(Uint8Array.of(0x01)), { ok: false, reason: 'malformed' });

@@ -44,6 +44,8 @@ export interface RunNodeOptions {
   extraStatus?: (() => Record<string, unknown>) | undefined;
   /** After a master's 'restart' command stopped the node cleanly; default exit 0 (systemd restarts). */
   onRestart?: (() => void) | undefined;
+  /** Topology stub (overrides config.json "stub"): see src/topology/topology-options.ts. */
+  stub?: boolean | undefined;
   /** Several nodes in one process (benchmarks, the local demo) may share a suite. */
   suite?: CryptoSuite | undefined;
 }
@@ -67,7 +69,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   node.attach(carrier);
   const radioNeighbours = config.radio ? radioPeers(config.radio).map((p) => p.address) : [];
   const staticPeers = opts.trustAllNeighbours ? undefined : [...[...config.peers, ...config.relays, ...cliPeers].map((p) => p.address), ...radioNeighbours];
-  const overlay = new Overlay(node, { topology: { staticPeers } });
+  const overlay = new Overlay(node, { topology: { staticPeers, stub: opts.stub ?? config.stub ?? false } });
   const addPeer = (p: PeerSpec): void => void (p.address !== identity.address && node.addPeer(p.address, carrier, p.endpoint));
   for (const p of [...config.peers, ...config.relays, ...cliPeers]) addPeer(p);
   const { db, previousUnclean, quarantined } = await openNodeState(opts.home, clock.wallMs());

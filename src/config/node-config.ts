@@ -36,6 +36,8 @@ export const configSchema = z.object({
   configVersion: z.number().int().nonnegative().default(0),
   /** A KISS TNC on a serial port (src/radio/radio-config.ts); open it with openRadioCarrier. */
   radio: radioSchema.optional(),
+  /** A leaf: learn only the neighbours' own topology records and fetch others when dialling. */
+  stub: z.boolean().default(false),
 }).strict();
 
 export type ConfigDocument = z.input<typeof configSchema>;
@@ -49,6 +51,7 @@ export interface NodeConfig {
   relays: PeerSpec[];
   configVersion: number;
   radio?: RadioConfig | undefined;
+  stub?: boolean | undefined;
 }
 
 export const configPath = (home: string): string => join(home, CONFIG_FILE);
@@ -97,5 +100,5 @@ export const parseNodeConfig = (text: string, path: string): NodeConfig => {
   });
   const relays = c.relays.map((p, i) => parsePeerSpec(p, `${path}: relays.${i}`));
   const radio = c.radio === undefined ? undefined : parseRadioConfig(c.radio, `${path}: radio`);
-  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio };
+  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio, stub: c.stub };
 };

@@ -12,6 +12,8 @@ export interface PathFinder {
   routeKeyOf(address: string): Uint8Array | undefined;
   /** A node's newest signed record, when the finder keeps them (lets avoided links return early). */
   record?(origin: string): { seq: number; links: readonly { peer: string }[] } | undefined;
+  /** No path: ask for the records that would make one (stub topology nodes). */
+  request?(dest: string): void;
   /** Emits when the topology changed, so a route waiting for a path looks again at once. */
   readonly changes$?: { subscribe(next: () => void): { unsubscribe(): void } };
 }

@@ -12,6 +12,8 @@ export interface PathSource {
   pathTo(dest: string): string[] | null;
   /** The destination's last signed record, if still held: who it was linked to. */
   record(origin: string): { links: readonly { peer: string }[] } | undefined;
+  /** No path: ask the neighbours for the records (a stub node's on-demand lookup). */
+  request?(dest: string): void;
 }
 export interface ForwarderDeps {
   layer: Pick<LinkLayer, 'sendTo' | 'neighbours' | 'countDrop'>;
@@ -41,6 +43,7 @@ export class SmsForwarder {
     const t = this.d.topology;
     const path = t.pathTo(dest);
     if (path && path.length >= 2) return path[1]!;
+    t.request?.(dest);
     let best: string[] | null = null;
     for (const { peer } of t.record(dest)?.links ?? []) {
       if (peer === this.d.self) return null;

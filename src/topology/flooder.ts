@@ -28,13 +28,16 @@ export class Flooder {
   private timer: { handle: TimerHandle; at: number } | undefined;
   private stopped = false;
   private nextFragmentId = 0;
+  /** Neighbours that asked to be stubs: they get only records flooded with `own`. */
+  readonly stubs = new Set<string>();
   readonly stats: FloodStats = { sent: 0, bytes: 0, unsendable: 0 };
 
   constructor(private readonly port: FloodPort, private readonly caps: FloodCaps) {}
 
-  /** Queues a message for every up neighbour except the one it came from. */
-  flood(origin: string, msg: Uint8Array, except?: string): void {
-    for (const n of this.port.neighbours()) if (n.peer !== except) this.put(n.peer, origin, msg);
+  /** Queues a message for every up neighbour except the one it came from (and stubs, unless
+   *  it is our own record). */
+  flood(origin: string, msg: Uint8Array, except?: string, own = false): void {
+    for (const n of this.port.neighbours()) if (n.peer !== except && (own || !this.stubs.has(n.peer))) this.put(n.peer, origin, msg);
     this.kick(0);
   }
 
@@ -47,6 +50,7 @@ export class Flooder {
   /** The link to `peer` went down: what waited for it is moot (it gets a full sync on return). */
   forget(peer: string): void {
     this.queues.delete(peer);
+    this.stubs.delete(peer);
   }
 
   pending(peer?: string): number {

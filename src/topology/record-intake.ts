@@ -7,6 +7,7 @@ import type { Lsdb } from './lsdb.ts';
 import { parseRecord, verifyRecord } from './record-codec.ts';
 import { decodeTopoMsg, encodeRecordMsg, TopoMsg } from './topology-wire.ts';
 import { Reassembler } from './fragments.ts';
+import { addressToString } from '../identity/address.ts';
 
 export interface IntakeDeps {
   layer: LinkLayer;
@@ -15,6 +16,8 @@ export interface IntakeDeps {
   syncGuardMs: number;
   /** A copy of our own record from an earlier boot showed up: sign a newer one. */
   reoriginate: () => void;
+  /** Our path to a node (for answering a stub's record request), or null. */
+  pathTo: (dest: string) => string[] | null;
   changed: (origin: string) => void;
 }
 
@@ -28,7 +31,8 @@ export class RecordIntake {
     const { layer, lsdb } = this.d;
     const m = decodeTopoMsg(bytes);
     if (!m.ok) return layer.countDrop(m.reason);
-    if (m.value.type === 'sync-request') return this.answerSync(peer);
+    if (m.value.type === 'sync-request') return this.answerSync(peer, m.value.stub);
+    if (m.value.type === 'record-request') return this.answerRequest(peer, addressToString(m.value.origin));
     if (m.value.type === 'fragment') {
       const whole = this.fragments.accept(peer, m.value);
       if (!whole) return;
@@ -56,7 +60,19 @@ export class RecordIntake {
     this.fragments.forget(peer);
   }
 
-  private answerSync(peer: string): void {
+  /** A stub's lookup: the records on our path to `origin`, the end's included, or the end's
+   *  alone when we hold it without a path; nothing when we know nothing of it. */
+  private answerRequest(peer: string, origin: string): void {
+    const { layer, lsdb, flooder } = this.d;
+    const path = this.d.pathTo(origin) ?? [origin];
+    for (const a of path) {
+      const r = a === peer ? undefined : lsdb.get(a);
+      if (r) flooder.enqueue(peer, r.origin, encodeRecordMsg(r.bytes));
+    }
+    if (!lsdb.get(origin)) layer.countDrop('record-unknown');
+  }
+
+  private answerSync(peer: string, stub: boolean): void {
     const { layer, lsdb, flooder } = this.d;
     const now = layer.clock.now();
     const last = this.syncAnswered.get(peer);
@@ -64,11 +80,14 @@ export class RecordIntake {
     // be able to make us do that in a loop (the flood cap bounds slow carriers anyway).
     if (last !== undefined && now - last < this.d.syncGuardMs) return layer.countDrop('rate-limited');
     this.syncAnswered.set(peer, now);
+    if (stub) flooder.stubs.add(peer);
+    else flooder.stubs.delete(peer);
     // Our own record first: the neighbour needs it (our route key, our links) before any route
     // to or through us can be set up, and behind a hub's whole database it would wait its turn
     // among hundreds of records.
     const own = lsdb.get(layer.address);
     if (own) flooder.enqueue(peer, own.origin, encodeRecordMsg(own.bytes));
+    if (stub) return; // a stub asks for the rest when it needs it
     for (const r of lsdb.records()) if (r !== own) flooder.enqueue(peer, r.origin, encodeRecordMsg(r.bytes));
   }
 }

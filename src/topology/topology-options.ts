@@ -27,6 +27,11 @@ export interface TopologyOptions {
   unknownCostMs: number;
   /** A neighbour's sync requests closer together than this are ignored. */
   syncGuardMs: number;
+  /** A stub (leaf) learns only its neighbours' own records and asks for others on demand
+   *  (record requests), instead of holding every record in the network. */
+  stub: boolean;
+  /** A stub asks for one destination's records at most this often. */
+  requestEveryMs: number;
   /** Configured peers (the fixed topology); undefined treats every neighbour as configured. */
   staticPeers: readonly string[] | undefined;
 }
@@ -41,6 +46,8 @@ export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
   costMinIntervalMs: 30_000,
   unknownCostMs: 1_000,
   syncGuardMs: 1_000,
+  stub: false,
+  requestEveryMs: 2_000,
   staticPeers: undefined,
 });
 

@@ -16,7 +16,8 @@ import { PathCache } from './path-cache.ts';
 import { RecordIntake } from './record-intake.ts';
 import { routeKeyPair, type RouteKeyPair } from './route-key.ts';
 import { withTopologyDefaults, type TopologyOptions } from './topology-options.ts';
-import { encodeSyncRequest } from './topology-wire.ts';
+import { encodeRecordRequest, encodeSyncRequest } from './topology-wire.ts';
+import { parseAddress } from '../identity/address.ts';
 
 /** The origin whose record changed or expired; our own address when our links changed. */
 export interface TopologyChange { origin: string }
@@ -37,6 +38,7 @@ export class TopologyService {
   private readonly paths: PathCache;
   private readonly sub: Subscription;
   private stopped = false;
+  private readonly requested = new Map<string, number>();
 
   constructor(private readonly layer: LinkLayer, options?: Partial<TopologyOptions>) {
     const o = (this.options = withTopologyDefaults(options));
@@ -47,7 +49,7 @@ export class TopologyService {
     const changed = (origin: string) => this.changes$.next({ origin });
     const common = { layer, lsdb: this.lsdb, flooder: this.flooder, changed };
     this.originator = new Originator({ ...common, timers: this.timers, options: o, routePublicKey: this.routeKey.publicKey });
-    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, reoriginate: () => this.originator.schedule() });
+    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, reoriginate: () => this.originator.schedule(), pathTo: (d) => this.pathTo(d) });
     this.paths = new PathCache(this.lsdb, () => this.originator.links());
     layer.register(Proto.Topology, (peer, bytes) => {
       if (!this.stopped) this.intake.receive(peer, bytes);
@@ -65,6 +67,22 @@ export class TopologyService {
 
   record(origin: string): LinkRecord | undefined {
     return this.lsdb.get(origin);
+  }
+
+  /**
+   * A stub without a path to `dest` asks its neighbours for the records on their path to it
+   * (at most once per requestEveryMs per destination); what arrives flows in as records do,
+   * and changes$ makes a waiting route look again. Nodes holding the whole database never ask.
+   */
+  request(dest: string): void {
+    if (!this.options.stub || this.stopped || dest === this.layer.address) return;
+    const now = this.layer.clock.now();
+    const last = this.requested.get(dest);
+    if (last !== undefined && now - last < this.options.requestEveryMs) return;
+    if (this.requested.size >= 1024) this.requested.clear(); // bounded: one entry per destination asked for
+    this.requested.set(dest, now);
+    const msg = encodeRecordRequest(parseAddress(dest, 'destination'));
+    for (const n of this.layer.neighbours()) this.flooder.enqueue(n.peer, `request:${dest}`, msg);
   }
 
   /** Addresses from us to `dest` inclusive, or null; `avoid` holds undirected edges "a|b". */
@@ -106,7 +124,7 @@ export class TopologyService {
   private onLinkChange(e: LinkChange): void {
     if (this.stopped || isUp(e.from) === isUp(e.to)) return;
     if (isUp(e.to)) {
-      this.flooder.enqueue(e.peer, SYNC_KEY, encodeSyncRequest());
+      this.flooder.enqueue(e.peer, SYNC_KEY, encodeSyncRequest(this.options.stub));
     } else {
       this.flooder.forget(e.peer);
       this.intake.forget(e.peer);

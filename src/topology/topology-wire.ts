@@ -3,12 +3,17 @@
 import { Proto } from '../overlay/link-layer.ts';
 import { drop, ok, type Decoded } from '../wire/result.ts';
 
-export const TopoMsg = { Record: 0x01, SyncRequest: 0x02, Fragment: 0x03 } as const;
+export const TopoMsg = { Record: 0x01, SyncRequest: 0x02, Fragment: 0x03, RecordRequest: 0x04 } as const;
+/** Sync request flag: the sender is a stub (a leaf): send it your own record only, and flood it
+ *  only yours; it asks for others with record requests when it needs them. */
+export const SYNC_STUB = 0x01;
+const ADDRESS_BYTES = 16;
 export const TOPO_HEADER_BYTES = 2;
 /** Proto, subtype, message id u16, index u8, count u8. */
 export const FRAGMENT_HEADER_BYTES = 6;
 
-export type TopoMessage = { type: 'record'; record: Uint8Array } | { type: 'sync-request' }
+export type TopoMessage = { type: 'record'; record: Uint8Array } | { type: 'sync-request'; stub: boolean }
+  | { type: 'record-request'; origin: Uint8Array }
   | { type: 'fragment'; id: number; index: number; count: number; chunk: Uint8Array };
 
 export const encodeRecordMsg = (record: Uint8Array): Uint8Array => {
@@ -19,13 +24,31 @@ export const encodeRecordMsg = (record: Uint8Array): Uint8Array => {
   return out;
 };
 
-/** "Send me your whole database": sent when a link comes up, answered with every record. */
-export const encodeSyncRequest = (): Uint8Array => Uint8Array.of(Proto.Topology, TopoMsg.SyncRequest);
+/** "Send me your whole database": sent when a link comes up, answered with every record. A stub
+ *  adds a flags byte with SYNC_STUB and gets only the neighbour's own record. */
+export const encodeSyncRequest = (stub = false): Uint8Array =>
+  (stub ? Uint8Array.of(Proto.Topology, TopoMsg.SyncRequest, SYNC_STUB) : Uint8Array.of(Proto.Topology, TopoMsg.SyncRequest));
+
+/** "Send me the records on your path to this node": a stub's on-demand lookup. */
+export const encodeRecordRequest = (origin: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(TOPO_HEADER_BYTES + ADDRESS_BYTES);
+  out[0] = Proto.Topology;
+  out[1] = TopoMsg.RecordRequest;
+  out.set(origin, TOPO_HEADER_BYTES);
+  return out;
+};
 
 export const decodeTopoMsg = (b: Uint8Array): Decoded<TopoMessage> => {
   if (b.length < TOPO_HEADER_BYTES || b[0] !== Proto.Topology) return drop('malformed');
   if (b[1] === TopoMsg.Record) return ok({ type: 'record', record: b.subarray(TOPO_HEADER_BYTES) });
-  if (b[1] === TopoMsg.SyncRequest) return b.length === TOPO_HEADER_BYTES ? ok({ type: 'sync-request' }) : drop('malformed');
+  if (b[1] === TopoMsg.SyncRequest) {
+    if (b.length === TOPO_HEADER_BYTES) return ok({ type: 'sync-request', stub: false });
+    // Unknown flag bits are reserved: ignored, so a later flag does not break older nodes.
+    return b.length === TOPO_HEADER_BYTES + 1 ? ok({ type: 'sync-request', stub: (b[2]! & SYNC_STUB) !== 0 }) : drop('malformed');
+  }
+  if (b[1] === TopoMsg.RecordRequest) {
+    return b.length === TOPO_HEADER_BYTES + ADDRESS_BYTES ? ok({ type: 'record-request', origin: b.slice(TOPO_HEADER_BYTES) }) : drop('malformed');
+  }
   if (b[1] === TopoMsg.Fragment) {
     if (b.length <= FRAGMENT_HEADER_BYTES) return drop('malformed');
     const id = (b[2]! << 8) | b[3]!;

@@ -35,11 +35,11 @@ export class TopoWorld {
     return this.get(name).identity.address;
   }
 
-  add(name: string, identity = seedIdentity(2000 + this.nodes.size), clock: Clock = this.clock): TopoNode {
+  add(name: string, identity = seedIdentity(2000 + this.nodes.size), clock: Clock = this.clock, options: Partial<TopologyOptions> = {}): TopoNode {
     const carrier = this.mem.net.carrier(name);
     const node = new SkyNode({ clock, random: new SeededRandom(11 + this.boots++ * 7919), trace: this.trace, suite: nodeSuite(), identity, name });
     node.attach(carrier);
-    const n: TopoNode = { name, identity, node, carrier, topo: new TopologyService(node, this.options), peers: this.nodes.get(name)?.peers ?? [] };
+    const n: TopoNode = { name, identity, node, carrier, topo: new TopologyService(node, { ...this.options, ...options }), peers: this.nodes.get(name)?.peers ?? [] };
     for (const p of n.peers) node.addPeer(this.addr(p), carrier, p);
     this.nodes.set(name, n);
     return n;
