@@ -70,7 +70,9 @@ process.on('message', (m: WorkerMsg) => {
     // BENCH_SHARED_VERIFY=1: one verification cache for the process's nodes, as the simulator
     // does, so 50 stand-ins cost about one node's signature checks instead of fifty.
     const suite = process.env.BENCH_SHARED_VERIFY === '1' ? memoSuite(nodeSuite()) : undefined;
-    for (const n of m.nodes) nodes.push(await runNode({ home: n.home, listen: `127.0.0.1:${n.port}`, peer: [], boot: m.boot, suite }, log));
+    // BENCH_STUB=0: leaves hold the whole database instead of running as topology stubs.
+    const stub = process.env.BENCH_STUB !== '0';
+    for (const n of m.nodes) nodes.push(await runNode({ home: n.home, listen: `127.0.0.1:${n.port}`, peer: [], boot: m.boot, suite, stub }, log));
     send({ started: nodes.length });
     // BENCH_DEBUG: why stragglers wait, every 3 s, with route states towards the master.
     if (process.env.BENCH_DEBUG) {

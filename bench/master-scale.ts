@@ -60,6 +60,7 @@ const realFleet = async (): Promise<Record<string, unknown>> => {
     const perWorker = NODES / WORKERS;
     return {
       nodes: NODES, workers: WORKERS, topology: 'every node links directly to the master (boot file relay = master)',
+      leaves: process.env.BENCH_STUB === '0' ? 'full topology database (BENCH_STUB=0)' : 'topology stubs ("stub": true): each holds its own and the master\'s record',
       signatureChecks: process.env.BENCH_SHARED_VERIFY === '1' ? 'one cache per worker process (BENCH_SHARED_VERIFY=1), as the simulator' : 'each node its own (set BENCH_SHARED_VERIFY=1 to share per process)',
       allListedMs: allListed.listed === NODES ? allListed.atMs - t0 : null, listed: allListed.listed, allNodesStartedMs: started,
       listedOverTimeMs: trace.filter((_, i) => i % 5 === 0 || i === trace.length - 1),

@@ -112,3 +112,14 @@ test('applying the boot file writes config.json (master, relays, name), keeps ot
   t.is(readFileSync(join(home, 'config.json'), 'utf8'), before);
   t.false(existsSync(join(home, `config.json.${process.pid}.tmp`)), 'no temp file left behind');
 });
+
+test('stub = yes makes the node a topology stub in config.json; a bad value names the fix', (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'sky-bootstub-'));
+  t.true(applyBootFile(home, parseMasterFile(`${B64}\nstub = yes\n`, P)));
+  t.true(loadNodeConfig(home).stub);
+  t.true(applyBootFile(home, parseMasterFile(`${B64}\nstub = no\n`, P)));
+  t.false(loadNodeConfig(home).stub);
+  t.is(loadNodeConfig(mkdtempSync(join(tmpdir(), 'sky-bootstub-'))).stub, undefined, 'no config: not a stub');
+  const e = t.throws(() => parseMasterFile(`${B64}\nstub = maybe\n`, P));
+  t.regex(e.message, /line 2.*stub "maybe" is not yes or no.*stub = yes/);
+});

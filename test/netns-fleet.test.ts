@@ -9,6 +9,7 @@ import { sshdUnavailable, startSshd, type Sshd } from './helpers/sshd.ts';
 // The personal cloud across real network namespaces: master m, public relay r, and node n whose
 // namespace drops every new inbound packet. n links out to r; the master registers it, opens a
 // terminal on it and lets a stock ssh client reach the sshd inside n's namespace, all through r.
+// n runs as a topology stub, as a Pi behind a relay would: it fetches the master's records from r.
 const why = netnsUnavailable() ?? sshdUnavailable();
 const maybe = why && process.env.CI !== 'true' ? test.skip : test.serial;
 if (why) console.log(`netns-fleet: ${process.env.CI === 'true' ? 'FAILING (CI)' : 'skipped'}: ${why}`);
@@ -32,7 +33,7 @@ maybe('firewalled node: registered via the relay, a terminal on it, and ssh thro
   const ip: Record<string, string> = { r: lab.host('r', 1), n: lab.host('n', 2), m: lab.host('m', 3) };
   lab.firewall('n');
   fleet = await startFleet({
-    names: ['m', 'r', 'n'], edges: [['m', 'r'], ['r', 'n']], master: 'm',
+    names: ['m', 'r', 'n'], edges: [['m', 'r'], ['r', 'n']], master: 'm', stubs: ['n'],
     host: (name) => ip[name]!,
     spawn: (name, cmd, args) => lab!.spawn(name, cmd, args),
   });
@@ -45,6 +46,10 @@ maybe('firewalled node: registered via the relay, a terminal on it, and ssh thro
     return out.code === 0 ? (JSON.parse(out.stdout) as NodeRow[]).find((x) => x.address === n.address && x.online && x.via === r.address) : undefined;
   }, 40_000, 'n registered with the master via r');
   t.is(row.name, 'n');
+  // A stub: its own record, r's, and m's (fetched from r to reach the master), not the fleet's.
+  const topo = (JSON.parse(sky('status', '--home', n.home, '--json').stdout) as { topology: { records: number; stub: boolean } }).topology;
+  t.true(topo.stub);
+  t.true(topo.records <= 3, `n holds ${topo.records} records`);
   // The firewall is real: a new flow into n (from r's namespace, a port n never talked to) is
   // dropped. Whether r's own first handshake was dropped depends on which node started first.
   const before = lab.droppedInbound('n');

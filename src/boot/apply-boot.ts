@@ -13,6 +13,7 @@ export const applyBootFile = (home: string, mf: MasterFile): boolean => {
     master: Buffer.from(mf.masterKey).toString('base64'),
     relays: mf.relays.map((r) => `${r.address}@${r.endpoint}`),
     ...(mf.name === undefined ? {} : { name: mf.name }),
+    ...(mf.stub === undefined ? {} : { stub: mf.stub }),
   };
   const text = JSON.stringify(next, null, 2) + '\n';
   if (JSON.stringify(doc, null, 2) + '\n' === text) return false;

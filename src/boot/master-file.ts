@@ -1,6 +1,6 @@
 // DIR/skywire/master.txt, the one file an operator writes onto a Pi's boot partition. Format
 // (docs/PROVISIONING.md): `master = KEY` or the key alone on the first line, optional
-// `relay = ADDRESS@HOST:PORT` lines and `name = NAME`, `#` comments. Every error names the file,
+// `relay = ADDRESS@HOST:PORT` lines, `name = NAME` and `stub = yes|no`, `#` comments. Every error names the file,
 // the line and the fix, because the person reading it is holding an SD card, not a debugger.
 import { SkywireError } from '../errors.ts';
 import { addressOf } from '../identity/address.ts';
@@ -12,6 +12,8 @@ export interface MasterFile {
   masterAddress: string;
   relays: PeerSpec[];
   name?: string | undefined;
+  /** A leaf that keeps only its relays' topology records (config.json "stub"). */
+  stub?: boolean | undefined;
 }
 
 const KEY_HELP = 'the master\'s public key as "skywire id --home MASTERHOME" prints it (44 characters of base64, or 64 hex digits)';
@@ -32,6 +34,7 @@ export const parseMasterFile = (text: string, path: string): MasterFile => {
   };
   let key: Uint8Array | undefined;
   let name: string | undefined;
+  let stub: boolean | undefined;
   const relays: PeerSpec[] = [];
   let seen = 0;
   text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
@@ -58,13 +61,16 @@ export const parseMasterFile = (text: string, path: string): MasterFile => {
       } catch (e) {
         bad(n, (e as Error).message, 'write "relay = ADDRESS@HOST:PORT" with the relay\'s address from "skywire id" and its public IP or name and UDP port');
       }
+    } else if (field === 'stub') {
+      if (!/^(yes|no|true|false)$/i.test(value)) bad(n, `stub "${value}" is not yes or no`, 'write "stub = yes" for a leaf that only links out to relays, or leave the line out');
+      stub = /^(yes|true)$/i.test(value);
     } else if (field === 'name') {
       if (!/^[\w.-]{1,64}$/.test(value)) bad(n, `name "${value}" is not allowed`, 'use 1-64 letters, digits, "-", "_" or "."');
       name = value;
     } else {
-      bad(n, `unknown setting "${field}"`, 'the settings are master, relay and name');
+      bad(n, `unknown setting "${field}"`, 'the settings are master, relay, name and stub');
     }
   });
   if (!key) throw new SkywireError('BOOT_FILE_INVALID', `${path}: no master key. Fix: put ${KEY_HELP} on the first line, or a line "master = KEY"`);
-  return { masterKey: key, masterAddress: addressOf(key), relays, name };
+  return { masterKey: key, masterAddress: addressOf(key), relays, name, stub };
 };

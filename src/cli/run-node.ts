@@ -77,7 +77,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   let radio: NodeRadio | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), radio: radio?.status() ?? null, boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
   });
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,

@@ -37,6 +37,8 @@ export interface FleetSpec {
   rogues?: string[];
   host?: (name: string) => string;
   spawn?: (name: string, cmd: string, args: string[]) => ChildProcess;
+  /** Leaves configured with "stub": true (topology records fetched on demand). */
+  stubs?: string[];
 }
 
 export interface RefusalSnapshot { total: number; byReason: Record<string, number | undefined> }
@@ -70,6 +72,7 @@ export const startFleet = async (spec: FleetSpec): Promise<Fleet> => {
     writeFileSync(join(home, 'config.json'), JSON.stringify({
       version: 1, name, listen: `${ip(name)}:${port(name)}`, peers, ...(isMaster ? {} : { master: ids.get(spec.master)!.publicKey }),
       link: { keepaliveMs: 500, deadAfterMs: 2000 },
+      ...(spec.stubs?.includes(name) ? { stub: true } : {}),
     }));
     const argv = nodeArgv(home, isMaster);
     const proc = spec.spawn ? spec.spawn(name, process.execPath, argv) : spawnChild(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
