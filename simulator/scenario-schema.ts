@@ -25,6 +25,7 @@ const at = durationField();
 const topologySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('edges'), edges: z.array(z.tuple([name, name])) }).strict(),
   z.object({ kind: z.literal('line') }).strict(),
+  z.object({ kind: z.literal('star'), hubs: z.number().int().min(1).default(1) }).strict(),
   z.object({ kind: z.literal('ring') }).strict(),
   z.object({ kind: z.literal('grid'), width: z.number().int().min(1) }).strict(),
   z.object({ kind: z.literal('random'), degree: z.number().int().min(2) }).strict(),

@@ -17,6 +17,15 @@ export const buildEdges = (topology: Topology, names: readonly string[], random:
     case 'line':
       for (let i = 0; i + 1 < n; i++) pairs.push([i, i + 1]);
       break;
+    case 'star': {
+      // n0..n(h-1) are hubs (a master, relays) linked to each other; every other node is a
+      // leaf on hub i mod h. A record holds at most 2048 links, so past that a fleet needs
+      // more than one relay, as it would in life.
+      const h = Math.min(topology.hubs, n);
+      for (let a = 0; a < h; a++) for (let b = a + 1; b < h; b++) pairs.push([a, b]);
+      for (let i = h; i < n; i++) pairs.push([i % h, i]);
+      break;
+    }
     case 'ring':
       for (let i = 0; i + 1 < n; i++) pairs.push([i, i + 1]);
       // Two nodes already share their only edge; a ring needs three.

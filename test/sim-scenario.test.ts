@@ -71,7 +71,7 @@ test('a bad field names the file and the field path', (t) => {
   invalid(t, base.replace('nodes: 4', 'nodes: four'), 'a.yaml', 'a.yaml: nodes: ');
   invalid(t, base.replace('name: t\n', ''), 'a.yaml', 'a.yaml: name: required field missing');
   invalid(t, base.replace('duration: 1m', 'duration: 0s'), 'a.yaml', 'a.yaml: duration: expected a duration');
-  invalid(t, base.replace('ring', 'star'), 'a.yaml', /^a\.yaml: topology\.kind: expected one of "edges", "line"/);
+  invalid(t, base.replace('ring', 'hexagon'), 'a.yaml', /^a\.yaml: topology\.kind: expected one of "edges", "line", "star"/);
   invalid(t, base + 'faults: [{ at: 1s, kind: explode }]\n', 'a.yaml', /^a\.yaml: faults\.0\.kind: expected one of /);
 });
 
@@ -126,8 +126,11 @@ const connected = (edges: [string, string][], n: number) => {
 };
 const build = (topo: Topology, n: number, seed = 1) => buildEdges(topo, names(n), SeededRandom.root(seed).split('topology'));
 
-test('line, ring, grid and edges topologies', (t) => {
+test('line, ring, grid, star and edges topologies', (t) => {
   t.deepEqual(build({ kind: 'line' }, 4), [['n0', 'n1'], ['n1', 'n2'], ['n2', 'n3']]);
+  t.deepEqual(build({ kind: 'star', hubs: 1 }, 4), [['n0', 'n1'], ['n0', 'n2'], ['n0', 'n3']]);
+  // Two hubs linked to each other; leaves alternate between them.
+  t.deepEqual(build({ kind: 'star', hubs: 2 }, 6), [['n0', 'n1'], ['n0', 'n2'], ['n0', 'n4'], ['n1', 'n3'], ['n1', 'n5']]);
   const ring = build({ kind: 'ring' }, 20);
   t.is(ring.length, 20);
   t.true(degrees(ring, 20).every((d) => d === 2));

@@ -28,16 +28,17 @@ export class Flooder {
   private timer: { handle: TimerHandle; at: number } | undefined;
   private stopped = false;
   private nextFragmentId = 0;
-  /** Neighbours that asked to be stubs: they get only records flooded with `own`. */
+  /** Neighbours that asked to be stubs: floods skip them (they fetch what they need). */
   readonly stubs = new Set<string>();
   readonly stats: FloodStats = { sent: 0, bytes: 0, unsendable: 0 };
 
   constructor(private readonly port: FloodPort, private readonly caps: FloodCaps) {}
 
-  /** Queues a message for every up neighbour except the one it came from (and stubs, unless
-   *  it is our own record). */
-  flood(origin: string, msg: Uint8Array, except?: string, own = false): void {
-    for (const n of this.port.neighbours()) if (n.peer !== except && (own || !this.stubs.has(n.peer))) this.put(n.peer, origin, msg);
+  /** Queues a message for every up neighbour except the one it came from, and except stubs:
+   *  even our own record would cost a hub with N stubs N copies of an N-link record whenever a
+   *  link changes; a stub gets a fresh copy with every answer to its record requests. */
+  flood(origin: string, msg: Uint8Array, except?: string): void {
+    for (const n of this.port.neighbours()) if (n.peer !== except && !this.stubs.has(n.peer)) this.put(n.peer, origin, msg);
     this.kick(0);
   }
 

@@ -64,7 +64,7 @@ export class Originator {
     const before = lsdb.version;
     lsdb.setOwn(rec, now);
     this.lastAt = now;
-    this.d.flooder.flood(rec.origin, encodeRecordMsg(rec.bytes), undefined, true);
+    this.d.flooder.flood(rec.origin, encodeRecordMsg(rec.bytes));
     // No seq here: it is wall-clock derived, and traces carry no wall-clock values.
     layer.trace.emit({ t: now, node: layer.name, ev: 'topo.originate', links: links.length });
     if (lsdb.version !== before) this.d.changed(rec.origin);

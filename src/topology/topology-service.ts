@@ -70,12 +70,14 @@ export class TopologyService {
   }
 
   /**
-   * A stub without a path to `dest` asks its neighbours for the records on their path to it
-   * (at most once per requestEveryMs per destination); what arrives flows in as records do,
-   * and changes$ makes a waiting route look again. Nodes holding the whole database never ask.
+   * No path to `dest`: ask the neighbours for the records on their path to it (at most once per
+   * requestEveryMs per destination); what arrives flows in as records do, and changes$ makes a
+   * waiting route look again. A stub learns paths this way; a full node repairs a flood it
+   * lost (floods are not acknowledged, and a big record in many fragments is lost whole when
+   * one fragment is) instead of waiting for the next refresh.
    */
   request(dest: string): void {
-    if (!this.options.stub || this.stopped || dest === this.layer.address) return;
+    if (this.stopped || dest === this.layer.address) return;
     const now = this.layer.clock.now();
     const last = this.requested.get(dest);
     if (last !== undefined && now - last < this.options.requestEveryMs) return;
