@@ -70,3 +70,22 @@ streams:
   t.is(a.summary.routes.failed, 0);
   t.is((await runScenario(s)).summary.traceHash, a.summary.traceHash);
 });
+
+test('a full node that lost a flood asks for the path instead of waiting for the next refresh', (t) => {
+  const w = new TopoWorld();
+  for (const n of ['a', 'b', 'c']) w.add(n);
+  w.link('a', 'b');
+  w.link('b', 'c');
+  // Everything b sends a from 0.2 s to 5 s is lost, c's record among it (as a lost fragment of a
+  // big record would lose it); the link itself survives, it is only 5 s.
+  let lose = true;
+  w.mem.net.taps.push((from, to) => !(lose && from === 'b' && to === 'a' && w.clock.now() > 200));
+  w.start();
+  w.clock.advance(5_000);
+  lose = false;
+  const a = w.get('a').topo;
+  t.is(a.pathTo(w.addr('c')), null, 'the flood of c\'s record never reached a');
+  a.request(w.addr('c'));
+  w.clock.advance(500);
+  t.is(a.pathTo(w.addr('c'))?.length, 3);
+});
