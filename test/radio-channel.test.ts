@@ -2,6 +2,7 @@ import test from 'ava';
 import { RadioChannelActor } from '../actors/radio-channel-actor.ts';
 import { TxClass } from '../src/radio/tx-queue.ts';
 import { airtimeMs, mtuFor, radioLinkTimers } from '../src/radio/radio-params.ts';
+import { radioTopologyTimers } from '../src/radio/radio-topology.ts';
 import type { ChannelOptions } from '../src/radio/channel-types.ts';
 import { MemClock } from './helpers/mem-clock.ts';
 import { SeededRandom } from './helpers/fuzz-random.ts';
@@ -120,4 +121,16 @@ test('MTU and link timers scale with the bit rate from 5 bit/s to 500 kbit/s', (
   t.true(slow.keepaliveMs! > 3_600_000);
   t.is(fast.keepaliveMs, 5000);
   t.true(slow.handshakeRetryMs! > 4 * 206 * 8 * 1000 / 5);
+});
+
+test('topology pace scales with the slowest radio; fast radios keep the wired defaults', (t) => {
+  const fast = radioTopologyTimers(9600, 350);
+  t.deepEqual([fast.refreshMs, fast.maxAgeMs], [300_000, 900_000]);
+  // Ten record airtimes (keying included): 5.6 s at 9600 bit/s.
+  t.true(fast.requestEveryMs >= 2_000 && fast.requestEveryMs < 10_000, `${fast.requestEveryMs}`);
+  const afsk = radioTopologyTimers(1200, 350);
+  t.true(afsk.refreshMs >= 300_000 && afsk.refreshMs < 400_000, `${afsk.refreshMs}`);
+  const hf = radioTopologyTimers(300, 350);
+  t.true(hf.refreshMs > 15 * 60_000 && hf.maxAgeMs === 3 * hf.refreshMs, `${hf.refreshMs}`);
+  t.true(hf.requestEveryMs >= 60_000, 'a record request is not repeated before its answer could arrive');
 });

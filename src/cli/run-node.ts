@@ -25,6 +25,7 @@ import { attachNodeServices } from './node-services.ts';
 import { attachSms } from '../sms/attach-sms.ts';
 import { attachRadio, type NodeRadio } from './node-radio.ts';
 import { radioPeers } from '../radio/radio-config.ts';
+import { radioTopologyTimers } from '../radio/radio-topology.ts';
 
 export interface RunNodeOptions {
   home: string;
@@ -69,7 +70,9 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   node.attach(carrier);
   const radioNeighbours = config.radio ? radioPeers(config.radio).map((p) => p.address) : [];
   const staticPeers = opts.trustAllNeighbours ? undefined : [...[...config.peers, ...config.relays, ...cliPeers].map((p) => p.address), ...radioNeighbours];
-  const overlay = new Overlay(node, { topology: { staticPeers, stub: opts.stub ?? config.stub ?? false } });
+  // A radio's bit rate sets the topology's pace (src/radio/radio-topology.ts), as in the simulator.
+  const radioTimers = config.radio ? radioTopologyTimers(config.radio.bitrate, config.radio.txDelayMs + config.radio.txTailMs) : {};
+  const overlay = new Overlay(node, { topology: { staticPeers, stub: opts.stub ?? config.stub ?? false, ...radioTimers } });
   const addPeer = (p: PeerSpec): void => void (p.address !== identity.address && node.addPeer(p.address, carrier, p.endpoint));
   for (const p of [...config.peers, ...config.relays, ...cliPeers]) addPeer(p);
   const { db, previousUnclean, quarantined } = await openNodeState(opts.home, clock.wallMs());

@@ -9,7 +9,10 @@ import { defaultTopologyOptions, type TopologyOptions } from '../topology/topolo
 
 const RECORD_FRAME_BYTES = 250;
 
-export const radioTopologyTimers = (bitrate: number, keyingMs: number): Pick<TopologyOptions, 'refreshMs' | 'maxAgeMs'> => {
-  const refreshMs = Math.max(defaultTopologyOptions.refreshMs, 150 * airtimeMs(RECORD_FRAME_BYTES, bitrate, keyingMs));
-  return { refreshMs, maxAgeMs: Math.max(defaultTopologyOptions.maxAgeMs, 3 * refreshMs) };
+export const radioTopologyTimers = (bitrate: number, keyingMs: number): Pick<TopologyOptions, 'refreshMs' | 'maxAgeMs' | 'requestEveryMs'> => {
+  const air = airtimeMs(RECORD_FRAME_BYTES, bitrate, keyingMs);
+  const refreshMs = Math.max(defaultTopologyOptions.refreshMs, 150 * air);
+  // A record request's answer is a few records: do not ask again before they could have come.
+  const requestEveryMs = Math.max(defaultTopologyOptions.requestEveryMs, 10 * air);
+  return { refreshMs, maxAgeMs: Math.max(defaultTopologyOptions.maxAgeMs, 3 * refreshMs), requestEveryMs };
 };
