@@ -1,16 +1,22 @@
 import test from 'ava';
 import { loadScenario } from '../simulator/scenario-load.ts';
 import { runScenario } from '../simulator/sim-run.ts';
+import type { SmsSimSummary } from '../simulator/sim-sms.ts';
+
+/** Every message sent landed exactly once and its receipt came back. */
+const everyMessageOnce = (t: import('ava').ExecutionContext, sms: SmsSimSummary, sent: number): void => {
+  t.is(sms.sent, sent);
+  t.true(sms.allDeliveredOnce, JSON.stringify(sms));
+  t.is(sms.duplicates, 0);
+  t.is(sms.receipts, sent);
+};
 
 test('sim: 3-hop store-and-forward with a relay away for a minute and the other killed while holding: every message once', async (t) => {
   const s = loadScenario('scenarios/sms-relay-crash.yaml');
   const a = await runScenario(s);
   const b = await runScenario(s);
   const sms = a.summary.sms!;
-  t.is(sms.sent, 23);
-  t.true(sms.allDeliveredOnce, JSON.stringify(sms));
-  t.is(sms.duplicates, 0);
-  t.is(sms.receipts, 23);
+  everyMessageOnce(t, sms, 23);
   t.true((sms.counters.custody ?? 0) > 23, 'relays took custody');
   t.is(a.summary.traceHash, b.summary.traceHash, 'deterministic');
   t.log(JSON.stringify(sms.deliveryMs));
@@ -20,10 +26,7 @@ test('sim: the same over three 1200 bit/s radio hops in amateur mode, relays cra
   const s = loadScenario('scenarios/sms-radio-3hop.yaml');
   const a = await runScenario(s);
   const sms = a.summary.sms!;
-  t.is(sms.sent, 8);
-  t.true(sms.allDeliveredOnce, JSON.stringify(sms));
-  t.is(sms.duplicates, 0);
-  t.is(sms.receipts, 8);
+  everyMessageOnce(t, sms, 8);
   const radio = a.summary.radio!;
   t.is(radio.channels.length, 3);
   t.true(radio.channels.every((c) => c.frames > 0 && c.lost > 0), 'every channel carried frames and lost some');

@@ -3,7 +3,7 @@
 import type { Carrier, Datagram } from '../env/carrier.ts';
 import { MsgType } from '../wire/constants.ts';
 import { decodeCookie } from '../wire/cookie-reply.ts';
-import { decodeInner } from '../wire/inner.ts';
+import { onInner } from './inner-dispatch.ts';
 import { decodeTransportHeader } from '../wire/transport.ts';
 import { checkInitMacs, consumeResp, createResp, verifyInit } from '../link/handshake.ts';
 import { openCookie } from '../link/cookie-open.ts';
@@ -38,12 +38,7 @@ const onTransport = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   if (typeof plain === 'string') return node.countDrop(plain);
   link.touched(d.from, carrier, d.bytes.length);
   if (entry.session === link.next || entry.session === link.prevNext) link.confirm(entry.session);
-  const inner = decodeInner(plain);
-  if (!inner.ok) return node.countDrop(inner.reason);
-  const m = inner.value;
-  if (m.kind === 'ping') link.send({ kind: 'pong', id: m.id, sentAt: m.sentAt });
-  else if (m.kind === 'pong') link.stats.pong(m.id, m.sentAt, node.clock.now());
-  else if (m.kind === 'payload') node.deliver(link.peer, m.bytes);
+  onInner(node, link, plain);
 };
 
 const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {

@@ -3,7 +3,7 @@
 // sent), so nothing on an amateur channel is encrypted. Untrusted bytes never throw.
 import type { Carrier, Datagram } from '../env/carrier.ts';
 import { addressToString } from '../identity/address.ts';
-import { decodeInner } from '../wire/inner.ts';
+import { onInner } from '../node/inner-dispatch.ts';
 import type { LinkActor } from '../../actors/link-actor.ts';
 import type { SkyNode } from '../node/node.ts';
 import { SignedType } from './signed-wire.ts';
@@ -53,10 +53,5 @@ const onData = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const plain = link.signedPeer.open(d.bytes, d.from, carrier.local);
   if (typeof plain === 'string') return node.countDrop(plain);
   link.touched(d.from, carrier, d.bytes.length);
-  const inner = decodeInner(plain);
-  if (!inner.ok) return node.countDrop(inner.reason);
-  const m = inner.value;
-  if (m.kind === 'ping') link.send({ kind: 'pong', id: m.id, sentAt: m.sentAt });
-  else if (m.kind === 'pong') link.stats.pong(m.id, m.sentAt, node.clock.now());
-  else if (m.kind === 'payload') node.deliver(link.peer, m.bytes);
+  onInner(node, link, plain);
 };

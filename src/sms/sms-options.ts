@@ -1,6 +1,7 @@
 // SMS timers. Implementation constants, not on the wire: a radio network at 300 bit/s and a
 // LAN differ by four orders of magnitude, so the ack timeout also grows with the frame's
 // airtime at the next hop's bitrate (see retryDelayMs).
+import { ACK_BYTES } from './sms-wire.ts';
 export interface SmsOptions {
   /** Wait for a custody ack this long (plus airtime) before the first resend. */
   ackTimeoutMs: number;
@@ -26,7 +27,7 @@ export const withSmsDefaults = (o: Partial<SmsOptions> = {}): SmsOptions => ({ .
 
 /** Delay before try `tries + 1`: (ack timeout + round-trip airtime) doubled per try, capped, jittered. */
 export const retryDelayMs = (o: SmsOptions, tries: number, frameBytes: number, bitrate: number | undefined, unit: number): number => {
-  const air = bitrate ? Math.ceil(((frameBytes + 18 + 2 * o.linkOverheadBytes) * 8 * 1000) / bitrate) : 0;
+  const air = bitrate ? Math.ceil(((frameBytes + ACK_BYTES + 2 * o.linkOverheadBytes) * 8 * 1000) / bitrate) : 0;
   const base = o.ackTimeoutMs + 2 * air;
   const d = Math.min(Math.max(o.maxRetryMs, base), base * 2 ** Math.min(tries, 20));
   return Math.max(1, Math.round(d * (1 + o.jitter * (2 * unit - 1))));

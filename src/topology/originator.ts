@@ -48,7 +48,8 @@ export class Originator {
     const own = this.d.lsdb.get(this.d.layer.address);
     if (!own) return;
     const links = this.links();
-    const sameSet = own.links.length === links.length && links.every((l) => own.links.some((o) => o.peer === l.peer));
+    const advertised = new Set(own.links.map((l) => l.peer));
+    const sameSet = own.links.length === links.length && links.every((l) => advertised.has(l.peer));
     // A new or lost link is news at once; a cost change (a first measurement included) waits
     // out costMinIntervalMs since our last record, like OSPF's LSA throttling.
     if (sameSet && this.lastAt !== undefined && this.d.layer.clock.now() - this.lastAt < this.d.options.costMinIntervalMs) return;

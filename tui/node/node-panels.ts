@@ -47,7 +47,7 @@ export const radioLines = (v: NodeView): string[] => {
   const r = v.radio;
   if (!r) return ['radio: no radio'];
   // The mode decides what may be sent (amateur: readable and signed), so it leads.
-  const lines = [`radio ${r.mode.toUpperCase()} ${r.bitrate ?? '?'} bit/s`, `  ${r.station ?? '-'} TNC ${r.serial}`];
+  const lines = [`radio ${r.mode.toUpperCase()} ${r.bitrate} bit/s`, `  ${r.station ?? '-'} TNC ${r.serial}`];
   // The full error (device and fix) is in the log pane and `skywire status`; the panel is narrow.
   return [...lines, r.error ? '  no TNC yet: see the log' : `  air ${r.airtimePct ?? 0}% ctl ${r.controlPct ?? 0}% q ${r.queue}`];
 };
