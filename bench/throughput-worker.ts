@@ -19,7 +19,12 @@ const overlayRole = async (m: Extract<Msg, { home: string }>): Promise<void> => 
     overlay.listen(9, (s) => {
       let got = 0;
       s.on('data', (c: Buffer) => { got += c.length; });
-      s.on('end', () => { send({ done: now(), bytes: got }); s.end(); });
+      let cpu0: NodeJS.CpuUsage | undefined; let t0 = 0;
+      s.on('data', () => { if (!cpu0) { cpu0 = process.cpuUsage(); t0 = now(); } });
+      s.on('end', () => {
+        if (process.env.BENCH_DEBUG && cpu0) { const c = process.cpuUsage(cpu0); process.stderr.write(`sink cpu ${Math.round((c.user + c.system) / 1000)} ms (sys ${Math.round(c.system / 1000)}) over ${Math.round(now() - t0)} ms\n`); }
+        send({ done: now(), bytes: got }); s.end();
+      });
     });
   }
   send({ ready: true });
@@ -34,6 +39,8 @@ const overlayRole = async (m: Extract<Msg, { home: string }>): Promise<void> => 
   await new Promise<void>((res, rej) => { s.once('connect', res); s.once('error', rej); });
   const buf = Buffer.alloc(CHUNK, 0x5a);
   send({ start: now() });
+  const cpu0 = process.cpuUsage(); const t0 = now();
+  s.once('finish', () => { if (process.env.BENCH_DEBUG) { const c = process.cpuUsage(cpu0); process.stderr.write(`source cpu ${Math.round((c.user + c.system) / 1000)} ms (sys ${Math.round(c.system / 1000)}) over ${Math.round(now() - t0)} ms\n`); } });
   for (let sent = 0; sent < m.bytes!; sent += CHUNK) {
     if (!s.write(buf)) await new Promise((r) => s.once('drain', r));
   }
@@ -46,27 +53,37 @@ const overlayRole = async (m: Extract<Msg, { home: string }>): Promise<void> => 
 };
 
 const rawSink = (port: number): void => {
-  const sock = createSocket('udp4');
+  // The same socket buffers the UDP carrier asks for, so the baseline is not starved by them.
+  const sock = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   let got = 0; let first = 0; let last = 0;
-  sock.on('message', (b) => { if (got === 0) first = now(); got += b.length; last = now(); });
+  // CPU is read at report time: the sink idles after the burst, which costs none.
+  let cpu0: NodeJS.CpuUsage | undefined; let packets = 0;
+  sock.on('message', (b) => {
+    if (got === 0) { first = now(); cpu0 = process.cpuUsage(); }
+    got += b.length; last = now(); packets++;
+  });
   sock.bind(port, '127.0.0.1', () => send({ ready: true }));
   process.on('message', (x: { report?: boolean }) => {
-    if (x.report) send({ bytes: got, first, last });
+    if (!x.report) return;
+    const c = process.cpuUsage(cpu0);
+    send({ bytes: got, first, last, cpuUsPerPacket: (c.user + c.system) / Math.max(1, packets) });
   });
 };
 
 const rawSource = async (port: number, bytes: number): Promise<void> => {
   const sock = createSocket('udp4');
   const pkt = Buffer.alloc(1400, 0x5a);
-  let inflight = 0;
+  let inflight = 0; let packets = 0;
+  const cpu0 = process.cpuUsage();
   // Keep up to 64 sends in the kernel at once: as fast as node:dgram goes without unbounded memory.
   for (let sent = 0; sent < bytes; sent += pkt.length) {
     while (inflight >= 64) await new Promise((r) => setImmediate(r));
-    inflight++;
+    inflight++; packets++;
     sock.send(pkt, port, '127.0.0.1', () => { inflight--; });
   }
   while (inflight > 0) await new Promise((r) => setImmediate(r));
-  send({ sent: true });
+  const c = process.cpuUsage(cpu0);
+  send({ sent: true, cpuUsPerPacket: (c.user + c.system) / packets });
   sock.close();
 };
 
