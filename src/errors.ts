@@ -40,6 +40,25 @@ export type ErrorCode =
   | 'SMS_BAD_RECIPIENT'
   | 'SMS_UNKNOWN_CONTACT'
   | 'SMS_STORE_CORRUPT'
+  // Applications (src/apps, machines/app.ts, the built-in apps and their CLIs).
+  | 'APP_INVALID'
+  | 'APP_NOT_FOUND'
+  | 'APP_EXISTS'
+  | 'APP_UNHEALTHY'
+  | 'APP_DENIED'
+  | 'MANIFEST_INVALID'
+  | 'SANDBOX_UNAVAILABLE'
+  | 'SANDBOX_FAILED'
+  | 'BUNDLE_INVALID'
+  | 'BUNDLE_MISMATCH'
+  | 'DEPLOY_FAILED'
+  | 'MOVE_FAILED'
+  | 'PATH_ESCAPE'
+  | 'QUOTA_EXCEEDED'
+  | 'FS_NOT_FOUND'
+  | 'FS_EXISTS'
+  | 'FS_CHECKSUM'
+  | 'SOCKS_POLICY'
   | 'INTERNAL';
 
 export class SkywireError extends Error {
