@@ -1,0 +1,117 @@
+// Binds machines/app.ts to the world: a process started in the sandbox, its exit, the health
+// signal from the app host, and the directory swaps of an update. Everything that touches the
+// disk or spawns is behind AppRuntime, so the lifecycle runs the same against a fake in tests.
+import { createActor, type Actor } from 'xstate';
+import { BehaviorSubject, Subject } from 'rxjs';
+import type { Clock } from '../src/env/clock.ts';
+import { appMachine, type AppState } from '../machines/app.ts';
+
+/** One running instance of the app. */
+export interface AppProcess {
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void;
+}
+
+export interface AppRuntime {
+  /** Starts the current version; onHealthy when it passes its check, onExit once when it ends. */
+  spawn(onHealthy: () => void, onExit: (code: number | null) => void): AppProcess;
+  /** Health deadline of the version about to start (from its manifest). */
+  healthTimeoutMs(): number;
+  swapInNext(): void;
+  restorePrevious(): void;
+  commitUpdate(): void;
+}
+
+export interface AppTransition { t: number; app: string; from: AppState; to: AppState; event: string }
+export type UpdateOutcome = 'committed' | 'rolled-back';
+
+const top = (v: unknown): AppState => (typeof v === 'string' ? v : Object.keys(v as object)[0]!) as AppState;
+
+export class AppActor {
+  readonly state$: BehaviorSubject<AppState>;
+  readonly transitions$ = new Subject<AppTransition>();
+  private readonly actor: Actor<typeof appMachine>;
+  private proc: AppProcess | undefined;
+  /** Spawn generation: a late exit or health signal from an older process is ignored. */
+  private gen = 0;
+  private pendingUpdate: ((o: UpdateOutcome) => void) | undefined;
+
+  constructor(readonly name: string, clock: Clock, private readonly rt: AppRuntime) {
+    this.state$ = new BehaviorSubject<AppState>('installed');
+    const logic = appMachine.provide({
+      actions: {
+        spawn: () => this.spawn(),
+        terminate: () => this.proc?.kill('SIGTERM'),
+        forceKill: () => this.proc?.kill('SIGKILL'),
+        swapInNext: () => rt.swapInNext(),
+        restorePrevious: () => rt.restorePrevious(),
+        commitUpdate: () => rt.commitUpdate(),
+      },
+      delays: { healthTimeout: () => rt.healthTimeoutMs() },
+    });
+    this.actor = createActor(logic, { clock });
+    this.actor.subscribe((snap) => {
+      const to = top(snap.value);
+      const from = this.state$.value;
+      if (to === from) return;
+      this.transitions$.next({ t: clock.now(), app: name, from, to, event: '' });
+      this.state$.next(to);
+      if (to === 'running' && from === 'updating') this.settleUpdate(snap.context.lastUpdate === 'committed' ? 'committed' : 'rolled-back');
+      if (to === 'rolled-back') this.settleUpdate('rolled-back');
+    });
+    this.actor.start();
+  }
+
+  private spawn(): void {
+    const g = ++this.gen;
+    try {
+      this.proc = this.rt.spawn(
+        () => { if (g === this.gen) this.actor.send({ type: 'APP.HEALTHY' }); },
+        (code) => { if (g === this.gen) { this.proc = undefined; this.actor.send({ type: 'APP.EXITED', code }); } },
+      );
+    } catch {
+      // A spawn that cannot even start (sandbox missing, bad manifest) is a crash: the backoff
+      // retries it, and status shows the app as crashed rather than the node failing.
+      this.proc = undefined;
+      queueMicrotask(() => { if (g === this.gen) this.actor.send({ type: 'APP.EXITED', code: null }); });
+    }
+  }
+
+  private settleUpdate(o: UpdateOutcome): void {
+    const p = this.pendingUpdate;
+    this.pendingUpdate = undefined;
+    p?.(o);
+  }
+
+  get state(): AppState {
+    return this.state$.value;
+  }
+
+  get restarts(): number {
+    return this.actor.getSnapshot().context.restarts;
+  }
+
+  get lastUpdate(): 'none' | UpdateOutcome {
+    return this.actor.getSnapshot().context.lastUpdate;
+  }
+
+  start(): void {
+    this.actor.send({ type: 'APP.START' });
+  }
+
+  stop(): void {
+    this.actor.send({ type: 'APP.STOP' });
+  }
+
+  /** The next version is unpacked beside the current one: swap it in and try it. */
+  update(): Promise<UpdateOutcome> {
+    return new Promise((resolve) => {
+      this.pendingUpdate = resolve;
+      this.actor.send({ type: 'APP.UPDATE' });
+    });
+  }
+
+  /** Resolves once the app has no process (stopped, or between crash restarts). */
+  get running(): boolean {
+    return this.proc !== undefined;
+  }
+}

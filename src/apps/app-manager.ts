@@ -1,0 +1,124 @@
+// Every app installed on this node: one AppActor each, created from HOME/apps at start-up
+// (after recovering any interrupted update), and the operations the master's commands call:
+// install or update from a verified bundle, start, stop, remove, export and import.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Subject } from 'rxjs';
+import type { Clock } from '../env/clock.ts';
+import { AppActor, type AppProcess, type AppTransition, type UpdateOutcome } from '../../actors/app-actor.ts';
+import { fail } from '../errors.ts';
+import { appPaths, appsDir, APP_NAME, type AppPaths } from './app-paths.ts';
+import { readManifest, type Manifest } from './manifest.ts';
+import { commitUpdate, placeNext, readDesired, recover, restorePrevious, swapInNext, writeDesired } from './app-store.ts';
+
+export interface AppLauncher {
+  launch(paths: AppPaths, manifest: Manifest, onHealthy: () => void, onExit: (code: number | null) => void): AppProcess;
+}
+
+export interface AppStatus { name: string; version: string | null; state: string; restarts: number; lastUpdate: string; ports: number[] }
+
+export class AppManager {
+  private readonly apps = new Map<string, AppActor>();
+  readonly transitions$ = new Subject<AppTransition>();
+
+  constructor(private readonly home: string, private readonly clock: Clock, private readonly launcher: AppLauncher) {}
+
+  /** Recovers interrupted updates and starts every app whose operator last wanted it running. */
+  loadAll(): { recovered: string[] } {
+    const recovered: string[] = [];
+    const dir = appsDir(this.home);
+    if (!existsSync(dir)) return { recovered };
+    for (const name of readdirSync(dir).filter((n) => APP_NAME.test(n)).sort()) {
+      const p = appPaths(this.home, name);
+      if (recover(p) === 'rolled-back') recovered.push(name);
+      if (!existsSync(p.src)) continue;
+      const a = this.actorFor(name);
+      if (readDesired(p).want === 'running') a.start();
+    }
+    return { recovered };
+  }
+
+  private actorFor(name: string): AppActor {
+    const existing = this.apps.get(name);
+    if (existing) return existing;
+    const p = appPaths(this.home, name);
+    const a = new AppActor(name, this.clock, {
+      spawn: (onHealthy, onExit) => this.launcher.launch(p, readManifest(p.src), onHealthy, onExit),
+      healthTimeoutMs: () => { try { return readManifest(p.src).health.timeoutMs; } catch { return 15_000; } },
+      swapInNext: () => swapInNext(p),
+      restorePrevious: () => restorePrevious(p),
+      commitUpdate: () => commitUpdate(p),
+    });
+    a.transitions$.subscribe(this.transitions$);
+    this.apps.set(name, a);
+    return a;
+  }
+
+  get(name: string): AppActor {
+    return this.apps.get(name) ?? fail('APP_NOT_FOUND', `no app "${name}" is installed on this node ("skywire app list" shows those that are)`);
+  }
+
+  list(): AppStatus[] {
+    return [...this.apps.values()].sort((a, b) => a.name.localeCompare(b.name)).map((a) => {
+      let m: Manifest | undefined;
+      try { m = readManifest(appPaths(this.home, a.name).src); } catch { m = undefined; }
+      return { name: a.name, version: m?.version ?? null, state: a.state, restarts: a.restarts, lastUpdate: a.lastUpdate, ports: m?.ports ?? [] };
+    });
+  }
+
+  /** Installs (first time) or updates from a directory holding src/ and maybe config/ that
+   *  was unpacked from a verified bundle. Resolves once the new version is committed or the
+   *  old one is back; a first install that never became healthy is removed again. */
+  async installUnpacked(unpacked: string, manifest: Manifest): Promise<{ name: string; version: string; outcome: UpdateOutcome }> {
+    const p = appPaths(this.home, manifest.name);
+    const fresh = !existsSync(p.src);
+    placeNext(p, unpacked);
+    const a = this.actorFor(manifest.name);
+    writeDesired(p, { want: 'running' });
+    const outcome = await a.update();
+    if (outcome === 'rolled-back' && fresh) await this.remove(manifest.name);
+    return { name: manifest.name, version: manifest.version, outcome };
+  }
+
+  /** A scratch directory on the same filesystem, so placing an unpacked tree is a rename. */
+  scratch(): string {
+    const dir = join(this.home, 'run', 'apps');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return mkdtempSync(join(dir, 'unpack-'));
+  }
+
+  start(name: string): void {
+    writeDesired(appPaths(this.home, name), { want: 'running' });
+    this.get(name).start();
+  }
+
+  /** Stops the app and resolves once its process is gone. */
+  async stop(name: string): Promise<void> {
+    const a = this.get(name);
+    writeDesired(appPaths(this.home, name), { want: 'stopped' });
+    a.stop();
+    await this.settled(a);
+  }
+
+  async remove(name: string): Promise<void> {
+    const a = this.get(name);
+    a.stop();
+    await this.settled(a);
+    this.apps.delete(name);
+    const p = appPaths(this.home, name);
+    rmSync(p.root, { recursive: true, force: true });
+    rmSync(p.run, { recursive: true, force: true });
+  }
+
+  private settled(a: AppActor): Promise<void> {
+    return new Promise((resolve) => {
+      const sub = a.state$.subscribe((s) => {
+        if (s === 'installed' && !a.running) { queueMicrotask(() => sub.unsubscribe()); resolve(); }
+      });
+    });
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.apps.values()].map((a) => { a.stop(); return this.settled(a); }));
+  }
+}
