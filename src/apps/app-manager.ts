@@ -1,8 +1,8 @@
 // Every app installed on this node: one AppActor each, created from HOME/apps at start-up
 // (after recovering any interrupted update), and the operations the master's commands call:
 // install or update from a verified bundle, start, stop, remove, export and import.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Subject } from 'rxjs';
 import type { Clock } from '../env/clock.ts';
 import { AppActor, type AppProcess, type AppTransition, type UpdateOutcome } from '../../actors/app-actor.ts';
@@ -78,6 +78,29 @@ export class AppManager {
     const outcome = await a.update();
     if (outcome === 'rolled-back' && fresh) await this.remove(manifest.name);
     return { name: manifest.name, version: manifest.version, outcome };
+  }
+
+  /** Installs a whole app directory (src, config, data) restored from an export, and starts it.
+   *  Resolves with the first verdict: running (healthy) or crashed. */
+  async importRoot(root: string, manifest: Manifest): Promise<{ name: string; version: string; state: string }> {
+    const p = appPaths(this.home, manifest.name);
+    if (existsSync(p.src)) fail('APP_EXISTS', `${manifest.name} is already installed here; remove it first ("skywire app remove") or import elsewhere`);
+    rmSync(p.root, { recursive: true, force: true });
+    mkdirSync(dirname(p.root), { recursive: true, mode: 0o700 });
+    renameSync(root, p.root);
+    const a = this.actorFor(manifest.name);
+    writeDesired(p, { want: 'running' });
+    a.start();
+    const state = await new Promise<string>((resolve) => {
+      const sub = a.state$.subscribe((s) => {
+        if (s === 'running' || s === 'crashed') { queueMicrotask(() => sub.unsubscribe()); resolve(s); }
+      });
+    });
+    return { name: manifest.name, version: manifest.version, state };
+  }
+
+  paths(name: string): AppPaths {
+    return appPaths(this.home, name);
   }
 
   /** A scratch directory on the same filesystem, so placing an unpacked tree is a rename. */

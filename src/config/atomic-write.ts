@@ -3,7 +3,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export const writeFileAtomic = (path: string, text: string, mode = 0o600): void => {
+export const writeFileAtomic = (path: string, text: string | Uint8Array, mode = 0o600): void => {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;

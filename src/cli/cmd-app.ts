@@ -1,0 +1,92 @@
+// `skywire app ...` on the master's machine (--home MASTERHOME): deploy a bundle to one node or
+// all, list, start, stop, remove, export to a file, import from one, and move between nodes.
+// `skywire app build` (src/cli/cmd-app-build.ts) needs no master.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { controlRequest } from '../env/control-client.ts';
+import { controlPipe } from '../env/control-pipe.ts';
+import { SkywireError } from '../errors.ts';
+import type { CommandReply } from '../command/command-server.ts';
+import { followDeploy } from './app-progress.ts';
+
+const home = (c: Command): Command => c.requiredOption('--home <dir>', 'the master\'s home directory').option('--json', 'JSON output');
+const why = (r: CommandReply): string => (r.ok ? 'ok' : 'refused' in r ? `refused (${r.refused})` : `${r.error.code}: ${r.error.message}`);
+const LONG = 15 * 60_000;
+
+const check = (label: string, r: CommandReply): void => {
+  if (!r.ok) throw new SkywireError('COMMAND_REFUSED', `${label}: ${why(r)}`);
+};
+
+export const addAppCommands = (program: Command): Command => {
+  const app = program.command('app').description('applications: build bundles, deploy, list, start, stop, export, import, move');
+
+  home(app.command('deploy <bundle> [node]'))
+    .description('install or update a bundle on NODE (or --all); committed only after its health check, else rolled back')
+    .option('--all', 'every accepted node')
+    .action(async (bundle: string, node: string | undefined, o: { home: string; all?: boolean; json?: boolean }) => {
+      if (!node && !o.all) throw new SkywireError('BAD_REQUEST', 'usage: skywire app deploy BUNDLE NODE  or  skywire app deploy BUNDLE --all');
+      const { result, sock } = await controlPipe(o.home, { cmd: 'app-deploy', file: resolve(bundle), node, all: o.all === true });
+      const head = result as { name: string; version: string; total: number; nodes: string[] };
+      if (!o.json) process.stdout.write(`deploying ${head.name} ${head.version} (${head.total} bytes) to ${head.nodes.length} node(s)\n`);
+      const end = await followDeploy(sock, head.total, !o.json && process.stdout.isTTY === true, process.stdout);
+      const results = end.results ?? [];
+      if (o.json) process.stdout.write(JSON.stringify(results) + '\n');
+      else for (const r of results) {
+        const rep = r.reply as CommandReply;
+        process.stdout.write(`${r.node}: ${rep.ok ? (rep.result as { outcome: string }).outcome : `failed (${why(rep)})`}\n`);
+      }
+      if (!results.every((r) => r.reply.ok && (r.reply as unknown as { result: { outcome: string } }).result.outcome === 'committed')) process.exitCode = 1;
+    });
+
+  home(app.command('list [node]'))
+    .description('apps on NODE (or --all) with version, state, restarts and last update')
+    .option('--all', 'every accepted node')
+    .action(async (node: string | undefined, o: { home: string; all?: boolean; json?: boolean }) => {
+      const rows = (await controlRequest(o.home, { cmd: 'app-list', node, all: o.all === true }, 60_000)) as { node: string; name: string; reply: CommandReply }[];
+      if (o.json) return void process.stdout.write(JSON.stringify(rows) + '\n');
+      for (const r of rows) {
+        if (!r.reply.ok) { process.stdout.write(`${r.name || r.node}: ${why(r.reply)}\n`); continue; }
+        const apps = r.reply.result as { name: string; version: string | null; state: string; restarts: number; lastUpdate: string }[];
+        process.stdout.write(`${r.name || r.node}: ${apps.length} app(s)\n`);
+        for (const a of apps) process.stdout.write(`  ${a.name.padEnd(16)} ${String(a.version).padEnd(10)} ${a.state.padEnd(12)} restarts ${a.restarts}  last update ${a.lastUpdate}\n`);
+      }
+    });
+
+  for (const verb of ['start', 'stop', 'remove'] as const) {
+    home(app.command(`${verb} <node> <app>`)).description(`${verb} APP on NODE`).action(async (node: string, name: string, o: { home: string; json?: boolean }) => {
+      const r = (await controlRequest(o.home, { cmd: `app-${verb}`, node, app: name }, 90_000)) as { reply: CommandReply };
+      if (o.json) return void process.stdout.write(JSON.stringify(r) + '\n');
+      check(`${verb} ${name}`, r.reply);
+      process.stdout.write(`${name}: ${JSON.stringify(r.reply.ok ? r.reply.result : {})}\n`);
+    });
+  }
+
+  home(app.command('export <node> <app>'))
+    .description('write APP\'s src, config and data on NODE to one archive (the app is stopped while it is packed)')
+    .option('-o, --out <file>', 'archive to write', '')
+    .action(async (node: string, name: string, o: { home: string; out: string; json?: boolean }) => {
+      const out = resolve(o.out || `${name}.skyapp`);
+      const r = (await controlRequest(o.home, { cmd: 'app-export', node, app: name, out }, LONG)) as { reply: CommandReply; file?: string };
+      check(`export ${name}`, r.reply);
+      const res = r.reply.ok ? (r.reply.result as { size: number; sha256: string }) : undefined;
+      process.stdout.write(o.json ? JSON.stringify({ file: out, ...res }) + '\n' : `${res?.sha256}  ${out}\n`);
+    });
+
+  home(app.command('import <node> <archive>'))
+    .description('install an exported app (src, config and data) on NODE and start it')
+    .action(async (node: string, archive: string, o: { home: string; json?: boolean }) => {
+      const r = (await controlRequest(o.home, { cmd: 'app-import', node, file: resolve(archive) }, LONG)) as { reply: CommandReply };
+      check('import', r.reply);
+      process.stdout.write(o.json ? JSON.stringify(r.reply) + '\n' : `${JSON.stringify(r.reply.ok ? r.reply.result : {})}\n`);
+    });
+
+  home(app.command('move <app>'))
+    .description('move APP: stop on --from, copy, start on --to, remove from --from once healthy; rerun to resume')
+    .requiredOption('--from <node>', 'node the app runs on now')
+    .requiredOption('--to <node>', 'node to move it to')
+    .action(async (name: string, o: { home: string; from: string; to: string; json?: boolean }) => {
+      const r = await controlRequest(o.home, { cmd: 'app-move', app: name, from: o.from, to: o.to }, LONG);
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : `moved ${name} from ${o.from} to ${o.to}\n`);
+    });
+  return app;
+};
