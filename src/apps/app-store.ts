@@ -25,6 +25,7 @@ export const readJournal = (p: AppPaths): Journal | undefined => {
  *  shipped with the app only seeds a first install: the operator's config survives updates. */
 export const placeNext = (p: AppPaths, unpacked: string): void => {
   rm(p.next);
+  mkdirSync(p.root, { recursive: true, mode: 0o700 });
   renameSync(join(unpacked, 'src'), p.next);
   if (!existsSync(p.config)) {
     if (existsSync(join(unpacked, 'config'))) renameSync(join(unpacked, 'config'), p.config);

@@ -17,7 +17,7 @@ export const followDeploy = (sock: Socket, total: number, tty: boolean, out: Nod
     rl.on('line', (l) => {
       let v: DeployLine;
       try { v = JSON.parse(l) as DeployLine; } catch { return; }
-      if (v.done) { multi?.stop(); rl.close(); return resolve(v); }
+      if (v.done) { multi?.stop(); resolve(v); return rl.close(); }
       const node = v.node ?? '?';
       if (multi) {
         let bar = bars.get(node);

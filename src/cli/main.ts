@@ -11,6 +11,10 @@ import { addTermCommands } from './cmd-term.ts';
 import { addMasterCommand } from './cmd-master.ts';
 import { addFleetCommands } from './cmd-fleet.ts';
 import { addSmsCommands } from './cmd-sms.ts';
+import { addAppCommands } from './cmd-app.ts';
+import { addAppBuildCommand } from './cmd-app-build.ts';
+import { addFsCommands } from './cmd-fs.ts';
+import { addSocksCommand } from './cmd-socks.ts';
 import { SKYWIRE_VERSION } from '../version.ts';
 
 const program = new Command('skywire')
@@ -27,6 +31,9 @@ addTermCommands(program);
 addMasterCommand(program);
 addFleetCommands(program);
 addSmsCommands(program);
+addAppBuildCommand(addAppCommands(program));
+addFsCommands(program);
+addSocksCommand(program);
 
 try {
   await program.parseAsync(process.argv);

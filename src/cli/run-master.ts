@@ -6,6 +6,8 @@ import { Registry } from '../master/registry.ts';
 import { MasterService, type MasterOptions } from '../master/master-service.ts';
 import { masterControlHandlers } from '../master/master-control.ts';
 import { masterServiceHandlers } from '../term/master-handlers.ts';
+import { appControlHandlers } from '../master/app-control.ts';
+import { appCodec } from './node-apps.ts';
 import { runNode, type RunningNode } from './run-node.ts';
 import type { Logger } from './logger.ts';
 
@@ -22,6 +24,7 @@ export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<Ru
   const registry = await Registry.open(opts.home, running.node.clock);
   master = new MasterService(running.overlay, registry, opts);
   for (const [k, v] of masterControlHandlers(master)) handlers.set(k, v);
+  for (const [k, v] of appControlHandlers(master, appCodec, opts.home)) handlers.set(k, v);
   log.info(`master ${running.node.address}: ${opts.mode === 'auto' ? 'accepting every node' : 'holding new nodes for approval'}${opts.allow.length ? `, ${opts.allow.length} allowlisted` : ''}`);
   const m = master;
   // Master-side services (terminal, forward) as control requests; m.signer persists each node's

@@ -22,6 +22,7 @@ import type { PeerSpec } from '../config/peer-spec.ts';
 import { NodeAgent } from '../master/node-agent.ts';
 import { startBootWatch } from './boot-watch.ts';
 import { attachNodeServices } from './node-services.ts';
+import { attachApps, type NodeApps } from './node-apps.ts';
 import { attachSms } from '../sms/attach-sms.ts';
 import { attachRadio, type NodeRadio } from './node-radio.ts';
 import { radioPeers } from '../radio/radio-config.ts';
@@ -50,7 +51,7 @@ export interface RunNodeOptions {
   /** Several nodes in one process (benchmarks, the local demo) may share a suite. */
   suite?: CryptoSuite | undefined;
 }
-export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; radio: NodeRadio | undefined; stop(reason: string): Promise<void> }
+export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; radio: NodeRadio | undefined; apps: NodeApps; stop(reason: string): Promise<void> }
 
 const SAVE_EVERY_MS = 30_000;
 
@@ -80,7 +81,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   let radio: NodeRadio | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
   });
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
@@ -91,6 +92,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));
   // The one place where node-side services that obey the master (terminal, forward) attach.
   const services = attachNodeServices({ overlay, agent });
+  const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log });
   const sms = await attachSms(overlay, { home: opts.home, log: (m) => log.info(m) });
   const control = await openControlServer(opts.home, (req) => {
     const extra = opts.controlHandlers?.get(String(req.cmd)) ?? sms.handlers.get(String(req.cmd));
@@ -119,6 +121,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     boot?.watcher.stop();
     agent.stop();
     services.stop();
+    await apps.stop();
     sms.stop();
     recordStatus(db.data, node.status());
     overlay.stop();
@@ -131,5 +134,5 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     await db.write();
     log.info('state saved; bye');
   })());
-  return { node, overlay, agent, radio, stop };
+  return { node, overlay, agent, radio, apps, stop };
 };

@@ -9,7 +9,8 @@ export const writeFileAtomic = (path: string, text: string | Uint8Array, mode = 
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', mode);
   try {
-    writeSync(fd, text);
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

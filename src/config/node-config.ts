@@ -38,6 +38,9 @@ export const configSchema = z.object({
   radio: radioSchema.optional(),
   /** A leaf: learn only the neighbours' own topology records and fetch others when dialling. */
   stub: z.boolean().default(false),
+  /** Applications. unsandboxed: run apps under Node's permission model when bubblewrap is
+   *  missing (weaker: no network isolation; see README "Applications"). Off by default. */
+  apps: z.object({ allowWeakSandbox: z.boolean().default(false) }).strict().default({ allowWeakSandbox: false }),
 }).strict();
 
 export type ConfigDocument = z.input<typeof configSchema>;
@@ -52,6 +55,7 @@ export interface NodeConfig {
   configVersion: number;
   radio?: RadioConfig | undefined;
   stub?: boolean | undefined;
+  apps: { allowWeakSandbox: boolean };
 }
 
 export const configPath = (home: string): string => join(home, CONFIG_FILE);
@@ -74,7 +78,7 @@ export const loadNodeConfig = (home: string): NodeConfig => {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { peers: [], link: {}, relays: [], configVersion: 0 };
+    if (code === 'ENOENT') return { peers: [], link: {}, relays: [], configVersion: 0, apps: { allowWeakSandbox: false } };
     throw new SkywireError('CONFIG_UNREADABLE', `cannot read ${path} (${code}): check its owner and mode`);
   }
   return parseNodeConfig(text, path);
@@ -100,5 +104,5 @@ export const parseNodeConfig = (text: string, path: string): NodeConfig => {
   });
   const relays = c.relays.map((p, i) => parsePeerSpec(p, `${path}: relays.${i}`));
   const radio = c.radio === undefined ? undefined : parseRadioConfig(c.radio, `${path}: radio`);
-  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio, stub: c.stub };
+  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio, stub: c.stub, apps: c.apps };
 };

@@ -10,8 +10,10 @@ import { FrameQueue } from '../command/frame-queue.ts';
 import { COMMAND_PORT } from '../command/ports.ts';
 import { CHUNK, sendPayload } from '../apps/payload-frames.ts';
 import type { MasterService } from './master-service.ts';
+import { SkywireError } from '../errors.ts';
 
 const STEP_MS = 30_000;
+const CONNECT_MS = 15_000;
 /** Unpacking, the old version's stop and the new one's health check happen before the reply. */
 const VERDICT_MS = 10 * 60_000;
 
@@ -26,9 +28,12 @@ const open = async (m: MasterService, ref: string, cmd: CommandBody['cmd'], args
   const signed = m.signer.sign(r.address, cmd, args);
   await m.registry.flush();
   const stream = m.overlay.dial(r.address, COMMAND_PORT);
+  const clock = m.overlay.node.clock;
   await new Promise<void>((resolve, reject) => {
-    stream.once('connect', resolve);
-    stream.once('error', reject);
+    // A node that is down would otherwise hold the move or deploy for the stream's own give-up.
+    const t = clock.setTimeout(() => { stream.destroy(); reject(new SkywireError('timeout', `${r.name || r.address} did not answer within ${CONNECT_MS / 1000} s (offline?)`)); }, CONNECT_MS);
+    stream.once('connect', () => { clock.clearTimeout(t); resolve(); });
+    stream.once('error', (e) => { clock.clearTimeout(t); reject(e); });
   });
   stream.on('error', () => undefined);
   const q = new FrameQueue(stream, m.overlay.node.clock, CHUNK + 16);

@@ -1,0 +1,125 @@
+// Deploy, update, rollback, export and move with real processes: a master and two nodes booted
+// from master.txt on loopback, apps built with `skywire app build`, run in bubblewrap, reached
+// over the overlay with `skywire connect`.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
+import { addressOf, bootNode, bootText, killAll, startMaster, waitNode, type Proc } from './helpers/master-world.ts';
+
+const PORT = 30;
+
+/** An app that counts its starts in data/ and greets on PORT; `broken` never listens there. */
+const writeHello = (version: string, broken = false): string => {
+  const dir = tmpHome(`hello-${version}`);
+  mkdirSync(join(dir, 'src'));
+  mkdirSync(join(dir, 'config'));
+  writeFileSync(join(dir, 'config', 'greeting.txt'), 'hello');
+  writeFileSync(join(dir, 'src', 'manifest.json'), JSON.stringify({ name: 'hello', version, entry: 'main.mjs', ports: [PORT, PORT + 1], health: { port: PORT, timeoutMs: 4000 } }));
+  writeFileSync(join(dir, 'src', 'main.mjs'), `
+import { connectApp } from 'skywire/app';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const sdk = await connectApp();
+const f = join(sdk.paths.data, 'starts.txt');
+const n = existsSync(f) ? Number(readFileSync(f, 'utf8')) + 1 : 1;
+writeFileSync(f, String(n));
+const greeting = readFileSync(join(sdk.paths.config, 'greeting.txt'), 'utf8');
+await sdk.listen(${broken ? PORT + 1 : PORT}, (s) => { s.write(greeting + ' ${version} starts=' + n + '\\n'); s.pipe(s); });
+`);
+  return dir;
+};
+
+const build = (dir: string): { file: string; sha: string } => {
+  const file = join(dir, 'app.skybundle');
+  const r = sky('app', 'build', dir, '--out', file);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { file, sha: r.stdout.split(/\s+/)[0]! };
+};
+
+const greet = (m: Proc, node: string): string =>
+  spawnSync(process.execPath, [BIN, 'connect', '--home', m.home, node, String(PORT)], { input: 'echo\n', encoding: 'utf8', timeout: 20_000 }).stdout;
+
+const appsOn = (m: Proc, node: string): { name: string; version: string; state: string; lastUpdate: string }[] => {
+  const r = sky('app', 'list', node, '--home', m.home, '--json');
+  if (r.code !== 0) throw new Error(r.stderr);
+  return (JSON.parse(r.stdout) as { reply: { ok: boolean; result: never[] } }[])[0]!.reply.result;
+};
+
+test('deploy, failed update rolled back, good update committed, export, move between nodes', async (t) => {
+  const m = startMaster();
+  const a = bootNode('app-a', bootText(m, m, 'app-a'));
+  const b = bootNode('app-b', bootText(m, m, 'app-b'));
+  const all = [m, a, b];
+  t.teardown(() => killAll(all));
+  await addressOf(a);
+  await addressOf(b);
+  await waitNode(m, 'app-a', (n) => n.online, 'app-a registered');
+  await waitNode(m, 'app-b', (n) => n.online, 'app-b registered');
+
+  const v1 = build(writeHello('1.0.0'));
+  t.regex(v1.sha, /^[0-9a-f]{64}$/);
+  t.is(build(writeHello('1.0.0')).sha, v1.sha, 'the same files in another directory build the same bundle');
+  const d1 = sky('app', 'deploy', v1.file, 'app-a', '--home', m.home);
+  t.is(d1.code, 0, d1.stdout + d1.stderr);
+  t.regex(d1.stdout, new RegExp(`${a.address}: committed`));
+  t.regex(greet(m, a.address), /^hello 1\.0\.0 starts=1\necho\n$/);
+  t.deepEqual(appsOn(m, 'app-a').map((x) => [x.name, x.version, x.state]), [['hello', '1.0.0', 'running']]);
+
+  // A version that never becomes healthy: the node goes back to 1.0.0 by itself.
+  const bad = build(writeHello('2.0.0-broken', true));
+  const d2 = sky('app', 'deploy', bad.file, 'app-a', '--home', m.home);
+  t.is(d2.code, 1);
+  t.regex(d2.stdout, /rolled-back/);
+  const after = await until(() => appsOn(m, 'app-a').find((x) => x.state === 'running'), 15_000, 'old version running again');
+  t.deepEqual([after.version, after.lastUpdate], ['1.0.0', 'rolled-back']);
+  t.regex(greet(m, a.address), /^hello 1\.0\.0 starts=3\n/, 'v1 runs again with its data (third start)');
+  t.false(existsSync(join(a.home, 'apps', 'hello', 'src.prev')), 'nothing of the failed version is left');
+
+  const v3 = build(writeHello('3.0.0'));
+  t.is(sky('app', 'deploy', v3.file, 'app-a', '--home', m.home).code, 0);
+  t.regex(greet(m, a.address), /^hello 3\.0\.0 starts=4\n/, 'the update keeps data/');
+
+  const archive = join(tmpHome('export'), 'hello.skyapp');
+  const ex = sky('app', 'export', 'app-a', 'hello', '--home', m.home, '--out', archive);
+  t.is(ex.code, 0, ex.stderr);
+  t.true(readFileSync(archive).length > 0);
+  t.regex(greet(m, a.address), /starts=5/, 'export restarts the app it stopped');
+
+  const mv = sky('app', 'move', 'hello', '--from', 'app-a', '--to', 'app-b', '--home', m.home);
+  t.is(mv.code, 0, mv.stdout + mv.stderr);
+  t.regex(greet(m, b.address), /^hello 3\.0\.0 starts=6\n/, 'on B with the data it had on A');
+  t.false(existsSync(join(a.home, 'apps', 'hello')), 'removed from A once B was healthy');
+  t.deepEqual(appsOn(m, 'app-a'), []);
+});
+
+test('a move interrupted because the target is down loses nothing and resumes when run again', async (t) => {
+  const m = startMaster();
+  const a = bootNode('mv-a', bootText(m, m, 'mv-a'));
+  const b = bootNode('mv-b', bootText(m, m, 'mv-b'));
+  const all = [m, a, b];
+  t.teardown(() => killAll(all));
+  await addressOf(a);
+  await addressOf(b);
+  await waitNode(m, 'mv-a', (n) => n.online, 'mv-a registered');
+  await waitNode(m, 'mv-b', (n) => n.online, 'mv-b registered');
+  const v1 = build(writeHello('1.0.0'));
+  t.is(sky('app', 'deploy', v1.file, 'mv-a', '--home', m.home).code, 0);
+
+  b.daemon!.proc.kill('SIGKILL');
+  await b.daemon!.exited;
+  const failed = sky('app', 'move', 'hello', '--from', 'mv-a', '--to', 'mv-b', '--home', m.home);
+  t.is(failed.code, 2);
+  t.regex(failed.stderr, /MOVE_FAILED|unreachable|timeout/);
+  t.true(existsSync(join(a.home, 'apps', 'hello', 'data', 'starts.txt')), 'A still holds the app and its data');
+  t.true(existsSync(join(m.home, 'run', 'moves', 'hello.archive')), 'the master kept the copy it took');
+
+  b.daemon = skyDaemon('node', '--home', b.home, '--boot', b.boot!, '--listen', `127.0.0.1:${b.port}`, '--heartbeat-ms', '500');
+  await waitNode(m, 'mv-b', (n) => n.online, 'mv-b back');
+  const again = sky('app', 'move', 'hello', '--from', 'mv-a', '--to', 'mv-b', '--home', m.home);
+  t.is(again.code, 0, again.stdout + again.stderr);
+  t.regex(greet(m, b.address), /^hello 1\.0\.0 starts=2\n/);
+  t.false(existsSync(join(a.home, 'apps', 'hello')));
+  t.false(existsSync(join(m.home, 'run', 'moves', 'hello.json')), 'the journal is gone once done');
+});
