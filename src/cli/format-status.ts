@@ -2,11 +2,12 @@
 import type { NodeStatus } from '../node/node-status.ts';
 import type { RouteStatus } from '../overlay/route-status.ts';
 import type { RadioStatus } from './node-radio.ts';
+import type { AppStatus } from '../apps/app-manager.ts';
 
 const ago = (at: number | null, now: number): string => (at === null ? '-' : `${Math.max(0, Math.round((now - at) / 1000))}s ago`);
 const bytes = (n: number): string => (n < 10_000 ? `${n}B` : n < 10_000_000 ? `${Math.round(n / 1024)}K` : `${Math.round(n / 1048576)}M`);
 
-export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: RadioStatus | null }, nowWall: number): string => {
+export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: RadioStatus | null; apps?: AppStatus[] }, nowWall: number): string => {
   const lines = [
     `node ${s.name === s.address ? s.address : `${s.name} (${s.address})`}  up ${Math.round(s.uptimeMs / 1000)}s`,
     `${'peer'.padEnd(28)}${'state'.padEnd(12)}${'rtt'.padStart(7)}${'loss'.padStart(6)}${'in'.padStart(7)}${'out'.padStart(7)}  handshake`,
@@ -21,6 +22,7 @@ export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: R
     for (const r of s.routes) lines.push(`${r.dest.padEnd(28)}${r.state.padEnd(12)}${String(r.hops ?? '-').padStart(5)}${String(r.repairs).padStart(9)}`);
   }
   if (s.radio) lines.push(radioLine(s.radio));
+  for (const a of s.apps ?? []) lines.push(`app ${a.name} ${a.version ?? '?'}: ${a.state}${a.restarts ? `, ${a.restarts} restart(s)` : ''}${a.lastUpdate === 'none' ? '' : `, last update ${a.lastUpdate}`}`);
   const drops = Object.entries(s.drops).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(' ');
   lines.push(`drops: ${drops || 'none'}`);
   return lines.join('\n') + '\n';

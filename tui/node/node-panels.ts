@@ -52,8 +52,10 @@ export const radioLines = (v: NodeView): string[] => {
   return [...lines, r.error ? '  no TNC yet: see the log' : `  air ${r.airtimePct ?? 0}% ctl ${r.controlPct ?? 0}% q ${r.queue}`];
 };
 
-// Apps arrive with issue 7; say so rather than show an empty list that looks like "no apps".
-export const appLines = (v: NodeView): string[] => (v.apps ? (v.apps.length ? v.apps : ['apps: none']) : ['apps: no apps (issue 7)']);
+// One line per app: name, version, lifecycle state (machines/app.ts), restarts, last update.
+export const appLines = (v: NodeView): string[] => (v.apps.length === 0
+  ? ['apps: none ("skywire app deploy" from the master)']
+  : v.apps.map((a) => `${a.name} ${a.version ?? '?'} ${a.state}${a.restarts ? ` restarts ${a.restarts}` : ''}${a.lastUpdate === 'rolled-back' ? ' (update rolled back)' : ''}`));
 
 /** The whole view as plain status lines: the non-TTY output and the benchmark's baseline. */
 export const plainLines = (v: NodeView, nowWall: number): string[] => [
