@@ -14,7 +14,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['node-pty', 'serialport', '@serialport/*', 'blessed', 'wifi-control'],
+  external: ['node-pty', 'serialport', '@serialport/*', 'blessed', 'wifi-control', 'esbuild'],
   // Bundled CommonJS packages call require(); ESM output needs one.
   banner: { js: "import { createRequire as __skywireRequire } from 'node:module'; const require = __skywireRequire(import.meta.url);" },
   logLevel: 'warning',
