@@ -1,0 +1,29 @@
+// listen(): the listen connection stays open and carries one JSON line per incoming stream;
+// each is fetched with its own accept connection, so every stream is a plain socket of its own
+// with its own backpressure. Closing the listen connection makes the node unlisten the port.
+import type { Duplex } from 'node:stream';
+import { createInterface } from 'node:readline';
+import type { IncomingNotice } from '../app-host-request.ts';
+import { openOp } from './sdk-op.ts';
+import type { Socket } from 'node:net';
+
+export type StreamHandler = (stream: Duplex, from: { peer: string }) => void;
+
+export const listenOp = async (socketPath: string, port: number, handler: StreamHandler, track: (s: Socket) => void): Promise<void> => {
+  const { sock } = await openOp(socketPath, { op: 'listen', port });
+  track(sock);
+  const lines = createInterface({ input: sock, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    let notice: IncomingNotice;
+    try {
+      notice = JSON.parse(line) as IncomingNotice;
+    } catch {
+      return;
+    }
+    // The stream may have been reset before we took it: nothing to hand to the app then.
+    openOp(socketPath, { op: 'accept', id: notice.stream }).then(({ sock: s }) => {
+      track(s);
+      handler(s, { peer: notice.peer });
+    }, () => undefined);
+  });
+};
