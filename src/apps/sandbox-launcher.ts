@@ -2,7 +2,7 @@
 // manifest of the version about to run, then the app is spawned in its sandbox. Health is the
 // manifest's: listening on health.port, or ready() through the SDK. Output goes to
 // HOME/run/apps/NAME/app.log (the node's bookkeeping, not the app's data).
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Overlay } from '../overlay/overlay.ts';
 import type { AppProcess } from '../../actors/app-actor.ts';
@@ -11,7 +11,7 @@ import { exitConnector } from '../env/tcp-exit.ts';
 import { openAppHost, type AppHost } from './app-host.ts';
 import type { AppLauncher } from './app-manager.ts';
 import type { AppPaths } from './app-paths.ts';
-import { EXIT_POLICY_FILE, parseExitPolicy } from './exit-policy.ts';
+import { readSocksConfig } from './builtin/socks/socks-config.ts';
 import type { Manifest } from './manifest.ts';
 
 export interface LauncherOptions {
@@ -22,13 +22,9 @@ export interface LauncherOptions {
   log(line: string): void;
 }
 
-/** The exit policy of a 'tcp-exit' app comes from its own config/, read by the node. */
-const tcpExitFor = (p: AppPaths, m: Manifest) => {
-  if (!m.capabilities.includes('tcp-exit')) return undefined;
-  const file = join(p.config, EXIT_POLICY_FILE);
-  const doc: unknown = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  return exitConnector(parseExitPolicy(doc, file));
-};
+/** The exit policy of a 'tcp-exit' app comes from its own config/ (socks.json), read by the
+ *  node at each start: the app can ask, but only the node opens sockets. */
+const tcpExitFor = (p: AppPaths, m: Manifest) => (m.capabilities.includes('tcp-exit') ? exitConnector(readSocksConfig(p.config)) : undefined);
 
 export const sandboxLauncher = (o: LauncherOptions): AppLauncher => {
   // A restart reuses the socket path: the next host must not open it before the last one has

@@ -1,0 +1,26 @@
+// `skywire socks --exit NODE`: a local SOCKS5 proxy (point a browser or `curl --socks5-hostname`
+// at it) whose connections leave the overlay at NODE, through NODE's socks app.
+import type { Command } from 'commander';
+import { DEFAULT_SOCKS_LISTEN, startSocksClient } from './socks-client.ts';
+
+interface SocksFlags { exit: string; listen: string; allowLan?: boolean; home: string }
+
+export const addSocksCommand = (program: Command): void => {
+  program.command('socks')
+    .description('a local SOCKS5 proxy whose connections leave the overlay at the exit node (its socks app); runs until interrupted')
+    .requiredOption('--exit <address>', 'overlay address of the node running the socks app')
+    .option('--listen <host:port>', 'local address to listen on', DEFAULT_SOCKS_LISTEN)
+    .option('--allow-lan', 'permit a non-loopback --listen (anyone who reaches it can use your exit)')
+    .requiredOption('--home <dir>', 'node home directory')
+    .action(async (o: SocksFlags) => {
+      const client = await startSocksClient({
+        home: o.home, exit: o.exit, listen: o.listen, allowLan: o.allowLan,
+        log: (line) => process.stderr.write(`skywire socks: ${line}\n`),
+      });
+      const host = client.host.includes(':') ? `[${client.host}]` : client.host;
+      process.stdout.write(`SOCKS5 on ${host}:${client.port} via ${o.exit}\n`);
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(sig, () => void client.close().then(() => process.exit(0)));
+      }
+    });
+};
