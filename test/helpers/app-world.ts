@@ -1,0 +1,56 @@
+// Two real node processes on loopback, A and B, linked directly (one hop), with a built-in app
+// (files or socks) installed in B's home before it starts, as `skywire app deploy` leaves it.
+// For test/app-builtin.test.ts, bench/socks and bench/files.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBuiltinApp, type BuiltinName } from '../../src/apps/builtin-build.ts';
+import { loadOrCreateIdentity } from '../../src/identity/key-file.ts';
+import { nodeSuite } from '../../src/identity/node-suite.ts';
+
+export const BIN = join(process.cwd(), 'bin', 'skywire.js');
+export interface AppWorld { a: string; b: string; bAddress: string; procs: ChildProcess[]; stop(): void }
+
+export const sky = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+export const waitFor = async <T>(fn: () => T | undefined, ms: number, what: string): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { const v = fn(); if (v !== undefined) return v; } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+/** `apps`: built-in app name -> files to put in its config/. */
+export const startAppWorld = async (apps: Partial<Record<BuiltinName, Record<string, string>>>): Promise<AppWorld> => {
+  const base = 31000 + Math.floor(Math.random() * 2000) * 2;
+  const homes = [0, 1].map((i) => mkdtempSync(join(tmpdir(), `sky-bench-app-${i}-`)));
+  const suite = nodeSuite();
+  const addrs = homes.map((h) => loadOrCreateIdentity(suite, h, () => new Uint8Array(randomBytes(32))).identity.address);
+  homes.forEach((h, i) => writeFileSync(join(h, 'config.json'), JSON.stringify({ listen: `127.0.0.1:${base + i}`, peers: [`${addrs[1 - i]}@127.0.0.1:${base + 1 - i}`] })));
+  for (const [app, config] of Object.entries(apps) as [BuiltinName, Record<string, string>][]) {
+    const root = join(homes[1]!, 'apps', app);
+    await buildBuiltinApp(app, root);
+    mkdirSync(join(root, 'config'), { recursive: true });
+    mkdirSync(join(root, 'data'), { recursive: true });
+    for (const [f, text] of Object.entries(config)) writeFileSync(join(root, 'config', f), text);
+  }
+  const procs = homes.map((h) => spawn(process.execPath, [BIN, 'node', '--home', h], { stdio: 'ignore' }));
+  const stop = (): void => { for (const p of procs) p.kill('SIGKILL'); };
+  try {
+    await waitFor(() => {
+      const s = JSON.parse(sky('status', '--home', homes[1]!, '--json').stdout) as { apps: { state: string }[]; links: { state: string }[] };
+      return s.apps.length === Object.keys(apps).length && s.apps.every((x) => x.state === 'running') && s.links[0]?.state === 'up' ? true : undefined;
+    }, 30_000, 'apps running on B');
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return { a: homes[0]!, b: homes[1]!, bAddress: addrs[1]!, procs, stop };
+};
