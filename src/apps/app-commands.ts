@@ -13,6 +13,7 @@ import { checkAppName } from './app-paths.ts';
 import type { AppManager } from './app-manager.ts';
 import type { Manifest } from './manifest.ts';
 import { receivePayload, sendPayload } from './payload-frames.ts';
+import { SOFTWARE_NAME } from './self-bundle.ts';
 
 export interface AppCodec {
   extractBundle(bytes: Uint8Array, dest: string): Promise<{ manifest: Manifest }>;
@@ -49,7 +50,10 @@ const withPayload = (c: SignedCommand, ctx: CommandContext, act: (bytes: Buffer)
   return STREAM_TAKEN;
 };
 
-export const registerAppCommands = (server: CommandServer, mgr: AppManager, codec: AppCodec): void => {
+/** The node's own software, deployed as the reserved app name "skywire" (self-update.ts). */
+export interface SoftwareHooks { install(unpacked: string, m: Manifest): void; restart(): void }
+
+export const registerAppCommands = (server: CommandServer, mgr: AppManager, codec: AppCodec, software?: SoftwareHooks): void => {
   server.register('app-list', () => mgr.list());
   server.register('app-start', (c) => { mgr.start(nameOf(c)); return { name: nameOf(c), state: mgr.get(nameOf(c)).state }; });
   server.register('app-stop', async (c) => { await mgr.stop(nameOf(c)); return { name: nameOf(c), state: mgr.get(nameOf(c)).state }; });
@@ -62,7 +66,11 @@ export const registerAppCommands = (server: CommandServer, mgr: AppManager, code
       if (manifest.name !== nameOf(c) || manifest.version !== c.args.version) {
         fail('BUNDLE_MISMATCH', `the bundle holds ${manifest.name} ${manifest.version}, the master signed ${nameOf(c)} ${String(c.args.version)}`);
       }
-      return await mgr.installUnpacked(dir, manifest);
+      if (manifest.name !== SOFTWARE_NAME) return await mgr.installUnpacked(dir, manifest);
+      if (!software) fail('APP_DENIED', 'this node does not take software updates');
+      software!.install(dir, manifest);
+      software!.restart();
+      return { name: manifest.name, version: manifest.version, outcome: 'restarting' };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { buildBundle, type Packed } from '../apps/bundle-build.ts';
 import { buildBuiltinApp, BUILTIN_APPS, type BuiltinName } from '../apps/builtin-build.ts';
+import { buildSelfBundle } from '../apps/self-bundle.ts';
 
-interface BuildOptions { out?: string; builtin?: BuiltinName }
+interface BuildOptions { out?: string; builtin?: BuiltinName; self?: string }
 
 /** Versions are free text in the manifest; keep the default file name one plain word. */
 const defaultName = (p: Packed): string => `${p.manifest.name}-${p.manifest.version.replace(/[^A-Za-z0-9._+-]/g, '_')}.skybundle`;
@@ -41,11 +42,12 @@ export const addAppBuildCommand = (app: Command): void => {
     .description('pack the app in DIR (src/ with manifest.json, optional config/) into a deterministic bundle and print its sha256')
     .option('--out <file>', 'bundle file to write (default: NAME-VERSION.skybundle in the current directory)')
     .addOption(new Option('--builtin <name>', 'build a built-in app instead of DIR').choices([...BUILTIN_APPS]))
+    .option('--self <version>', 'bundle this skywire software as VERSION, to deploy to nodes like an app')
     .action(async (dir: string | undefined, o: BuildOptions) => {
-      if ((dir === undefined) === (o.builtin === undefined)) {
-        fail('BAD_REQUEST', 'give either an app directory or --builtin NAME (not both, not neither)');
+      if ([dir, o.builtin, o.self].filter((x) => x !== undefined).length !== 1) {
+        fail('BAD_REQUEST', 'give one of: an app directory, --builtin NAME, --self VERSION');
       }
-      const packed = o.builtin ? await packBuiltin(o.builtin) : await buildBundle(dir!);
+      const packed = o.self ? await buildSelfBundle(o.self) : o.builtin ? await packBuiltin(o.builtin) : await buildBundle(dir!);
       const file = o.out ?? defaultName(packed);
       await writeAtomically(file, packed.bytes);
       process.stdout.write(`${packed.sha256}  ${file}\n`);

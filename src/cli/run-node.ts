@@ -23,6 +23,7 @@ import { NodeAgent } from '../master/node-agent.ts';
 import { startBootWatch } from './boot-watch.ts';
 import { attachNodeServices } from './node-services.ts';
 import { attachApps, type NodeApps } from './node-apps.ts';
+import { watchSoftwareTrial } from './software-trial.ts';
 import { attachSms } from '../sms/attach-sms.ts';
 import { attachRadio, type NodeRadio } from './node-radio.ts';
 import { radioPeers } from '../radio/radio-config.ts';
@@ -86,13 +87,15 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
     addPeer, status, log: (m) => log.info(m),
-    restart: () => void stop('restart command from the master').then(opts.onRestart ?? (() => process.exit(0))),
+    restart: () => restartNode('restart command from the master'),
   });
   if (config.master) agent.setMaster(new Uint8Array(Buffer.from(config.master, 'base64')), config.relays);
   boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));
   // The one place where node-side services that obey the master (terminal, forward) attach.
   const services = attachNodeServices({ overlay, agent });
-  const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log });
+  const restartNode = (why: string): void => void stop(why).then(opts.onRestart ?? (() => process.exit(0)));
+  const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log, restart: () => restartNode('software update from the master') });
+  watchSoftwareTrial({ home: opts.home, agent, clock, log, exit: (code) => void stop('software trial failed').then(() => process.exit(code)) });
   const sms = await attachSms(overlay, { home: opts.home, log: (m) => log.info(m) });
   const control = await openControlServer(opts.home, (req) => {
     const extra = opts.controlHandlers?.get(String(req.cmd)) ?? sms.handlers.get(String(req.cmd));

@@ -13,6 +13,25 @@ import type { Manifest } from '../apps/manifest.ts';
 import type { MasterService } from './master-service.ts';
 import { pullPayload, pushPayload } from './app-push.ts';
 import { moveApp } from './app-move.ts';
+import { SOFTWARE_NAME } from '../apps/self-bundle.ts';
+import { HEALTH_MS } from '../apps/self-update.ts';
+import { filter, firstValueFrom, timeout, of, catchError } from 'rxjs';
+import type { NodeRecord } from './registry.ts';
+import { clockScheduler } from '../env/clock-scheduler.ts';
+import type { CommandReply } from '../command/command-server.ts';
+
+/** A software update ends with the node registering again: with the new version once the trial
+ *  is healthy (committed), or with the old one after the launcher rolled the trial back. */
+const nextRegistration = (m: MasterService, node: string): Promise<NodeRecord | null> =>
+  firstValueFrom(m.server.registered$.pipe(
+    filter((r) => r.address === node),
+    timeout({ first: HEALTH_MS + 60_000, scheduler: clockScheduler(m.overlay.node.clock) }),
+    catchError(() => of(null)),
+  ));
+
+const softwareVerdict = (r: NodeRecord | null, version: string): CommandReply =>
+  r === null ? { ok: false, error: { code: 'timeout', message: 'the node did not come back after the software update' } }
+    : { ok: true, result: { name: SOFTWARE_NAME, version: r.version, outcome: r.version === version ? 'committed' : 'rolled-back' } };
 
 const str = (v: unknown, what: string): string => {
   if (typeof v !== 'string' || v === '') throw new SkywireError('BAD_REQUEST', `${what} is required`);
@@ -56,8 +75,13 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
     return new Takeover({ name: manifest.name, version: manifest.version, total: bytes.length, nodes: targets }, (sock: Socket) => {
       const line = (v: unknown): void => { if (!sock.destroyed) sock.write(JSON.stringify(v) + '\n'); };
       void Promise.all(targets.map(async (node) => {
-        const reply = await pushPayload(m, node, 'app-install', { name: manifest.name, version: manifest.version }, bytes,
+        const comeback = manifest.name === SOFTWARE_NAME ? nextRegistration(m, node) : undefined;
+        let reply = await pushPayload(m, node, 'app-install', { name: manifest.name, version: manifest.version }, bytes,
           (sent, phase) => line({ node, sent, total: bytes.length, phase }));
+        if (comeback && reply.ok) {
+          line({ node, sent: bytes.length, total: bytes.length, phase: 'restarting' });
+          reply = softwareVerdict(await comeback, manifest.version);
+        }
         line({ node, phase: 'done', reply });
         return { node, reply };
       })).then((results) => sock.end(JSON.stringify({ done: true, results }) + '\n'));

@@ -2,6 +2,7 @@
 // then heartbeats on the same stream; the stream's end-to-end authentication ties every
 // heartbeat to the registered key. Bad frames are counted and the stream dropped, never thrown.
 import type { Duplex } from 'node:stream';
+import { Subject } from 'rxjs';
 import type { Overlay } from '../overlay/overlay.ts';
 import { jsonFrame, parseJsonFrame, readFrames } from '../command/frames.ts';
 import { REGISTER_PORT } from '../command/ports.ts';
@@ -19,6 +20,8 @@ export class RegistrationServer {
   readonly streams = new Map<string, Duplex>();
   readonly refused: Record<string, number> = {};
   registrations = 0;
+  /** Every accepted registration (a node started, or came back): software deploys wait on it. */
+  readonly registered$ = new Subject<NodeRecord>();
   heartbeats = 0;
 
   constructor(private readonly overlay: Overlay, private readonly registry: Registry, private readonly policy: EnrolmentPolicy) {
@@ -81,7 +84,12 @@ export class RegistrationServer {
       commandSeq: Math.max(prev?.commandSeq ?? 0, b.commandSeq),
     };
     this.registrations++;
+    // A registration means the node (re)started or lost its stream: a route the master held
+    // to it may point at labels the node no longer has, and would only fail on its next
+    // command after a timeout. The next command sets up a fresh one.
+    if (prev) this.overlay.router.close(b.address);
     this.registry.put(r);
+    this.registered$.next(r);
     return r;
   }
 }

@@ -48,7 +48,7 @@ export const addressOf = async (p: Proc): Promise<string> => {
   return p.address;
 };
 
-export interface NodeRow { address: string; name: string; enrolment: string; online: boolean; links: number; linksUp: number; via: string | null; configVersion: number; lastSeenMs: number }
+export interface NodeRow { address: string; name: string; version: string; enrolment: string; online: boolean; links: number; linksUp: number; via: string | null; configVersion: number; lastSeenMs: number }
 
 export const nodes = (master: Proc): NodeRow[] => {
   const r = sky('nodes', '--home', master.home, '--json');
