@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../errors.ts';
 import { readManifest } from './manifest.ts';
+import { ESM_BUILD } from './package-files.ts';
 
 export const BUILTIN_APPS = Object.freeze(['files', 'socks'] as const);
 export type BuiltinName = (typeof BUILTIN_APPS)[number];
@@ -35,19 +36,12 @@ const bundleEntry = async (entry: string, workDir: string): Promise<Uint8Array> 
       // Comments in the output name sources relative to this, so the bytes do not depend on
       // where the repository is checked out.
       absWorkingDir: workDir,
+      ...ESM_BUILD,
       entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      sourcemap: false,
-      legalComments: 'none',
-      charset: 'utf8',
       write: false,
       outfile: 'main.mjs',
       // A bundled CommonJS dependency calls require(); ESM output needs one.
       banner: { js: "import { createRequire as __skywireRequire } from 'node:module'; const require = __skywireRequire(import.meta.url);" },
-      logLevel: 'silent',
     });
     return r.outputFiles[0]!.contents;
   } catch (e) {

@@ -7,19 +7,14 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fail } from '../errors.ts';
 import { buildBundle, type Packed } from './bundle-build.ts';
+import { packageRoot } from './package-files.ts';
 
 /** The reserved app name under which the node's software travels. */
 export const SOFTWARE_NAME = 'skywire';
 const PARTS: readonly string[] = Object.freeze(['bin', 'src', 'actors', 'machines', 'tui', 'simulator', 'scripts', 'scenarios', 'package.json', 'package-lock.json', 'tsconfig.json']);
 
-export const packageRoot = (): string => {
-  const candidates = [new URL('../..', import.meta.url), new URL('..', import.meta.url)].map((u) => fileURLToPath(u));
-  return candidates.find((r) => existsSync(join(r, 'bin', 'skywire.js')) && existsSync(join(r, 'src', 'version.ts')))
-    ?? fail('INTERNAL', 'the skywire package tree (bin/, src/) is not beside this code; build the software bundle from a source checkout');
-};
 
 /** Stages DIR/src as the software tree at `version`; returns DIR. Tests alter the stage. */
 export const stageSelf = async (dir: string, version: string): Promise<string> => {

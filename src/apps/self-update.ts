@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:f
 import { join } from 'node:path';
 import { writeFileAtomic } from '../config/atomic-write.ts';
 import type { Manifest } from './manifest.ts';
-import { packageRoot } from './self-bundle.ts';
+import { packageRoot } from './package-files.ts';
 
 export interface SoftwareState {
   /** The committed version run from HOME/software, or null for the installed package. */
