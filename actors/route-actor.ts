@@ -138,7 +138,7 @@ export class RouteActor implements EndHandler {
     this.attempt = undefined;
   }
 
-  onAck(senderId: number, sealed: Uint8Array): void {
+  onAck(senderId: number, sealed: Uint8Array, pathMtu: number): void {
     const a = this.attempt;
     if (!a || this.state !== 'setting-up') return;
     const resp = open(a.destKeys.e2e, SetupNonce.E2eAck, new Uint8Array(0), sealed);
@@ -147,7 +147,7 @@ export class RouteActor implements EndHandler {
     if (!keys.ok) return this.ctx.layer.countDrop(`route-ack-${keys.reason}`);
     a.entry.remoteId = senderId;
     this.ctx.table.changed();
-    this.conv.bind(keys.value, { peer: a.path[1]!, remoteId: senderId });
+    this.conv.bind(keys.value, { peer: a.path[1]!, remoteId: senderId }, pathMtu);
     this.actor.send({ type: 'ROUTE.ACKED' });
   }
 

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { runNode } from '../src/cli/run-node.ts';
 
 type Msg = { role: 'source' | 'sink' | 'relay'; home: string; dest?: string; bytes?: number }
-  | { role: 'raw-sink'; port: number } | { role: 'raw-source'; port: number; bytes: number };
+  | { role: 'raw-sink'; port: number } | { role: 'raw-source'; port: number; bytes: number; size: number };
 
 const send = (m: unknown): void => void process.send!(m);
 const now = (): number => performance.timeOrigin + performance.now();
@@ -70,9 +70,9 @@ const rawSink = (port: number): void => {
   });
 };
 
-const rawSource = async (port: number, bytes: number): Promise<void> => {
+const rawSource = async (port: number, bytes: number, size: number): Promise<void> => {
   const sock = createSocket('udp4');
-  const pkt = Buffer.alloc(1400, 0x5a);
+  const pkt = Buffer.alloc(size, 0x5a);
   let inflight = 0; let packets = 0;
   const cpu0 = process.cpuUsage();
   // Keep up to 64 sends in the kernel at once: as fast as node:dgram goes without unbounded memory.
@@ -90,6 +90,6 @@ const rawSource = async (port: number, bytes: number): Promise<void> => {
 process.on('message', (m: { exit?: boolean }) => { if (m.exit) { debugOut(); process.exit(0); } });
 process.once('message', (m: Msg) => {
   if (m.role === 'raw-sink') rawSink(m.port);
-  else if (m.role === 'raw-source') void rawSource(m.port, m.bytes);
+  else if (m.role === 'raw-source') void rawSource(m.port, m.bytes, m.size);
   else void overlayRole(m);
 });

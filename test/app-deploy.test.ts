@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
-import { addressOf, bootNode, bootText, killAll, startMaster, waitNode, type Proc } from './helpers/master-world.ts';
+import { addressOf, bootNode, bootText, killAll, startMaster, statusOf, waitNode, type Proc } from './helpers/master-world.ts';
 
 const PORT = 30;
 
@@ -116,7 +116,9 @@ test('a move interrupted because the target is down loses nothing and resumes wh
   t.true(existsSync(join(m.home, 'run', 'moves', 'hello.archive')), 'the master kept the copy it took');
 
   b.daemon = skyDaemon('node', '--home', b.home, '--boot', b.boot!, '--listen', `127.0.0.1:${b.port}`, '--heartbeat-ms', '500');
-  await waitNode(m, 'mv-b', (n) => n.online, 'mv-b back');
+  // The master's row still says online for a while after B died: wait for B's own word that it
+  // registered again (which also makes the master drop its route to the old B).
+  await until(() => (statusOf(b).master.registration?.state === 'registered' ? true : undefined), 30_000, 'mv-b registered again');
   const again = sky('app', 'move', 'hello', '--from', 'mv-a', '--to', 'mv-b', '--home', m.home);
   t.is(again.code, 0, again.stdout + again.stderr);
   t.regex(greet(m, b.address), /^hello 1\.0\.0 starts=2\n/);

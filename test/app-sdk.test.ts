@@ -36,7 +36,7 @@ r.dialRefused = await codeOf(sdk.dial(peer, 51));
 const out = await sdk.dial(peer, 50);
 out.end('ping from the app');
 r.dialOut = (await readAll(out)).toString();
-r.sendTooBig = await codeOf(sdk.send(peer, 43, new Uint8Array(5000)));
+r.sendTooBig = await codeOf(sdk.send(peer, 43, new Uint8Array(66000))); // over even loopback's path MTU
 console.log(JSON.stringify(r));
 await sdk.ready();
 `;

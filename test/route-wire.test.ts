@@ -9,12 +9,12 @@ import { SeededRandom } from './helpers/fuzz-random.ts';
 const rnd = new SeededRandom(11);
 
 test('route messages round-trip, and truncated or foreign bytes are drops, never throws', (t) => {
-  const setup = { routeId: 0, senderId: 77, ephemeral: rnd.bytes(32), slots: rnd.bytes(SLOTS_BYTES), sealed: rnd.bytes(214) };
+  const setup = { routeId: 0, senderId: 77, pathMtu: 1421, ephemeral: rnd.bytes(32), slots: rnd.bytes(SLOTS_BYTES), sealed: rnd.bytes(214) };
   const b = encodeSetup(setup);
-  t.is(b.length, 784);
+  t.is(b.length, 786);
   t.deepEqual(decodeSetup(b), { ok: true, value: setup });
   t.deepEqual(decodeSetup(b.subarray(0, SETUP_FIXED_BYTES + 15)), { ok: false, reason: 'malformed' });
-  const reply = { type: RouteMsg.SetupAck, routeId: 5, senderId: 9, sealed: rnd.bytes(170) };
+  const reply = { type: RouteMsg.SetupAck, routeId: 5, senderId: 9, pathMtu: 64969, sealed: rnd.bytes(170) };
   t.deepEqual(decodeReply(encodeReply(reply)), { ok: true, value: reply });
   t.deepEqual(decodeHeader(encodeData(123, Uint8Array.of(1, 2))), { ok: true, value: { type: RouteMsg.Data, routeId: 123 } });
   t.deepEqual(decodeHeader(encodeClose(4)), { ok: true, value: { type: RouteMsg.Close, routeId: 4 } });

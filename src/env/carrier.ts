@@ -21,6 +21,8 @@ export interface Carrier {
   readonly local: string;
   /** Largest datagram the carrier moves in one piece. */
   readonly mtu: number;
+  /** The same to one endpoint, where the path allows more (UDP on loopback); default `mtu`. */
+  mtuTo?(endpoint: string): number;
   /** Bits per second when known (slow radios); undefined for "fast enough". */
   readonly bitrate?: number | undefined;
   /** Hot stream of received datagrams. */

@@ -41,6 +41,9 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     kind: 'udp',
     local,
     mtu: 1452,
+    // Loopback has a 64 KiB MTU (as TCP's 65483-byte MSS there shows): datagrams to it need not
+    // be cut to internet size, and are never fragmented. Everything else keeps 1452.
+    mtuTo: (to: string): number => (isLoopbackEndpoint(to) ? LOOPBACK_MTU : 1452),
     bitrate: undefined,
     received$,
     sendErrors: 0,
@@ -56,6 +59,10 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
   };
   return carrier;
 };
+
+/** Largest UDP payload over IPv4 loopback (65535 - 20 - 8), rounded down to leave room. */
+const LOOPBACK_MTU = 65_000;
+const isLoopbackEndpoint = (to: string): boolean => /^(127\.\d+\.\d+\.\d+|\[::1\]):\d+$/.test(to);
 
 const parseEndpoint = (to: string): { host: string; port: number } | null => {
   try {

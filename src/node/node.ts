@@ -21,6 +21,9 @@ import { nodeStatus, type NodeStatus } from './node-status.ts';
 import { fail } from '../errors.ts';
 import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
 
+/** A link's datagram limit: its carrier's, or more where the path to this endpoint allows. */
+const linkMtu = (l: LinkActor): number => (l.endpoint !== undefined && l.carrier.mtuTo ? l.carrier.mtuTo(l.endpoint) : l.carrier.mtu);
+
 export interface NodeDeps {
   clock: Clock;
   random: Random;
@@ -114,7 +117,7 @@ export class SkyNode implements LinkHost, LinkLayer {
   /** Sends one payload over the link to a neighbour; false when the link has no session. */
   sendTo(peer: string, bytes: Uint8Array): boolean {
     const link = this.links.get(peer);
-    if (!link || bytes.length + TRANSPORT_OVERHEAD + 1 > link.carrier.mtu) return false;
+    if (!link || bytes.length + TRANSPORT_OVERHEAD + 1 > linkMtu(link)) return false;
     return link.send({ kind: 'payload', bytes });
   }
 
@@ -139,7 +142,7 @@ export class SkyNode implements LinkHost, LinkLayer {
     for (const l of this.links.values()) {
       if (l.state !== 'up' && l.state !== 'rekeying') continue;
       const v = l.stats.view();
-      out.push({ peer: l.peer, rttMs: v.rttMs, lossPct: v.lossPct, payloadMtu: l.carrier.mtu - TRANSPORT_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind });
+      out.push({ peer: l.peer, rttMs: v.rttMs, lossPct: v.lossPct, payloadMtu: linkMtu(l) - TRANSPORT_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind });
     }
     return out.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
   }

@@ -21,8 +21,15 @@ export interface ConvUpper {
   fail(code: 'unreachable' | 'reset'): void;
 }
 
-/** Largest end-to-end payload: room for the route header and the end-to-end seal. */
-export const convMtu = (linkPayloadMtu: number): number => Math.min(linkPayloadMtu, 1400) - ROUTE_HEADER_BYTES - TRANSPORT_OVERHEAD;
+/** From this path MTU up, every link on the path is loopback or a jumbo-frame LAN. */
+export const JUMBO_PATH_MTU = 4000;
+
+/** Largest end-to-end payload on a path: room for the route header and the end-to-end seal.
+ *  Ordinary paths stay at 1400 so an end-to-end packet also fits an internet path with tunnel
+ *  headers; a path whose every link allows jumbo datagrams uses them (fewer, larger packets:
+ *  the per-packet cost of AEAD and dgram dominates, see bench/throughput). */
+export const convMtu = (pathMtu: number): number =>
+  (pathMtu >= JUMBO_PATH_MTU ? pathMtu : Math.min(pathMtu, 1400)) - ROUTE_HEADER_BYTES - TRANSPORT_OVERHEAD;
 
 export class Conversation {
   session: Session | undefined;
@@ -45,12 +52,13 @@ export class Conversation {
     return this.session !== undefined && this.out !== undefined;
   }
 
-  bind(keys: SessionKeys, out: { peer: string; remoteId: number }): void {
+  /** pathMtu: the smallest link MTU on the path, from the setup; without it, the first hop's. */
+  bind(keys: SessionKeys, out: { peer: string; remoteId: number }, pathMtu?: number): void {
     this.old = this.session;
     this.session = new Session(keys, this.layer.clock.now());
     this.out = out;
     const n = this.layer.neighbours().find((x) => x.peer === out.peer);
-    this.upper?.setMtu(convMtu(n?.payloadMtu ?? 1200));
+    this.upper?.setMtu(convMtu(pathMtu || (n?.payloadMtu ?? 1200)));
     for (const p of this.pending.splice(0)) this.send(p);
   }
 

@@ -34,12 +34,12 @@ export const acceptSetup = (ctx: RouterCtx, host: InboundHost, from: string, s: 
       conv.upper?.fail('reset');
     },
   };
-  const ack = encodeReply({ type: RouteMsg.SetupAck, routeId: s.senderId, senderId: myId, sealed: seal(keys.e2e, SetupNonce.E2eAck, new Uint8Array(0), a.resp) });
+  const ack = encodeReply({ type: RouteMsg.SetupAck, routeId: s.senderId, senderId: myId, pathMtu: s.pathMtu, sealed: seal(keys.e2e, SetupNonce.E2eAck, new Uint8Array(0), a.resp) });
   const setupKey = `${from}|${s.senderId}`;
   const entry: EndEntry = { kind: 'end', myId, peer: from, remoteId: s.senderId, handler, lastUsed: layer.clock.now(), ack, setupKey };
   ctx.table.add(entry, setupKey);
   host.rebound(conv, entry);
-  conv.bind(a.keys, { peer: from, remoteId: s.senderId });
+  conv.bind(a.keys, { peer: from, remoteId: s.senderId }, s.pathMtu);
   layer.sendTo(from, ack);
   ctx.trace('route.accepted', { from: a.peer });
 };

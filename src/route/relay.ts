@@ -5,23 +5,25 @@ import { seal } from '../link/aead.ts';
 import type { Peeled } from './setup-onion.ts';
 import { SetupNonce } from './setup-onion.ts';
 import type { RelayEntry } from './route-table.ts';
-import { encodeReply, encodeSetup, relabel, RouteMsg, type Reply, type Setup } from './route-wire.ts';
+import { encodeReply, encodeSetup, relabel, REPLY_FIXED_BYTES, RouteMsg, type Reply, type Setup } from './route-wire.ts';
 import type { RouterCtx } from './router-ctx.ts';
 
 export const BrokenReason = { NextDown: 1, NoLink: 2, Expired: 3 } as const;
 
 /** A break notice for the source, sealed so that only it learns which hop reported. */
 export const brokenToSource = (ctx: RouterCtx, routeId: number, myId: number, hopKey: Uint8Array, reason: number): Uint8Array =>
-  encodeReply({ type: RouteMsg.Broken, routeId, senderId: myId, sealed: seal(hopKey, SetupNonce.Broken, new Uint8Array(0), Uint8Array.of(reason)) });
+  encodeReply({ type: RouteMsg.Broken, routeId, senderId: myId, pathMtu: 0, sealed: seal(hopKey, SetupNonce.Broken, new Uint8Array(0), Uint8Array.of(reason)) });
 
 /** Toward the destination the notice carries nothing: the source will set up a new route. */
 export const brokenToDest = (ctx: RouterCtx, routeId: number, myId: number): Uint8Array =>
-  encodeReply({ type: RouteMsg.Broken, routeId, senderId: myId, sealed: ctx.layer.random.bytes(17) });
+  encodeReply({ type: RouteMsg.Broken, routeId, senderId: myId, pathMtu: 0, sealed: ctx.layer.random.bytes(17) });
 
 export const relaySetup = (ctx: RouterCtx, from: string, s: Setup, hopKey: Uint8Array, peeled: Peeled): void => {
   const next = addressToString(peeled.next);
   const myId = ctx.table.allocate();
-  const forwarded = encodeSetup({ routeId: 0, senderId: myId, ephemeral: s.ephemeral, slots: peeled.rest, sealed: s.sealed });
+  const out = ctx.layer.neighbours().find((n) => n.peer === next);
+  const pathMtu = Math.min(s.pathMtu, out?.payloadMtu ?? s.pathMtu);
+  const forwarded = encodeSetup({ routeId: 0, senderId: myId, pathMtu, ephemeral: s.ephemeral, slots: peeled.rest, sealed: s.sealed });
   if (next === from || next === ctx.layer.address || !ctx.layer.sendTo(next, forwarded)) {
     ctx.layer.countDrop('route-no-link');
     ctx.layer.sendTo(from, brokenToSource(ctx, s.senderId, myId, hopKey, BrokenReason.NoLink));
@@ -69,7 +71,7 @@ export const relayTeardown = (ctx: RouterCtx, from: string, e: RelayEntry, packe
   relabel(packet, towardSource ? e.prevId : e.nextId);
   if (packet[1] === RouteMsg.Broken || packet[1] === RouteMsg.Close) {
     const out = packet.slice();
-    if (packet[1] === RouteMsg.Broken && packet.length >= 10) new DataView(out.buffer).setUint32(6, e.myId);
+    if (packet[1] === RouteMsg.Broken && packet.length >= REPLY_FIXED_BYTES) new DataView(out.buffer).setUint32(6, e.myId);
     ctx.layer.sendTo(towardSource ? e.prevPeer : e.nextPeer, out);
   }
   ctx.trace('route.unrelay', { route: e.myId });

@@ -48,8 +48,8 @@ export const buildAttempt = (ctx: RouterCtx, path: string[], dest: Uint8Array, c
   const now = layer.clock.now();
   const entry: EndEntry = { kind: 'end', myId, peer: hops[0]!, remoteId: 0, handler, lastUsed: now };
   ctx.table.add(entry);
-  const setup = encodeSetup({ routeId: 0, senderId: myId, ephemeral, slots, sealed: seal(destKeys.e2e, SetupNonce.E2eInit, new Uint8Array(0), start.plain) });
   const first = layer.neighbours().find((n) => n.peer === hops[0]);
+  const setup = encodeSetup({ routeId: 0, senderId: myId, pathMtu: first?.payloadMtu ?? 1200, ephemeral, slots, sealed: seal(destKeys.e2e, SetupNonce.E2eInit, new Uint8Array(0), start.plain) });
   const rttEstimate = (first?.rttMs ?? 50) * hops.length;
   return { path, myId, entry, setup, hopKeys, destKeys, e2e: start.state, sentAt: now, rttEstimate };
 };

@@ -20,7 +20,7 @@ export interface RelayEntry {
 /** Where a route ends on this node: the source's route actor or a destination's conversation. */
 export interface EndHandler {
   onData(body: Uint8Array, packet: Uint8Array): void;
-  onAck?(senderId: number, sealed: Uint8Array): void;
+  onAck?(senderId: number, sealed: Uint8Array, pathMtu: number): void;
   onBroken(sealed: Uint8Array): void;
   onClose(): void;
 }

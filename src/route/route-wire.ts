@@ -12,8 +12,9 @@ export const MAX_HOPS = 16;
 export const SLOT_PLAIN_BYTES = 17; // flag, next-hop address
 export const SLOT_BYTES = SLOT_PLAIN_BYTES + 16;
 export const SLOTS_BYTES = MAX_HOPS * SLOT_BYTES;
-/** Setup after the header: sender's ID, ephemeral key, slots, then the sealed end-to-end part. */
-export const SETUP_FIXED_BYTES = ROUTE_HEADER_BYTES + 4 + 32 + SLOTS_BYTES;
+/** Setup after the header: sender's ID, path MTU, ephemeral key, slots, then the sealed
+ *  end-to-end part. */
+export const SETUP_FIXED_BYTES = ROUTE_HEADER_BYTES + 4 + 2 + 32 + SLOTS_BYTES;
 
 export interface RouteHeader { type: RouteMsgType; routeId: number }
 
@@ -33,14 +34,16 @@ export const decodeHeader = (b: Uint8Array): Decoded<RouteHeader> => {
 /** Rewrites the route ID in place: the whole of a relay's work on a data packet. */
 export const relabel = (b: Uint8Array, routeId: number): void => view(b).setUint32(2, routeId);
 
-export interface Setup { routeId: number; senderId: number; ephemeral: Uint8Array; slots: Uint8Array; sealed: Uint8Array }
+/** pathMtu: the smallest link payload MTU so far; each relay lowers it to its next link's. */
+export interface Setup { routeId: number; senderId: number; pathMtu: number; ephemeral: Uint8Array; slots: Uint8Array; sealed: Uint8Array }
 
 export const encodeSetup = (s: Setup): Uint8Array => {
   const out = new Uint8Array(SETUP_FIXED_BYTES + s.sealed.length);
   encodeHeader(out, RouteMsg.Setup, s.routeId);
   view(out).setUint32(6, s.senderId);
-  out.set(s.ephemeral, 10);
-  out.set(s.slots, 42);
+  view(out).setUint16(10, Math.min(0xffff, s.pathMtu));
+  out.set(s.ephemeral, 12);
+  out.set(s.slots, 44);
   out.set(s.sealed, SETUP_FIXED_BYTES);
   return out;
 };
@@ -50,28 +53,34 @@ export const decodeSetup = (b: Uint8Array): Decoded<Setup> => {
   return ok({
     routeId: view(b).getUint32(2),
     senderId: view(b).getUint32(6),
-    ephemeral: b.slice(10, 42),
-    slots: b.slice(42, SETUP_FIXED_BYTES),
+    pathMtu: view(b).getUint16(10),
+    ephemeral: b.slice(12, 44),
+    slots: b.slice(44, SETUP_FIXED_BYTES),
     sealed: b.slice(SETUP_FIXED_BYTES),
   });
 };
 
-/** SetupAck, Broken: header, the sender's own route ID, then a sealed body. */
-export interface Reply { type: RouteMsgType; routeId: number; senderId: number; sealed: Uint8Array }
+/** SetupAck, Broken: header, the sender's own route ID, the path MTU the destination saw
+ *  (0 in Broken), then a sealed body. */
+/** Header, sender's ID, path MTU: where a reply's sealed body starts. */
+export const REPLY_FIXED_BYTES = ROUTE_HEADER_BYTES + 6;
+
+export interface Reply { type: RouteMsgType; routeId: number; senderId: number; pathMtu: number; sealed: Uint8Array }
 
 export const encodeReply = (r: Reply): Uint8Array => {
-  const out = new Uint8Array(ROUTE_HEADER_BYTES + 4 + r.sealed.length);
+  const out = new Uint8Array(REPLY_FIXED_BYTES + r.sealed.length);
   encodeHeader(out, r.type, r.routeId);
   view(out).setUint32(6, r.senderId);
-  out.set(r.sealed, 10);
+  view(out).setUint16(10, Math.min(0xffff, r.pathMtu));
+  out.set(r.sealed, REPLY_FIXED_BYTES);
   return out;
 };
 
 export const decodeReply = (b: Uint8Array): Decoded<Reply> => {
   const h = decodeHeader(b);
   if (!h.ok) return h;
-  if (b.length < ROUTE_HEADER_BYTES + 4 + 16) return drop('malformed');
-  return ok({ type: h.value.type, routeId: h.value.routeId, senderId: view(b).getUint32(6), sealed: b.slice(10) });
+  if (b.length < REPLY_FIXED_BYTES + 16) return drop('malformed');
+  return ok({ type: h.value.type, routeId: h.value.routeId, senderId: view(b).getUint32(6), pathMtu: view(b).getUint16(10), sealed: b.slice(REPLY_FIXED_BYTES) });
 };
 
 export const encodeData = (routeId: number, body: Uint8Array): Uint8Array => {

@@ -9,7 +9,7 @@ import { Conversation } from './conversation.ts';
 import { acceptSetup } from './inbound.ts';
 import { breakRelay, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
 import { RouteTable, type EndEntry } from './route-table.ts';
-import { decodeHeader, decodeReply, decodeSetup, encodeClose, RouteMsg } from './route-wire.ts';
+import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, RouteMsg } from './route-wire.ts';
 import { defaultRouteConfig, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
 import { keysAtHop, peelSlot, SlotFlag } from './setup-onion.ts';
 import { Subject } from 'rxjs';
@@ -67,14 +67,14 @@ export class Router {
       case RouteMsg.SetupAck: {
         const r = decodeReply(b);
         if (!r.ok) return this.layer.countDrop(`route-${r.reason}`);
-        return e.kind === 'relay' ? relayAck(this.ctx, from, e, r.value) : e.handler.onAck?.(r.value.senderId, r.value.sealed);
+        return e.kind === 'relay' ? relayAck(this.ctx, from, e, r.value) : e.handler.onAck?.(r.value.senderId, r.value.sealed, r.value.pathMtu);
       }
       case RouteMsg.Broken:
       case RouteMsg.Close:
         if (e.kind === 'relay') return relayTeardown(this.ctx, from, e, b);
         this.table.remove(e.myId);
         if (h.value.type === RouteMsg.Close) return e.handler.onClose();
-        return e.handler.onBroken(b.subarray(10));
+        return e.handler.onBroken(b.subarray(REPLY_FIXED_BYTES));
     }
   }
 
