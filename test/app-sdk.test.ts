@@ -36,7 +36,8 @@ r.dialRefused = await codeOf(sdk.dial(peer, 51));
 const out = await sdk.dial(peer, 50);
 out.end('ping from the app');
 r.dialOut = (await readAll(out)).toString();
-r.sendTooBig = await codeOf(sdk.send(peer, 43, new Uint8Array(66000))); // over even loopback's path MTU
+r.sendTooBig = await codeOf(sdk.send(peer, 43, new Uint8Array(66000))); // no frame that big
+r.sendOverPath = await codeOf(sdk.send(peer, 43, new Uint8Array(65100))); // a frame, over loopback's path MTU
 console.log(JSON.stringify(r));
 await sdk.ready();
 `;
@@ -99,7 +100,8 @@ test.serial('an app in the sandbox listens, dials out, refuses what its manifest
   t.is(r.tcpConnect, 'APP_DENIED', 'no tcp-exit capability');
   t.is(r.dialRefused, 'refused', 'a dial to a port nobody listens on carries the overlay\'s code');
   t.is(r.dialOut, `pong to ${b.address}: ping from the app`, 'the app dialled node A as node B');
-  t.is(r.sendTooBig, 'BAD_REQUEST', 'a datagram too big for the path is refused, not silently lost');
+  t.is(r.sendTooBig, 'BAD_REQUEST', 'a datagram bigger than any path is refused by the SDK');
+  t.is(r.sendOverPath, 'BAD_REQUEST', 'a datagram too big for this path is refused by the node, not silently lost');
   t.deepEqual(listened, [40]);
   t.deepEqual([...host.listening], [40]);
   t.like(host.refused.snapshot().byReason, { denied: 3 });

@@ -3,7 +3,8 @@
 // App to node the address and port are the destination; node to app, the sender and its port.
 // The reader never throws: input that cannot be a frame ends the stream (the caller closes it).
 
-/** Far above any overlay datagram (about 1.1 kB): a bigger length is garbage, not a datagram. */
+/** Above any overlay datagram (1.3 kB on internet paths, 64.9 kB on loopback): a bigger length
+ *  is garbage, not a datagram. */
 export const MAX_DGRAM_FRAME = 65_536;
 
 export interface DgramFrame { address: string; port: number; bytes: Uint8Array }

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { SkywireError, type ErrorCode } from '../../errors.ts';
 import type { AppReply } from '../app-host-request.ts';
-import { DgramReader, encodeDgram } from './dgram-frame.ts';
+import { DgramReader, encodeDgram, MAX_DGRAM_FRAME } from './dgram-frame.ts';
 import { openOp } from './sdk-op.ts';
 
 export type DatagramHandler = (d: { peer: string; bytes: Uint8Array }) => void;
@@ -46,10 +46,14 @@ export const datagramSender = (socketPath: string, track: (s: Socket) => void): 
     return { sock, waiting };
   });
   return async (address, port, bytes) => {
+    // Refused here rather than sent as a frame the node must treat as garbage (which would close
+    // the channel under every datagram queued behind it).
+    const frame = encodeDgram({ address, port, bytes });
+    if (frame.length - 4 > MAX_DGRAM_FRAME) throw new SkywireError('BAD_REQUEST', `a datagram of ${bytes.length} bytes is larger than any path carries`);
     const ch = await (channel ??= open().catch((e: unknown) => { channel = undefined; throw e; }));
     return new Promise<void>((resolve, reject) => {
       ch.waiting.push({ resolve, reject });
-      ch.sock.write(encodeDgram({ address, port, bytes }));
+      ch.sock.write(frame);
     });
   };
 };
