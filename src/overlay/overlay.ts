@@ -1,5 +1,6 @@
 // A node with everything above links: topology, routes and streams. This is what applications
 // and the CLI use (dial, listen, send, ping); the same class runs on UDP and in the simulator.
+import type { StreamConfig } from '../stream/stream-config.ts';
 import type { Duplex } from 'node:stream';
 import { Subject } from 'rxjs';
 import type { SkyNode } from '../node/node.ts';
@@ -14,7 +15,7 @@ import { StreamMux } from '../stream/stream-mux.ts';
 import { fail } from '../errors.ts';
 import { routeStatus, type RouteStatus } from './route-status.ts';
 
-export interface OverlayOptions { topology?: Partial<TopologyOptions>; route?: Partial<RouteConfig> }
+export interface OverlayOptions { topology?: Partial<TopologyOptions>; route?: Partial<RouteConfig>; stream?: Partial<StreamConfig> }
 export type StreamHandler = (stream: Duplex, from: { peer: string; port: number }) => void;
 export interface Datagram { peer: string; srcPort: number; dstPort: number; bytes: Uint8Array }
 
@@ -25,7 +26,10 @@ export class Overlay {
   private readonly listeners = new Map<number, StreamHandler>();
   private readonly muxes = new Map<Conversation, StreamMux>();
 
+  private readonly streamConfig: Partial<StreamConfig> | undefined;
+
   constructor(readonly node: SkyNode, opts: OverlayOptions = {}) {
+    this.streamConfig = opts.stream;
     this.topology = new TopologyService(node, opts.topology);
     const rk = routeKeyPair(node.suite, node.identity);
     this.router = new Router(node, this.topology, rk.secret, (conv) => this.attach(conv), opts.route);
@@ -47,6 +51,7 @@ export class Overlay {
         return h && ((s: Duplex) => h(s, { peer: conv.peer, port }));
       },
       onDatagram: (d) => this.datagrams$.next({ peer: conv.peer, ...d }),
+      config: this.streamConfig,
     });
     this.muxes.set(conv, mux);
     conv.upper = { receive: (b) => mux.receive(b), setMtu: (n) => mux.setMtu(n), fail: (code) => mux.fail(code) };
