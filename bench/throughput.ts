@@ -11,7 +11,7 @@ import { loadOrCreateIdentity } from '../src/identity/key-file.ts';
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { print, rate } from './machine.ts';
 
-const BYTES = Number(process.env.BENCH_BYTES ?? 16 * 1024 * 1024);
+const BYTES = Number(process.env.BENCH_BYTES ?? 64 * 1024 * 1024);
 const TIMEOUT_MS = 180_000;
 const BASE = 30000 + Math.floor(Math.random() * 1000) * 10;
 
