@@ -34,7 +34,7 @@ test('software update: committed after the new version registers; a version that
   t.regex(d.stdout, /committed/);
   t.is(nodes(m).find((n) => n.name === 'self-a')?.version, '9.9.1');
   t.not(first.version, '9.9.1');
-  t.deepEqual([state(home).current, state(home).trial], ['9.9.1', null]);
+  t.deepEqual([state(home).current, state(home).trial], ['9.9.1', null], 'committed means the node committed, not only that it registered');
 
   // A version that exits at once: the launcher runs it once, then goes back to 9.9.1.
   const stage = await stageSelf(mkdtempSync(join(tmpdir(), 'sky-self-bad-')), '9.9.2');

@@ -24,6 +24,8 @@ import { startBootWatch } from './boot-watch.ts';
 import { attachNodeServices } from './node-services.ts';
 import { attachApps, type NodeApps } from './node-apps.ts';
 import { watchSoftwareTrial } from './software-trial.ts';
+import { readSoftwareState } from '../apps/self-update.ts';
+import { SKYWIRE_VERSION } from '../version.ts';
 import { attachSms } from '../sms/attach-sms.ts';
 import { attachRadio, type NodeRadio } from './node-radio.ts';
 import { radioPeers } from '../radio/radio-config.ts';
@@ -85,7 +87,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   let radio: NodeRadio | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
   });
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,

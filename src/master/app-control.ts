@@ -14,24 +14,7 @@ import type { MasterService } from './master-service.ts';
 import { pullPayload, pushPayload } from './app-push.ts';
 import { moveApp } from './app-move.ts';
 import { SOFTWARE_NAME } from '../apps/self-bundle.ts';
-import { HEALTH_MS } from '../apps/self-update.ts';
-import { filter, firstValueFrom, timeout, of, catchError } from 'rxjs';
-import type { NodeRecord } from './registry.ts';
-import { clockScheduler } from '../env/clock-scheduler.ts';
-import type { CommandReply } from '../command/command-server.ts';
-
-/** A software update ends with the node registering again: with the new version once the trial
- *  is healthy (committed), or with the old one after the launcher rolled the trial back. */
-const nextRegistration = (m: MasterService, node: string): Promise<NodeRecord | null> =>
-  firstValueFrom(m.server.registered$.pipe(
-    filter((r) => r.address === node),
-    timeout({ first: HEALTH_MS + 60_000, scheduler: clockScheduler(m.overlay.node.clock) }),
-    catchError(() => of(null)),
-  ));
-
-const softwareVerdict = (r: NodeRecord | null, version: string): CommandReply =>
-  r === null ? { ok: false, error: { code: 'timeout', message: 'the node did not come back after the software update' } }
-    : { ok: true, result: { name: SOFTWARE_NAME, version: r.version, outcome: r.version === version ? 'committed' : 'rolled-back' } };
+import { nextRegistration, softwareVerdict } from './software-verdict.ts';
 
 const str = (v: unknown, what: string): string => {
   if (typeof v !== 'string' || v === '') throw new SkywireError('BAD_REQUEST', `${what} is required`);
@@ -80,7 +63,7 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
           (sent, phase) => line({ node, sent, total: bytes.length, phase }));
         if (comeback && reply.ok) {
           line({ node, sent: bytes.length, total: bytes.length, phase: 'restarting' });
-          reply = softwareVerdict(await comeback, manifest.version);
+          reply = await softwareVerdict(m, node, await comeback, manifest.version);
         }
         line({ node, phase: 'done', reply });
         return { node, reply };
