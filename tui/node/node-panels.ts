@@ -54,7 +54,7 @@ export const radioLines = (v: NodeView): string[] => {
 
 // One line per app: name, version, lifecycle state (machines/app.ts), restarts, last update.
 export const appLines = (v: NodeView): string[] => (v.apps.length === 0
-  ? ['apps: none ("skywire app deploy" from the master)']
+  ? ['apps: none installed']
   : v.apps.map((a) => `${a.name} ${a.version ?? '?'} ${a.state}${a.restarts ? ` restarts ${a.restarts}` : ''}${a.lastUpdate === 'rolled-back' ? ' (update rolled back)' : ''}`));
 
 /** The whole view as plain status lines: the non-TTY output and the benchmark's baseline. */
