@@ -2,50 +2,11 @@
 // from master.txt on loopback, apps built with `skywire app build`, run in bubblewrap, reached
 // over the overlay with `skywire connect`.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
+import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
+import { appsOn, build, greet, writeHello } from './helpers/hello-app.ts';
 import { addressOf, bootNode, bootText, killAll, startMaster, statusOf, waitNode, type Proc } from './helpers/master-world.ts';
-
-const PORT = 30;
-
-/** An app that counts its starts in data/ and greets on PORT; `broken` never listens there. */
-const writeHello = (version: string, broken = false): string => {
-  const dir = tmpHome(`hello-${version}`);
-  mkdirSync(join(dir, 'src'));
-  mkdirSync(join(dir, 'config'));
-  writeFileSync(join(dir, 'config', 'greeting.txt'), 'hello');
-  writeFileSync(join(dir, 'src', 'manifest.json'), JSON.stringify({ name: 'hello', version, entry: 'main.mjs', ports: [PORT, PORT + 1], health: { port: PORT, timeoutMs: 4000 } }));
-  writeFileSync(join(dir, 'src', 'main.mjs'), `
-import { connectApp } from 'skywire/app';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-const sdk = await connectApp();
-const f = join(sdk.paths.data, 'starts.txt');
-const n = existsSync(f) ? Number(readFileSync(f, 'utf8')) + 1 : 1;
-writeFileSync(f, String(n));
-const greeting = readFileSync(join(sdk.paths.config, 'greeting.txt'), 'utf8');
-await sdk.listen(${broken ? PORT + 1 : PORT}, (s) => { s.write(greeting + ' ${version} starts=' + n + '\\n'); s.pipe(s); });
-`);
-  return dir;
-};
-
-const build = (dir: string): { file: string; sha: string } => {
-  const file = join(dir, 'app.skybundle');
-  const r = sky('app', 'build', dir, '--out', file);
-  if (r.code !== 0) throw new Error(r.stderr);
-  return { file, sha: r.stdout.split(/\s+/)[0]! };
-};
-
-const greet = (m: Proc, node: string): string =>
-  spawnSync(process.execPath, [BIN, 'connect', '--home', m.home, node, String(PORT)], { input: 'echo\n', encoding: 'utf8', timeout: 20_000 }).stdout;
-
-const appsOn = (m: Proc, node: string): { name: string; version: string; state: string; lastUpdate: string }[] => {
-  const r = sky('app', 'list', node, '--home', m.home, '--json');
-  if (r.code !== 0) throw new Error(r.stderr);
-  return (JSON.parse(r.stdout) as { reply: { ok: boolean; result: never[] } }[])[0]!.reply.result;
-};
 
 test('deploy, failed update rolled back, good update committed, export, move between nodes', async (t) => {
   const m = startMaster();
