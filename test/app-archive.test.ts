@@ -3,8 +3,8 @@
 // mistaken for a bundle or the other way round.
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Header } from 'tar';
@@ -12,6 +12,7 @@ import { packArchive, unpackArchive } from '../src/apps/archive-format.ts';
 import { buildBundle, bundleSha256 } from '../src/apps/bundle-build.ts';
 import { extractBundle } from '../src/apps/bundle-extract.ts';
 import { isSkywireError } from '../src/errors.ts';
+import { listing } from './helpers/tree-listing.ts';
 
 const made: string[] = [];
 const tmp = (label: string): string => {
@@ -46,13 +47,6 @@ const installedApp = (root: string): string => {
   return root;
 };
 
-const listing = (root: string, rel = ''): string[] =>
-  readdirSync(join(root, rel)).sort().flatMap((n) => {
-    const p = rel ? `${rel}/${n}` : n;
-    const s = statSync(join(root, p));
-    if (s.isDirectory()) return [`${p}/`, ...listing(root, p)];
-    return [`${p} ${(s.mode & 0o100) !== 0 ? 'x' : '-'} ${createHash('sha256').update(readFileSync(join(root, p))).digest('hex')}`];
-  });
 
 const appOnly = (lines: string[]): string[] => lines.filter((l) => /^(src|config|data)\//.test(l));
 

@@ -4,7 +4,6 @@
 // with the real GNU tar.
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +13,7 @@ import { buildBuiltinApp } from '../src/apps/builtin-build.ts';
 import { buildBundle, bundleSha256 } from '../src/apps/bundle-build.ts';
 import { extractBundle } from '../src/apps/bundle-extract.ts';
 import { isSkywireError } from '../src/errors.ts';
+import { listing } from './helpers/tree-listing.ts';
 
 const made: string[] = [];
 const tmp = (label: string): string => {
@@ -59,14 +59,6 @@ const writeTree = (tree: Tree, root: string, o: { reverse?: boolean; mode?: numb
   return root;
 };
 
-/** Every file and directory under `root`: "path exec sha" lines, sorted. */
-const listing = (root: string, rel = ''): string[] =>
-  readdirSync(join(root, rel)).sort().flatMap((n) => {
-    const p = rel ? `${rel}/${n}` : n;
-    const s = statSync(join(root, p));
-    if (s.isDirectory()) return [`${p}/`, ...listing(root, p)];
-    return [`${p} ${(s.mode & 0o100) !== 0 ? 'x' : '-'} ${createHash('sha256').update(readFileSync(join(root, p))).digest('hex')}`];
-  });
 
 test('building twice gives the same bytes, and GNU tar reads them as fixed-owner, fixed-time ustar', async (t) => {
   const dir = writeTree(FIXTURE, tmp('twice'));

@@ -6,18 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
 import { appsOn, build, greet, writeHello } from './helpers/hello-app.ts';
-import { addressOf, bootNode, bootText, killAll, startMaster, statusOf, waitNode, type Proc } from './helpers/master-world.ts';
+import { fleetOf, statusOf } from './helpers/master-world.ts';
 
 test('deploy, failed update rolled back, good update committed, export, move between nodes', async (t) => {
-  const m = startMaster();
-  const a = bootNode('app-a', bootText(m, m, 'app-a'));
-  const b = bootNode('app-b', bootText(m, m, 'app-b'));
-  const all = [m, a, b];
-  t.teardown(() => killAll(all));
-  await addressOf(a);
-  await addressOf(b);
-  await waitNode(m, 'app-a', (n) => n.online, 'app-a registered');
-  await waitNode(m, 'app-b', (n) => n.online, 'app-b registered');
+  const { m, nodes: [a, b] } = await fleetOf(t, 'app-a', 'app-b');
 
   const v1 = build(writeHello('1.0.0'));
   t.regex(v1.sha, /^[0-9a-f]{64}$/);
@@ -56,15 +48,7 @@ test('deploy, failed update rolled back, good update committed, export, move bet
 });
 
 test('a move interrupted because the target is down loses nothing and resumes when run again', async (t) => {
-  const m = startMaster();
-  const a = bootNode('mv-a', bootText(m, m, 'mv-a'));
-  const b = bootNode('mv-b', bootText(m, m, 'mv-b'));
-  const all = [m, a, b];
-  t.teardown(() => killAll(all));
-  await addressOf(a);
-  await addressOf(b);
-  await waitNode(m, 'mv-a', (n) => n.online, 'mv-a registered');
-  await waitNode(m, 'mv-b', (n) => n.online, 'mv-b registered');
+  const { m, nodes: [a, b] } = await fleetOf(t, 'mv-a', 'mv-b');
   const v1 = build(writeHello('1.0.0'));
   t.is(sky('app', 'deploy', v1.file, 'mv-a', '--home', m.home).code, 0);
 

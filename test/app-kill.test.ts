@@ -6,16 +6,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sky, skyDaemon, until } from './helpers/cli.ts';
-import { addressOf, bootNode, bootText, killAll, startMaster, statusOf, waitNode } from './helpers/master-world.ts';
+import { fleetOf, statusOf } from './helpers/master-world.ts';
 import { appsOn, build, greet, writeHello } from './helpers/hello-app.ts';
 
 test('a node killed during an update trial comes back on the old version with its data', async (t) => {
-  const m = startMaster();
-  const a = bootNode('kill-a', bootText(m, m, 'kill-a'));
-  const all = [m, a];
-  t.teardown(() => killAll(all));
-  await addressOf(a);
-  await waitNode(m, 'kill-a', (n) => n.online, 'kill-a registered');
+  const { m, nodes: [a] } = await fleetOf(t, 'kill-a');
   t.is(sky('app', 'deploy', build(writeHello('1.0.0')).file, 'kill-a', '--home', m.home).code, 0);
   t.regex(greet(m, a.address), /starts=1/);
 

@@ -68,3 +68,13 @@ export const statusOf = (p: Proc): Record<string, unknown> & { master: { master:
 export const killAll = (ps: Proc[]): void => {
   for (const p of ps) p.daemon?.proc.kill('SIGKILL');
 };
+
+/** A master and nodes booted from it (direct links), all registered; killed at teardown. */
+export const fleetOf = async <N extends string[]>(t: { teardown(fn: () => void): void }, ...names: N): Promise<{ m: Proc; nodes: { [K in keyof N]: Proc } }> => {
+  const m = startMaster();
+  const nodes = names.map((n) => bootNode(n, bootText(m, m, n)));
+  t.teardown(() => killAll([m, ...nodes]));
+  for (const p of nodes) await addressOf(p);
+  for (const p of nodes) await waitNode(m, p.name, (n) => n.online, `${p.name} registered`);
+  return { m, nodes: nodes as { [K in keyof N]: Proc } };
+};
