@@ -2,7 +2,7 @@
 // signal from the app host, and the directory swaps of an update. Everything that touches the
 // disk or spawns is behind AppRuntime, so the lifecycle runs the same against a fake in tests.
 import { createActor, type Actor } from 'xstate';
-import { BehaviorSubject, Subject } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, Subject } from 'rxjs';
 import type { Clock } from '../src/env/clock.ts';
 import { appMachine, type AppState } from '../machines/app.ts';
 
@@ -110,8 +110,18 @@ export class AppActor {
     });
   }
 
-  /** Resolves once the app has no process (stopped, or between crash restarts). */
+  /** The app has a process (starting, running, or on its way down). */
   get running(): boolean {
     return this.proc !== undefined;
+  }
+
+  /** Resolves once the app is installed and has no process: after stop(). */
+  whenStopped(): Promise<void> {
+    return firstValueFrom(this.state$.pipe(filter((s) => s === 'installed' && !this.running))).then(() => undefined);
+  }
+
+  /** The first verdict after a start: healthy (running) or not (crashed). */
+  whenSettled(): Promise<'running' | 'crashed'> {
+    return firstValueFrom(this.state$.pipe(filter((s): s is 'running' | 'crashed' => s === 'running' || s === 'crashed')));
   }
 }

@@ -91,11 +91,7 @@ export class AppManager {
     const a = this.actorFor(manifest.name);
     writeDesired(p, { want: 'running' });
     a.start();
-    const state = await new Promise<string>((resolve) => {
-      const sub = a.state$.subscribe((s) => {
-        if (s === 'running' || s === 'crashed') { queueMicrotask(() => sub.unsubscribe()); resolve(s); }
-      });
-    });
+    const state = await a.whenSettled();
     return { name: manifest.name, version: manifest.version, state };
   }
 
@@ -120,28 +116,20 @@ export class AppManager {
     const a = this.get(name);
     writeDesired(appPaths(this.home, name), { want: 'stopped' });
     a.stop();
-    await this.settled(a);
+    await a.whenStopped();
   }
 
   async remove(name: string): Promise<void> {
     const a = this.get(name);
     a.stop();
-    await this.settled(a);
+    await a.whenStopped();
     this.apps.delete(name);
     const p = appPaths(this.home, name);
     rmSync(p.root, { recursive: true, force: true });
     rmSync(p.run, { recursive: true, force: true });
   }
 
-  private settled(a: AppActor): Promise<void> {
-    return new Promise((resolve) => {
-      const sub = a.state$.subscribe((s) => {
-        if (s === 'installed' && !a.running) { queueMicrotask(() => sub.unsubscribe()); resolve(); }
-      });
-    });
-  }
-
   async closeAll(): Promise<void> {
-    await Promise.all([...this.apps.values()].map((a) => { a.stop(); return this.settled(a); }));
+    await Promise.all([...this.apps.values()].map((a) => { a.stop(); return a.whenStopped(); }));
   }
 }
