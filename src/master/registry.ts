@@ -32,6 +32,10 @@ export interface RegistryData { version: 1; nodes: Record<string, NodeRecord> }
 
 export class Registry {
   private timer: TimerHandle | undefined;
+  /** Sequence numbers for nodes addressed before they registered (not persisted: a node that
+   *  never registered has nothing of ours to replay). Each one was 1 before, so a second
+   *  command to such a node was refused as a replay. */
+  private readonly unregisteredSeq = new Map<string, number>();
 
   private constructor(private readonly db: Low<RegistryData>, private readonly clock: Clock, private readonly flushMs: number) {}
 
@@ -79,8 +83,13 @@ export class Registry {
   /** Reserves the next command sequence number for a node (persist with flush() before use). */
   nextSeq(address: string): number {
     const r = this.get(address);
-    if (!r) return 1;
-    r.commandSeq++;
+    if (!r) {
+      const next = (this.unregisteredSeq.get(address) ?? 0) + 1;
+      this.unregisteredSeq.set(address, next);
+      return next;
+    }
+    r.commandSeq = Math.max(r.commandSeq, this.unregisteredSeq.get(address) ?? 0) + 1;
+    this.unregisteredSeq.delete(address);
     this.markDirty();
     return r.commandSeq;
   }
