@@ -70,6 +70,29 @@ test('a packet altered by a relay is dropped at the endpoint and counted', (t) =
   t.is((w.n('f').node.drops as Record<string, number>)['e2e-bad-tag'], 1);
 });
 
+test('a relay that lost its route state (a restart) answers Lost, and the source repairs at once, not after keepalive silence', (t) => {
+  const w = twoPaths();
+  const r = establish(w, 'a', 'f');
+  let sent = 0;
+  const tick = () => { r.conv.send(enc(`m${sent++}`)); };
+  for (let i = 0; i < 5; i++) { tick(); w.world.clock.advance(100); }
+  t.is(w.n('f').got.length, 5);
+  // c forgets every route it relayed, as a restarted process does; its links stay up.
+  const c = w.n('c');
+  for (const id of [...c.router.table.byId.keys()]) c.router.table.remove(id);
+  const lostAt = w.world.clock.now();
+  w.world.clock.advanceUntil(() => { tick(); return r.repairs > 0 && r.state === 'established'; }, 20_000, 100);
+  t.is(r.repairs, 1);
+  const repairedAt = w.world.clock.now();
+  t.true(repairedAt - lostAt < 2000, `repaired ${repairedAt - lostAt} ms after the state was lost (keepalive silence would take 35 s)`);
+  t.true(w.events.some((e) => e.ev === 'route.lost'), 'the neighbour of c heard Lost');
+  w.world.clock.advance(100);
+  const before = w.n('f').got.length;
+  for (let i = 0; i < 5; i++) { tick(); w.world.clock.advance(100); }
+  t.is(w.n('f').got.length, before + 5);
+  t.is(w.n('f').convs.length, 1, 'the same conversation, rebound');
+});
+
 test('a broken link on the path is reported to the source, which repairs around it', (t) => {
   const w = twoPaths();
   const r = establish(w, 'a', 'f');

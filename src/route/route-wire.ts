@@ -4,7 +4,7 @@
 import { Proto } from '../overlay/link-layer.ts';
 import { drop, ok, view, type Decoded } from '../wire/result.ts';
 
-export const RouteMsg = { Setup: 1, SetupAck: 2, Data: 3, Broken: 4, Close: 5 } as const;
+export const RouteMsg = { Setup: 1, SetupAck: 2, Data: 3, Broken: 4, Close: 5, Lost: 6 } as const;
 export type RouteMsgType = (typeof RouteMsg)[keyof typeof RouteMsg];
 
 export const ROUTE_HEADER_BYTES = 6; // proto, subtype, route ID
@@ -27,7 +27,7 @@ export const encodeHeader = (out: Uint8Array, type: RouteMsgType, routeId: numbe
 export const decodeHeader = (b: Uint8Array): Decoded<RouteHeader> => {
   if (b.length < ROUTE_HEADER_BYTES || b[0] !== Proto.Route) return drop('malformed');
   const type = b[1]!;
-  if (type < RouteMsg.Setup || type > RouteMsg.Close) return drop('unknown-type');
+  if (type < RouteMsg.Setup || type > RouteMsg.Lost) return drop('unknown-type');
   return ok({ type: type as RouteMsgType, routeId: view(b).getUint32(2) });
 };
 
@@ -87,6 +87,14 @@ export const encodeData = (routeId: number, body: Uint8Array): Uint8Array => {
   const out = new Uint8Array(ROUTE_HEADER_BYTES + body.length);
   encodeHeader(out, RouteMsg.Data, routeId);
   out.set(body, ROUTE_HEADER_BYTES);
+  return out;
+};
+
+/** "I hold no route with this ID": the ID is the sender's own (a label it allocated before it
+ *  restarted), not the receiver's. Header only. */
+export const encodeLost = (routeId: number): Uint8Array => {
+  const out = new Uint8Array(ROUTE_HEADER_BYTES);
+  encodeHeader(out, RouteMsg.Lost, routeId);
   return out;
 };
 

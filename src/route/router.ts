@@ -8,8 +8,9 @@ import { RouteActor } from '../../actors/route-actor.ts';
 import { Conversation } from './conversation.ts';
 import { acceptSetup } from './inbound.ts';
 import { breakRelay, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
-import { RouteTable, type EndEntry } from './route-table.ts';
+import { RouteTable, type EndEntry, type RouteEntry } from './route-table.ts';
 import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, RouteMsg } from './route-wire.ts';
+import { entryForLost, LostLabels } from './lost-label.ts';
 import { defaultRouteConfig, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
 import { keysAtHop, peelSlot, SlotFlag } from './setup-onion.ts';
 import { Subject } from 'rxjs';
@@ -24,10 +25,12 @@ export class Router {
   readonly inbound = new Map<string, { conv: Conversation; entry?: EndEntry }>();
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
+  private readonly lost: LostLabels;
   private topoSub: { unsubscribe(): void } | undefined;
 
   constructor(readonly layer: LinkLayer, paths: PathFinder, routeSecret: Uint8Array, private readonly attach: (conv: Conversation) => void, config?: Partial<RouteConfig>) {
     this.table = new RouteTable(layer.random);
+    this.lost = new LostLabels(layer);
     const trace = (ev: string, fields: Record<string, unknown>): void => layer.trace.emit({ t: layer.clock.now(), node: layer.name, ev, ...fields });
     this.ctx = { layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, transitions$: this.transitions$, trace };
     layer.register(Proto.Route, (peer, bytes) => this.onPacket(peer, bytes));
@@ -57,8 +60,12 @@ export class Router {
     const h = decodeHeader(b);
     if (!h.ok) return this.layer.countDrop(`route-${h.reason}`);
     if (h.value.type === RouteMsg.Setup) return this.onSetup(from, b);
+    if (h.value.type === RouteMsg.Lost) return this.onLost(from, h.value.routeId);
     const e = this.table.byId.get(h.value.routeId);
-    if (!e) return this.layer.countDrop('route-unknown-id');
+    if (!e) {
+      if (h.value.type === RouteMsg.Data) this.lost.unknownData(from, h.value.routeId);
+      return this.layer.countDrop('route-unknown-id');
+    }
     if (e.kind === 'end' && e.peer !== from) return this.layer.countDrop('route-wrong-link');
     e.lastUsed = this.layer.clock.now();
     switch (h.value.type) {
@@ -111,15 +118,24 @@ export class Router {
   }
 
   private linkDown(peer: string): void {
-    for (const e of this.table.using(peer)) {
-      if (e.kind === 'relay') breakRelay(this.ctx, e, peer);
-      else {
-        this.table.remove(e.myId);
-        const source = [...this.routes.values()].find((r) => r.attempt?.myId === e.myId);
-        if (source) source.firstHopDown();
-        else e.handler.onBroken(new Uint8Array(0));
-      }
-    }
+    for (const e of this.table.using(peer)) this.brokenVia(e, peer);
+  }
+
+  /** The route through `peer` is gone (its link went down, or it lost the route's state). */
+  private brokenVia(e: RouteEntry, peer: string): void {
+    if (e.kind === 'relay') return breakRelay(this.ctx, e, peer);
+    this.table.remove(e.myId);
+    const source = [...this.routes.values()].find((r) => r.attempt?.myId === e.myId);
+    if (source) source.firstHopDown();
+    else e.handler.onBroken(new Uint8Array(0));
+  }
+
+  /** `from` restarted and holds no state for its label `id` (src/route/lost-label.ts). */
+  private onLost(from: string, id: number): void {
+    const e = entryForLost(this.table, from, id);
+    if (!e) return this.layer.countDrop('route-lost-unknown');
+    this.ctx.trace('route.lost', { route: e.myId });
+    this.brokenVia(e, from);
   }
 
   private scheduleSweep(): void {
@@ -132,6 +148,7 @@ export class Router {
 
   /** Forgets routes nobody used for four keepalive periods: the endpoints are gone. */
   private sweep(): void {
+    this.lost.clear();
     for (const e of this.table.idle(this.layer.clock.now(), 4 * this.ctx.config.keepaliveMs)) {
       if (e.kind === 'end' && [...this.routes.values()].some((r) => r.attempt?.myId === e.myId)) continue;
       this.table.remove(e.myId);
