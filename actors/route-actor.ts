@@ -1,6 +1,7 @@
 // A source's route to one destination: finds a path, sends the setup (retransmitted until the
 // ack), keeps the route alive and repairs it around breaks. Data never passes through XState;
 // the machine sees only lifecycle events.
+import { BrokenReason } from '../src/route/relay.ts';
 import { createActor, type Actor } from 'xstate';
 import { BehaviorSubject } from 'rxjs';
 import { routeMachine, type RouteState } from '../machines/route.ts';
@@ -166,20 +167,23 @@ export class RouteActor implements EndHandler {
     const a = this.attempt;
     if (!a) return;
     // Only the reporting hop's key opens the notice: that names the broken link for us.
-    const i = a.hopKeys.findIndex((k) => open(k.hop, SetupNonce.Broken, new Uint8Array(0), sealed) !== null);
+    let reason: Uint8Array | null = null;
+    const i = a.hopKeys.findIndex((k) => (reason = open(k.hop, SetupNonce.Broken, new Uint8Array(0), sealed)) !== null);
     if (i < 0) return this.ctx.layer.countDrop('route-bad-broken');
-    const now = this.ctx.layer.clock.now();
-    this.avoid.add(a.path[i + 1]!, a.path[i + 2] ?? a.path[i + 1]!, now);
-    this.brokenAt = now;
-    this.actor.send({ type: 'ROUTE.BROKEN' });
+    // A hop that restarted (Lost) is up again: repair, but do not steer around its link.
+    this.broken(reason![0] === BrokenReason.Lost ? undefined : [a.path[i + 1]!, a.path[i + 2] ?? a.path[i + 1]!]);
   }
 
-  /** Our own link to the first hop went down. */
-  firstHopDown(): void {
+  /** Our own link to the first hop went down (avoid it), or the first hop forgot the route. */
+  firstHopDown(avoidLink = true): void {
     const a = this.attempt;
     if (!a) return;
+    this.broken(avoidLink ? [this.ctx.layer.address, a.path[1]!] : undefined);
+  }
+
+  private broken(link: [string, string] | undefined): void {
     const now = this.ctx.layer.clock.now();
-    this.avoid.add(this.ctx.layer.address, a.path[1]!, now);
+    if (link) this.avoid.add(link[0], link[1], now);
     this.brokenAt = now;
     this.actor.send({ type: 'ROUTE.BROKEN' });
   }

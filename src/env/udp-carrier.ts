@@ -37,13 +37,22 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
   // Errors (ICMP unreachable surfacing on later calls) must not kill the node.
   sock.socket.on('error', () => { carrier.sendErrors++; });
   const local = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
+  const mtus = new Map<string, number>();
   const carrier = {
     kind: 'udp',
     local,
     mtu: 1452,
     // Loopback has a 64 KiB MTU (as TCP's 65483-byte MSS there shows): datagrams to it need not
     // be cut to internet size, and are never fragmented. Everything else keeps 1452.
-    mtuTo: (to: string): number => (isLoopbackEndpoint(to) ? LOOPBACK_MTU : 1452),
+    // Asked on every send (node.sendTo): remembered per endpoint instead of a regex per packet.
+    mtuTo: (to: string): number => {
+      let m = mtus.get(to);
+      if (m === undefined) {
+        if (mtus.size >= 4096) mtus.clear();
+        mtus.set(to, (m = isLoopbackEndpoint(to) ? LOOPBACK_MTU : 1452));
+      }
+      return m;
+    },
     bitrate: undefined,
     received$,
     sendErrors: 0,

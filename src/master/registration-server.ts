@@ -84,10 +84,6 @@ export class RegistrationServer {
       commandSeq: Math.max(prev?.commandSeq ?? 0, b.commandSeq),
     };
     this.registrations++;
-    // A registration means the node (re)started or lost its stream: a route the master held
-    // to it may point at labels the node no longer has, and would only fail on its next
-    // command after a timeout. The next command sets up a fresh one.
-    if (prev) this.overlay.router.close(b.address);
     this.registry.put(r);
     this.registered$.next(r);
     return r;

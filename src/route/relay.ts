@@ -8,7 +8,8 @@ import type { RelayEntry } from './route-table.ts';
 import { encodeReply, encodeSetup, relabel, REPLY_FIXED_BYTES, RouteMsg, type Reply, type Setup } from './route-wire.ts';
 import type { RouterCtx } from './router-ctx.ts';
 
-export const BrokenReason = { NextDown: 1, NoLink: 2, Expired: 3 } as const;
+/** Lost: the next hop is up but restarted and forgot the route; the source should not avoid it. */
+export const BrokenReason = { NextDown: 1, NoLink: 2, Expired: 3, Lost: 4 } as const;
 
 /** A break notice for the source, sealed so that only it learns which hop reported. */
 export const brokenToSource = (ctx: RouterCtx, routeId: number, myId: number, hopKey: Uint8Array, reason: number): Uint8Array =>
@@ -78,9 +79,9 @@ export const relayTeardown = (ctx: RouterCtx, from: string, e: RelayEntry, packe
 };
 
 /** The link to `dead` is gone: tell both ends what is still reachable, and forget the route. */
-export const breakRelay = (ctx: RouterCtx, e: RelayEntry, dead: string): void => {
+export const breakRelay = (ctx: RouterCtx, e: RelayEntry, dead: string, reason: number = BrokenReason.NextDown): void => {
   ctx.table.remove(e.myId);
-  if (dead === e.nextPeer) ctx.layer.sendTo(e.prevPeer, brokenToSource(ctx, e.prevId, e.myId, e.hopKey, BrokenReason.NextDown));
+  if (dead === e.nextPeer) ctx.layer.sendTo(e.prevPeer, brokenToSource(ctx, e.prevId, e.myId, e.hopKey, reason));
   else if (e.nextId !== 0) ctx.layer.sendTo(e.nextPeer, brokenToDest(ctx, e.nextId, e.myId));
   ctx.trace('route.break', { route: e.myId });
 };

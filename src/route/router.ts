@@ -7,7 +7,7 @@ import type { TimerHandle } from '../env/clock.ts';
 import { RouteActor } from '../../actors/route-actor.ts';
 import { Conversation } from './conversation.ts';
 import { acceptSetup } from './inbound.ts';
-import { breakRelay, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
+import { breakRelay, BrokenReason, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
 import { RouteTable, type EndEntry, type RouteEntry } from './route-table.ts';
 import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, RouteMsg } from './route-wire.ts';
 import { entryForLost, LostLabels } from './lost-label.ts';
@@ -121,12 +121,13 @@ export class Router {
     for (const e of this.table.using(peer)) this.brokenVia(e, peer);
   }
 
-  /** The route through `peer` is gone (its link went down, or it lost the route's state). */
-  private brokenVia(e: RouteEntry, peer: string): void {
-    if (e.kind === 'relay') return breakRelay(this.ctx, e, peer);
+  /** The route through `peer` is gone: its link went down, or (lost) the peer restarted and
+   *  forgot it, in which case the link is fine and the new path may use it again. */
+  private brokenVia(e: RouteEntry, peer: string, lost = false): void {
+    if (e.kind === 'relay') return breakRelay(this.ctx, e, peer, lost ? BrokenReason.Lost : BrokenReason.NextDown);
     this.table.remove(e.myId);
     const source = [...this.routes.values()].find((r) => r.attempt?.myId === e.myId);
-    if (source) source.firstHopDown();
+    if (source) source.firstHopDown(!lost);
     else e.handler.onBroken(new Uint8Array(0));
   }
 
@@ -135,7 +136,7 @@ export class Router {
     const e = entryForLost(this.table, from, id);
     if (!e) return this.layer.countDrop('route-lost-unknown');
     this.ctx.trace('route.lost', { route: e.myId });
-    this.brokenVia(e, from);
+    this.brokenVia(e, from, true);
   }
 
   private scheduleSweep(): void {
