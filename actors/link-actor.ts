@@ -41,9 +41,12 @@ export class LinkActor {
   signedPeer: SignedPeer | undefined;
   private readonly signedCounter = new SignedCounter();
   private radioEphemeral: Ephemeral | undefined;
+  /** Made for a peer that called us unconfigured: answers, never dials (src/node/unknown-peers.ts). */
+  responderOnly: boolean;
 
-  constructor(private readonly host: LinkHost, peer: string, carrier: Carrier, endpoint: string | undefined) {
+  constructor(private readonly host: LinkHost, peer: string, carrier: Carrier, endpoint: string | undefined, opts?: { responderOnly?: boolean }) {
     this.peer = peer;
+    this.responderOnly = opts?.responderOnly ?? false;
     this.peerBytes = parseAddress(peer, 'peer address');
     this.carrier = carrier;
     this.endpoint = endpoint;
@@ -52,7 +55,7 @@ export class LinkActor {
     const c = carrier.linkTimers ? { ...host.config, ...carrier.linkTimers } : host.config;
     const logic = linkMachine.provide({
       guards: {
-        canInitiate: () => this.endpoint !== undefined,
+        canInitiate: () => this.endpoint !== undefined && !this.responderOnly,
         peerDead: () => host.clock.now() - this.stats.lastRx > c.deadAfterMs,
         rekeyDue: () => this.rekeyDue(),
       },
@@ -101,6 +104,7 @@ export class LinkActor {
   stop(): void {
     this.actor.send({ type: 'LINK.STOP' });
     this.actor.stop();
+    this.dropSessions(); // also when the actor never started: the indexes must not outlive it
     this.state$.complete();
   }
 

@@ -16,9 +16,12 @@ export interface GuardOptions {
   perSourcePerSec: number;
   perSourceBurst: number;
   globalPerSec: number;
+  /** Links at most for peers nobody configured (acceptUnknown): above a fleet's size, below
+   *  what a flood of fresh identities could cost (src/node/unknown-peers.ts). */
+  maxUnknownPeers: number;
 }
 
-export const defaultGuardOptions: Readonly<GuardOptions> = Object.freeze({ underLoadPerSec: 50, perSourcePerSec: 5, perSourceBurst: 10, globalPerSec: 400 });
+export const defaultGuardOptions: Readonly<GuardOptions> = Object.freeze({ underLoadPerSec: 50, perSourcePerSec: 5, perSourceBurst: 10, globalPerSec: 400, maxUnknownPeers: 4096 });
 const SECRET_LIFETIME_MS = 120_000;
 const MAX_SOURCES = 4096;
 

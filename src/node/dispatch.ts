@@ -59,7 +59,8 @@ const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   let link = node.links.get(peer);
   if (!link) {
     if (!node.config.acceptUnknown) return node.countDrop('unknown-peer');
-    link = node.addPeer(peer, carrier, undefined);
+    link = node.addUnknownPeer(peer, carrier);
+    if (!link) return; // at the bound, all up: counted as unknown-peer-full
   }
   // An old init replayed against a live session must not disturb it.
   if (link.current && init.timestamp <= link.lastInitTimestamp) return node.countDrop('stale-init');

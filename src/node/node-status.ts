@@ -1,6 +1,7 @@
 // A plain-data snapshot of a node for `skywire status`, the TUI and tests.
 import type { LinkStatsView } from '../link/link-stats.ts';
 import type { SkyNode } from './node.ts';
+import type { UnknownPeersView } from './unknown-peers.ts';
 
 export interface LinkStatus extends LinkStatsView {
   peer: string;
@@ -15,6 +16,8 @@ export interface NodeStatus {
   uptimeMs: number;
   links: LinkStatus[];
   drops: Record<string, number>;
+  /** Links for unconfigured peers: how many, the bound, and how many were removed. */
+  unknownPeers: UnknownPeersView;
 }
 
 export const nodeStatus = (node: SkyNode): NodeStatus => ({
@@ -29,4 +32,5 @@ export const nodeStatus = (node: SkyNode): NodeStatus => ({
     ...l.stats.view(),
   })).sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0)),
   drops: { ...node.drops } as Record<string, number>,
+  unknownPeers: node.unknown.view(),
 });

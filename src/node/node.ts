@@ -18,6 +18,7 @@ import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
 import { LinkActor } from '../../actors/link-actor.ts';
 import { dispatch } from './dispatch.ts';
 import { nodeStatus, type NodeStatus } from './node-status.ts';
+import { UnknownPeers } from './unknown-peers.ts';
 import { fail } from '../errors.ts';
 import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
 
@@ -53,6 +54,8 @@ export class SkyNode implements LinkHost, LinkLayer {
   readonly indexes = new Map<number, IndexEntry>();
   readonly links = new Map<string, LinkActor>();
   readonly drops: Partial<Record<DropReason, number>> = {};
+  /** Links made for peers nobody configured: bounded (src/node/unknown-peers.ts). */
+  readonly unknown: UnknownPeers = new UnknownPeers(this);
   readonly payload$ = new Subject<Payload>();
   readonly linkEvents$ = new Subject<LinkEvent>();
   private readonly carriers = new Map<string, Carrier>();
@@ -90,11 +93,42 @@ export class SkyNode implements LinkHost, LinkLayer {
   addPeer(peer: string, carrier: Carrier, endpoint: string | undefined): LinkActor {
     if (peer === this.address) fail('BAD_PEER', `a node cannot peer with itself (${peer})`);
     const existing = this.links.get(peer);
-    if (existing) return existing;
+    if (existing) {
+      // Configured now: no longer bounded as a stranger, and it may dial.
+      if (this.unknown.has(peer)) {
+        this.unknown.forget(peer);
+        existing.responderOnly = false;
+        existing.endpoint ??= endpoint;
+      }
+      return existing;
+    }
     const link = new LinkActor(this, peer, carrier, endpoint);
     this.links.set(peer, link);
     if (this.started) link.start();
     return link;
+  }
+
+  /** A link for a peer that initiated to us unconfigured (acceptUnknown); undefined when the
+   *  bound on such links is reached and every one of them is up. */
+  addUnknownPeer(peer: string, carrier: Carrier): LinkActor | undefined {
+    if (peer === this.address) fail('BAD_PEER', `a node cannot peer with itself (${peer})`);
+    const existing = this.links.get(peer);
+    if (existing) return existing;
+    if (!this.unknown.makeRoom()) return undefined;
+    const link = new LinkActor(this, peer, carrier, undefined, { responderOnly: true });
+    this.links.set(peer, link);
+    this.unknown.added(peer);
+    if (this.started) link.start();
+    return link;
+  }
+
+  /** Stops and forgets a link: its sessions and indexes go with it. */
+  removePeer(peer: string): void {
+    this.unknown.forget(peer);
+    const link = this.links.get(peer);
+    if (!link) return;
+    this.links.delete(peer);
+    link.stop();
   }
 
   start(): void {
@@ -108,6 +142,7 @@ export class SkyNode implements LinkHost, LinkLayer {
     if (!this.started) return;
     this.started = false;
     for (const link of this.links.values()) link.stop();
+    this.unknown.stop();
     for (const s of this.subs.splice(0)) s.unsubscribe();
     this.payload$.complete();
     this.linkEvents$.complete();

@@ -26,7 +26,8 @@ const onHello = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   let link = node.links.get(peer);
   if (!link) {
     if (!node.config.acceptUnknown) return node.countDrop('unknown-peer');
-    link = node.addPeer(peer, carrier, undefined);
+    link = node.addUnknownPeer(peer, carrier);
+    if (!link) return; // at the bound, all up: counted as unknown-peer-full
   }
   let sp = link.signedPeer;
   if (sp?.matches(h)) {
