@@ -62,6 +62,7 @@ export type ErrorCode =
   | 'INTERNAL';
 
 export class SkywireError extends Error {
+  | 'FS_BUSY'
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

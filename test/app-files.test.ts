@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { serveFiles } from '../src/apps/builtin/files/serve-files.ts';
+import { openFilesStore } from '../src/apps/builtin/files/files-store.ts';
+import { realRandom } from '../src/env/real-random.ts';
 import { filesClient, type FilesClient } from '../src/apps/builtin/files/files-client.ts';
 import { openWire, type FilesWire } from '../src/apps/builtin/files/files-wire.ts';
 import { chunkFrame, jsonFrame, CHUNK_BYTES, type Frame } from '../src/apps/builtin/files/files-protocol.ts';
@@ -31,9 +33,10 @@ const fileSha = (f: string): string => sha(readFileSync(f));
 
 const startServer = async (quotaBytes = 1024 ** 3): Promise<Srv> => {
   const dataDir = join(tmp('home'), 'data');
-  const refused: Record<string, number> = {};
+  const store = await openFilesStore({ dataDir, quotaBytes, wallMs: () => Date.now(), random: realRandom() });
+  const refused = store.refused;
   const sockets: Socket[] = [];
-  const server = createServer({ allowHalfOpen: true }, (s) => { sockets.push(s); serveFiles(s, { dataDir, quotaBytes, refused }); });
+  const server = createServer({ allowHalfOpen: true }, (s) => { sockets.push(s); serveFiles(s, store); });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const srv = { dataDir, port: (server.address() as { port: number }).port, refused, server, sockets };
   servers.push(srv);
@@ -198,13 +201,14 @@ test('overwrite is atomic: the old file stays readable during an upload and inta
   c.close();
 });
 
-test('the quota is enforced at begin and per chunk (QUOTA_EXCEEDED), partial uploads included', async (t) => {
+test('the quota is reserved at begin for the whole declared size (QUOTA_EXCEEDED), partial uploads included', async (t) => {
   const MB = 1024 * 1024;
   const srv = await startServer(3 * MB);
   const c = await client(srv);
   t.is(await code(c.put(localFile(randomBytes(4 * MB)), 'too-big.bin')), 'QUOTA_EXCEEDED');
   t.deepEqual(await c.list(''), []);
-  // Two uploads both fit when they begin; once the first is stored, the second no longer does.
+  // Two uploads that each fit but not together: the second is refused at its begin, because the
+  // first holds its whole size from its own begin on, before a single byte has arrived.
   const a = randomBytes(2 * MB);
   const b = randomBytes(2 * MB);
   const ra = await raw(srv);
@@ -212,15 +216,12 @@ test('the quota is enforced at begin and per chunk (QUOTA_EXCEEDED), partial upl
   await ra.wire.send(jsonFrame({ op: 'begin', path: 'a.bin', size: a.length, sha256: sha(a) }));
   await ra.wire.reply();
   await rb.wire.send(jsonFrame({ op: 'begin', path: 'b.bin', size: b.length, sha256: sha(b) }));
-  await rb.wire.reply();
+  const refusal = json(await rb.wire.next());
+  t.like(refusal, { ok: false, code: 'QUOTA_EXCEEDED' });
+  t.regex(String(refusal.message), /quotaBytes/);
   for (let off = 0; off < a.length; off += CHUNK_BYTES) await ra.wire.send(chunkFrame(off, a.subarray(off, off + CHUNK_BYTES)));
   await ra.wire.send(jsonFrame({ op: 'commit' }));
   t.like(await ra.wire.reply(), { size: a.length });
-  for (let off = 0; off < b.length; off += CHUNK_BYTES) await rb.wire.send(chunkFrame(off, b.subarray(off, off + CHUNK_BYTES)));
-  await rb.wire.send(jsonFrame({ op: 'commit' }));
-  const refusal = json(await rb.wire.next()); // the only reply: the rest and the commit are skipped
-  t.like(refusal, { ok: false, code: 'QUOTA_EXCEEDED' });
-  t.regex(String(refusal.message), /quotaBytes/);
   t.deepEqual((await c.list('')).map((r) => r.name), ['a.bin']);
   t.is(srv.refused.QUOTA_EXCEEDED, 2);
   c.close();
@@ -302,9 +303,13 @@ test('malformed frames end only their own stream: the server keeps serving and c
 
 test('config/files.json: default quota when absent, a clear error when wrong', (t) => {
   const dir = tmp('config');
-  t.is(readFilesConfig(dir).quotaBytes, 1024 ** 3);
+  t.deepEqual(readFilesConfig(dir), { quotaBytes: 1024 ** 3, maxEntries: 100_000, maxPendingUploads: 64, partialExpiryHours: 24 });
   writeFileSync(join(dir, 'files.json'), JSON.stringify({ quotaBytes: 5000 }));
   t.is(readFilesConfig(dir).quotaBytes, 5000);
+  writeFileSync(join(dir, 'files.json'), JSON.stringify({ maxEntries: 10, maxPendingUploads: 2, partialExpiryHours: 0.5 }));
+  t.like(readFilesConfig(dir), { quotaBytes: 1024 ** 3, maxEntries: 10, maxPendingUploads: 2, partialExpiryHours: 0.5 });
+  writeFileSync(join(dir, 'files.json'), JSON.stringify({ maxPendingUploads: 0 }));
+  t.throws(() => readFilesConfig(dir), { code: 'APP_INVALID', message: /maxPendingUploads/ } as never);
   writeFileSync(join(dir, 'files.json'), JSON.stringify({ quotaBytes: 'lots' }));
   t.throws(() => readFilesConfig(dir), { code: 'APP_INVALID', message: /quotaBytes/ } as never);
   writeFileSync(join(dir, 'files.json'), '{');
@@ -330,7 +335,8 @@ test.serial('skywire fs put, ls, get, rm between two real nodes over the overlay
   const { a, b, stop } = await startNodePair();
   t.teardown(stop);
   const dataDir = join(tmp('node-b'), 'data');
-  b.running.overlay.listen(FILES_PORT, (s) => serveFiles(s, { dataDir, quotaBytes: 1024 ** 3 }));
+  const store = await openFilesStore({ dataDir, quotaBytes: 1024 ** 3, wallMs: () => Date.now(), random: realRandom() });
+  b.running.overlay.listen(FILES_PORT, (s) => serveFiles(s, store));
   const B = b.address;
   const data = randomBytes(4 * 1024 * 1024);
   const src = localFile(data, 'payload.bin');

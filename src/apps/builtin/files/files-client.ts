@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { jsonFrame, type FileRecord } from './files-protocol.ts';
 import { openWire } from './files-wire.ts';
 import type { Progress, PutResult, GetResult } from './client-common.ts';
+import type { PartialInfo } from './partial-table.ts';
+import type { UsageSnapshot } from './quota-guard.ts';
 import { putFile } from './client-put.ts';
 import { getFile } from './client-get.ts';
 
@@ -15,8 +17,18 @@ export interface FilesClient {
   put(localFile: string, remote: string, onProgress?: Progress): Promise<PutResult>;
   rm(path: string, opts?: { recursive?: boolean }): Promise<void>;
   mkdir(path: string, opts?: { parents?: boolean }): Promise<void>;
+  /** Pending (unfinished) uploads, the quota use and the server's counters. */
+  partials(): Promise<PartialsReport>;
+  /** Removes a pending upload; resolves the bytes it gave back to the quota. */
+  rmPartial(uploadId: string): Promise<number>;
   /** Half-closes the stream: the server finishes and ends its side. */
   close(): void;
+}
+
+export interface PartialsReport {
+  partials: PartialInfo[];
+  usage: UsageSnapshot & { pending: number; maxPending: number; partialExpiryMs: number };
+  counters: Record<string, unknown>;
 }
 
 export const filesClient = (stream: Duplex): FilesClient => {
@@ -39,6 +51,8 @@ export const filesClient = (stream: Duplex): FilesClient => {
     put: (localFile, remote, onProgress) => serial(() => putFile(wire, localFile, remote, onProgress)),
     rm: async (path, o) => void await call({ op: 'delete', path, recursive: o?.recursive ?? false }),
     mkdir: async (path, o) => void await call({ op: 'mkdir', path, parents: o?.parents ?? false }),
+    partials: async () => (await call({ op: 'partials' })) as unknown as PartialsReport,
+    rmPartial: async (uploadId) => Number((await call({ op: 'rm-partial', uploadId })).freedBytes),
     close: () => void stream.end(),
   };
 };

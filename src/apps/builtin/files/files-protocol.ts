@@ -12,13 +12,20 @@
 //                                         file when the whole file is read)
 //   {op:'mkdir', path, parents?}       -> {ok}
 //   {op:'delete', path, recursive?}    -> {ok}   (a directory only when empty, or recursive)
-//   {op:'begin', path, size, sha256}   -> {ok, offset}: the bytes already held from an earlier,
-//                                         cut-off upload of the same content; send from there
+//   {op:'begin', path, size, sha256, uploadId?}
+//                                      -> {ok, offset, uploadId}: the bytes already held from an
+//                                         earlier, cut-off upload of the same content (the one
+//                                         named uploadId, else the one of this path, size and
+//                                         sha256); send from there. The whole size is reserved
+//                                         in the quota now (QUOTA_EXCEEDED if it does not fit);
+//                                         FS_BUSY while another stream uploads the same path
 //   CHUNK frames, in order from that offset (no reply each: a reply per chunk would cost a
 //                                         round trip per chunk over a multi-hop route)
 //   {op:'commit'}                      -> {ok, size, sha256} once the file is in place
+//   {op:'partials'}                    -> {ok, partials: PartialInfo[], usage, counters}
+//   {op:'rm-partial', uploadId}        -> {ok, freedBytes}  (FS_BUSY while it is being written)
 // An upload (begin..commit) has one final reply: the commit's, or sooner the error that ended it
-// (a chunk's FS_CHECKSUM or QUOTA_EXCEEDED). After such an error the server skips the upload's
+// (a chunk's FS_CHECKSUM, or a disk error). After such an error the server skips the upload's
 // remaining chunks and its commit; any other request is served as usual.
 // Paths are relative to the app's data directory ('' is its root), '/'-separated.
 // A frame that cannot be parsed (bad length, kind or JSON) ends the stream: it cannot be resynced.

@@ -3,9 +3,11 @@
 import { z } from 'zod';
 import { fail } from '../../../errors.ts';
 import { MAX_PATH } from './safe-path.ts';
+import { UPLOAD_ID } from './partial-table.ts';
 
 const path = z.string().max(MAX_PATH);
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const uploadId = z.string().regex(UPLOAD_ID, '1 to 64 of A-Z a-z 0-9 _ -');
 
 export const requestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('list'), path }),
@@ -13,8 +15,10 @@ export const requestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('read'), path, offset: count.optional(), length: count.optional() }),
   z.object({ op: z.literal('mkdir'), path, parents: z.boolean().optional() }),
   z.object({ op: z.literal('delete'), path, recursive: z.boolean().optional() }),
-  z.object({ op: z.literal('begin'), path, size: count, sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits') }),
+  z.object({ op: z.literal('begin'), path, size: count, sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits'), uploadId: uploadId.optional() }),
   z.object({ op: z.literal('commit') }),
+  z.object({ op: z.literal('partials') }),
+  z.object({ op: z.literal('rm-partial'), uploadId }),
 ]);
 
 export type FilesRequest = z.infer<typeof requestSchema>;

@@ -1,16 +1,19 @@
 // Entry of the built-in files app (ownCloud-like storage): serves the files protocol on its
-// overlay port over the app's data directory. One hash cache and one refusal count for all
-// streams. A bad config/files.json is one clear line on stderr and exit 1, so the node reports
-// the start as failed instead of running with a quota nobody asked for.
+// overlay port over the app's data directory. One store (quota counter, pending uploads, hash
+// cache, refusal counts) for all streams. A bad config/files.json is one clear line on stderr
+// and exit 1, so the node reports the start as failed instead of running with limits nobody
+// asked for.
 import { connectApp } from '../../sdk/index.ts';
-import { readFilesConfig } from './files-config.ts';
+import { realClock } from '../../../env/real-clock.ts';
+import { realRandom } from '../../../env/real-random.ts';
+import { readFilesConfig, type FilesConfig } from './files-config.ts';
 import { FILES_PORT } from './files-port.ts';
+import { openFilesStore } from './files-store.ts';
 import { serveFiles } from './serve-files.ts';
-import { newSumCache } from './sum-cache.ts';
 
-const quotaIn = (configDir: string): number => {
+const configIn = (configDir: string): FilesConfig => {
   try {
-    return readFilesConfig(configDir).quotaBytes;
+    return readFilesConfig(configDir);
   } catch (e) {
     process.stderr.write(`files: ${(e as Error).message}\n`);
     return process.exit(1);
@@ -18,7 +21,11 @@ const quotaIn = (configDir: string): number => {
 };
 
 const sdk = await connectApp();
-const quotaBytes = quotaIn(sdk.paths.config);
-const opts = { dataDir: sdk.paths.data, quotaBytes, sums: newSumCache(), refused: {} as Record<string, number> };
-await sdk.listen(FILES_PORT, (stream) => serveFiles(stream, opts));
+const c = configIn(sdk.paths.config);
+// The app is its own process: real wall time is its clock (partials expire by it).
+const store = await openFilesStore({
+  dataDir: sdk.paths.data, quotaBytes: c.quotaBytes, maxEntries: c.maxEntries, maxPendingUploads: c.maxPendingUploads,
+  partialExpiryMs: Math.round(c.partialExpiryHours * 3600_000), wallMs: realClock().wallMs, random: realRandom(),
+});
+await sdk.listen(FILES_PORT, (stream) => serveFiles(stream, store));
 await sdk.ready();

@@ -1,32 +1,82 @@
-// The quota for one upload: checked for the whole remaining size at begin, and measured again
-// on the first chunk and every few MiB after, because uploads on other streams may have taken
-// the room since. Disk use includes partial uploads, so two uploads cannot both count on it.
+// The quota as one in-memory counter per data directory, shared by every stream of the app:
+// committed (what clients can see: file bytes plus ENTRY_BYTES per entry) + reserved (every
+// pending upload's declared size plus its entry) never exceeds the quota, and committed entries
+// plus pending uploads never exceed maxEntries. Every charge is checked and added in one
+// synchronous step, so two streams can never both count on the same free bytes. It is measured
+// once at start-up (disk-usage.ts) and kept up to date by the operations that change the tree;
+// changes made behind the app's back (an operator editing data/) are seen at the next start.
 import { fail } from '../../../errors.ts';
-import { diskUsage } from './disk-usage.ts';
 
-const RECHECK_BYTES = 8 * 1024 * 1024;
+/** What one entry (file, directory or link) costs on top of its bytes: about one inode and one
+ *  block, so a client cannot make millions of empty directories or files for free. */
+export const ENTRY_BYTES = 4096;
+
+export interface UsageSnapshot {
+  usedBytes: number; committedBytes: number; reservedBytes: number; quotaBytes: number;
+  entries: number; maxEntries: number;
+}
+
+const fix = 'delete files or partial uploads (skywire fs rm, skywire fs rm-partial), or raise quotaBytes in config/files.json';
 
 export class QuotaGuard {
-  private sinceMeasure = RECHECK_BYTES;
+  private committed = 0;
+  private reserved = 0;
+  private entries = 0;
+  private pending = 0;
 
-  constructor(private readonly rootReal: string, private readonly quotaBytes: number, private readonly rel: string) {}
+  constructor(readonly quotaBytes: number, readonly maxEntries: number, start: { bytes: number; entries: number }) {
+    this.committed = start.bytes;
+    this.entries = start.entries;
+  }
 
-  /** `need`: bytes this upload still has to add to the disk. */
-  async begin(need: number): Promise<void> {
-    const used = await diskUsage(this.rootReal);
-    if (used + need > this.quotaBytes) {
-      fail('QUOTA_EXCEEDED', `storing "${this.rel}" needs ${need} more bytes but ${used} of the ${this.quotaBytes} byte quota are used; delete files or raise quotaBytes in config/files.json`);
+  private check(bytes: number, entries: number, what: string): void {
+    const used = this.committed + this.reserved;
+    if (used + bytes > this.quotaBytes) {
+      fail('QUOTA_EXCEEDED', `${what} needs ${bytes} bytes but ${used} of the ${this.quotaBytes} byte quota are used (partial uploads included); ${fix}`);
+    }
+    if (this.entries + this.pending + entries > this.maxEntries) {
+      fail('QUOTA_EXCEEDED', `${what} would make more than ${this.maxEntries} entries (files, directories and pending uploads); delete some, or raise maxEntries in config/files.json`);
     }
   }
 
-  /** Before writing a chunk of `len` bytes, with `need` bytes (this chunk included) still to come. */
-  async chunk(len: number, need: number): Promise<void> {
-    this.sinceMeasure += len;
-    if (this.sinceMeasure < RECHECK_BYTES) return;
-    this.sinceMeasure = 0;
-    const used = await diskUsage(this.rootReal);
-    if (used + need > this.quotaBytes) {
-      fail('QUOTA_EXCEEDED', `the ${this.quotaBytes} byte quota no longer has room for the rest of "${this.rel}" (${need} bytes; ${used} used, other uploads included); delete files or raise quotaBytes in config/files.json`);
-    }
+  /** A pending upload of `size` bytes: its whole declared size is held from begin on. `force`
+   *  for partials found at start-up, which are on the disk whether they fit or not. */
+  reserveUpload(size: number, what: string, force = false): void {
+    if (!force) this.check(size + ENTRY_BYTES, 1, what);
+    this.reserved += size + ENTRY_BYTES;
+    this.pending += 1;
+  }
+
+  /** A pending upload ended without becoming a file (removed, expired, evicted, failed). */
+  releaseUpload(size: number): void {
+    this.reserved -= size + ENTRY_BYTES;
+    this.pending -= 1;
+  }
+
+  /** A pending upload became a file, replacing an entry that cost `replaced` (null: none). */
+  commitUpload(size: number, replaced: number | null): void {
+    this.releaseUpload(size);
+    this.committed += size + ENTRY_BYTES - (replaced ?? 0);
+    if (replaced === null) this.entries += 1;
+  }
+
+  /** A new directory (or other entry without bytes); undo with removeEntry(0). */
+  addEntry(what: string): void {
+    this.check(ENTRY_BYTES, 1, what);
+    this.committed += ENTRY_BYTES;
+    this.entries += 1;
+  }
+
+  /** An entry with `bytes` bytes of content was deleted. */
+  removeEntry(bytes: number): void {
+    this.committed -= bytes + ENTRY_BYTES;
+    this.entries -= 1;
+  }
+
+  snapshot(): UsageSnapshot {
+    return {
+      usedBytes: this.committed + this.reserved, committedBytes: this.committed, reservedBytes: this.reserved,
+      quotaBytes: this.quotaBytes, entries: this.entries, maxEntries: this.maxEntries,
+    };
   }
 }

@@ -1,7 +1,6 @@
 // The files server on one stream: reads frames, answers each request in order (see
 // files-protocol.ts). Bad requests get an error reply and are counted; a frame that cannot be
 // parsed ends this stream only. Nothing a client sends can throw out of here.
-import { mkdir, realpath } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { fail, isSkywireError } from '../../../errors.ts';
 import { jsonFrame, type Frame } from './files-protocol.ts';
@@ -12,37 +11,39 @@ import { clientPath, existingPath } from './safe-path.ts';
 import { listRecords, statRecord } from './file-records.ts';
 import { makeDir, remove } from './tree-ops.ts';
 import { serveRead } from './read-op.ts';
-import { Upload, type UploadContext } from './upload.ts';
-import { newSumCache, type SumCache } from './sum-cache.ts';
+import { Upload } from './upload.ts';
+import type { FilesStore } from './files-store.ts';
+import { ENTRY_BYTES } from './quota-guard.ts';
 
-export interface FilesServerOptions {
-  dataDir: string;
-  quotaBytes: number;
-  /** Shared by all streams of one app so files are hashed once; a fresh one by default. */
-  sums?: SumCache;
-  /** Refusals by error code ('malformed' for frames that ended a stream), for the app's status. */
-  refused?: Record<string, number>;
-}
-
-export const serveFiles = (stream: Duplex, opts: FilesServerOptions): void => {
-  const count = (code: string): void => { if (opts.refused) opts.refused[code] = (opts.refused[code] ?? 0) + 1; };
+/** Serves one stream over `store`, which all streams of the app share (files-store.ts). */
+export const serveFiles = (stream: Duplex, store: FilesStore): void => {
   stream.on('error', () => {}); // a peer that resets is an ordinary end of a session
-  void session(stream, opts, count).catch((e: unknown) => {
+  void session(stream, store).catch((e: unknown) => {
     // A reset peer also ends up here; only what the client sent wrong counts as a refusal.
-    if (isSkywireError(e, 'BAD_REQUEST')) count('malformed');
+    if (isSkywireError(e, 'BAD_REQUEST')) store.count('malformed');
     stream.destroy();
   });
 };
 
 type Chunk = Extract<Frame, { kind: 'chunk' }>;
 
-const session = async (stream: Duplex, opts: FilesServerOptions, count: (code: string) => void): Promise<void> => {
-  await mkdir(opts.dataDir, { recursive: true });
-  const ctx: UploadContext = { rootReal: await realpath(opts.dataDir), quotaBytes: opts.quotaBytes, sums: opts.sums ?? newSumCache() };
+const partialsReply = (store: FilesStore): Record<string, unknown> => ({
+  ok: true, partials: store.partials.list(), usage: store.usage(), counters: { ...store.partials.counters, refused: { ...store.refused } },
+});
+
+const removePartial = async (store: FilesStore, id: string): Promise<Record<string, unknown>> => {
+  store.partials.sweep();
+  const p = store.partials.get(id) ?? fail('FS_NOT_FOUND', `no partial upload ${id}; list them with skywire fs partials NODE`);
+  if (p.owner) fail('FS_BUSY', `partial upload ${id} ("${p.rel}") is being written right now; remove it once that upload has stopped`);
+  await store.partials.drop(p, 'removed');
+  return { ok: true, freedBytes: p.size + ENTRY_BYTES };
+};
+
+const session = async (stream: Duplex, store: FilesStore): Promise<void> => {
   let upload: Upload | undefined;
   let skipping = false; // the current upload failed: drop its remaining chunks and its commit
   const reply = async (doc: { ok?: boolean; code?: string }): Promise<void> => {
-    if (doc.ok === false) count(String(doc.code));
+    if (doc.ok === false) store.count(String(doc.code));
     await sendFrame(stream, jsonFrame(doc));
   };
   const onChunk = async (f: Chunk): Promise<void> => {
@@ -63,19 +64,21 @@ const session = async (stream: Duplex, opts: FilesServerOptions, count: (code: s
       upload = undefined;
       try { return { ok: true, ...(await u.commit()) }; } finally { await u.close(); }
     }
-    const p = clientPath(ctx.rootReal, req.path);
+    if (req.op === 'partials') return partialsReply(store);
+    if (req.op === 'rm-partial') return removePartial(store, req.uploadId);
+    const p = clientPath(store.rootReal, req.path);
     if (req.op === 'begin') {
       await upload?.close();
       upload = undefined;
-      upload = await Upload.begin(ctx, p, req.size, req.sha256);
-      return { ok: true, offset: upload.held };
+      upload = await Upload.begin(store, p, req);
+      return { ok: true, offset: upload.held, uploadId: upload.id };
     }
-    if (req.op === 'mkdir') return makeDir(ctx.rootReal, p, req.parents ?? false).then(() => ({ ok: true }));
-    if (req.op === 'delete') return remove(ctx.rootReal, p, req.recursive ?? false).then(() => ({ ok: true }));
-    const real = await existingPath(ctx.rootReal, p);
-    if (req.op === 'list') return { ok: true, entries: await listRecords(ctx.rootReal, real, p.rel, ctx.sums) };
-    if (req.op === 'stat') return { ok: true, entry: await statRecord(p.rel.split('/').pop() || '/', real, ctx.sums) };
-    await serveRead(stream, { rel: p.rel, real, offset: req.offset, length: req.length }, ctx.sums);
+    if (req.op === 'mkdir') return makeDir(store, p, req.parents ?? false).then(() => ({ ok: true }));
+    if (req.op === 'delete') return remove(store, p, req.recursive ?? false).then(() => ({ ok: true }));
+    const real = await existingPath(store.rootReal, p);
+    if (req.op === 'list') return { ok: true, entries: await listRecords(store.rootReal, real, p.rel, store.sums) };
+    if (req.op === 'stat') return { ok: true, entry: await statRecord(p.rel.split('/').pop() || '/', real, store.sums) };
+    await serveRead(stream, { rel: p.rel, real, offset: req.offset, length: req.length }, store.sums);
     return {}; // read sent its own reply and chunks
   };
   try {
