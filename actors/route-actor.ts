@@ -146,6 +146,8 @@ export class RouteActor implements EndHandler {
     if (!resp) return this.ctx.layer.countDrop('route-bad-ack');
     const keys = e2eFinish({ suite: this.ctx.layer.suite, identity: this.ctx.layer.identity }, a.e2e, resp);
     if (!keys.ok) return this.ctx.layer.countDrop(`route-ack-${keys.reason}`);
+    // The destination's credential: learnt here so its streams back to us pass the access check.
+    if (!this.ctx.gate.accept(this.dest, keys.value.credential)) return this.ctx.layer.countDrop('route-ack-not-member');
     a.entry.remoteId = senderId;
     this.ctx.table.changed();
     this.conv.bind(keys.value, { peer: a.path[1]!, remoteId: senderId }, pathMtu);

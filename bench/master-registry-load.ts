@@ -37,7 +37,7 @@ const run = async (n: number, home: string): Promise<LoadResult> => {
   // Only what MasterService, RegistrationServer and the fleet view touch; every path is "direct".
   const overlay = {
     address: self.address, node: { suite, identity: self, clock, address: self.address },
-    listen: (_port: number, h: StreamHandler) => { handler = h; },
+    listen: (_port: number, _access: unknown, h: StreamHandler) => { handler = h; },
     topology: { pathTo: (a: string) => [self.address, a] },
   } as unknown as Overlay;
   // Node-side work (keys, signatures) happens before the master's clock starts.
@@ -52,7 +52,7 @@ const run = async (n: number, home: string): Promise<LoadResult> => {
   let acks = 0;
   const streams = ids.map((id) => {
     const s = new Duplex({ read() {}, write(_c, _e, cb) { acks++; cb(); } });
-    handler!(s, { peer: id.address, port: 1 });
+    handler!(s, { peer: id.address, port: 1, caller: { peer: id.address, member: false, role: null, name: null } });
     return s;
   });
   let t = process.hrtime.bigint(); let c = cpu();

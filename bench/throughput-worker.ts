@@ -16,7 +16,7 @@ const CHUNK = 64 * 1024;
 const overlayRole = async (m: Extract<Msg, { home: string }>): Promise<void> => {
   const { overlay } = await runNode({ home: m.home, peer: [] }, quiet);
   if (m.role === 'sink') {
-    overlay.listen(9, (s) => {
+    overlay.listen(9, 'anyone', (s) => {
       let got = 0;
       s.on('data', (c: Buffer) => { got += c.length; });
       let cpu0: NodeJS.CpuUsage | undefined; let t0 = 0;

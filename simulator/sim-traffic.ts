@@ -30,7 +30,7 @@ export class SimTraffic {
   /** Installed on every node at every boot: hashes incoming scenario streams. */
   listen(o: Overlay): void {
     for (const port of this.ports()) {
-      o.listen(port, (stream) => {
+      o.listen(port, 'fleet', (stream) => {
         let index = -1;
         let head = Buffer.alloc(0);
         stream.on('data', (chunk: Buffer) => {

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'NOT_MASTER'
   | 'UNKNOWN_NODE'
   | 'COMMAND_REFUSED'
+  | 'NAME_TAKEN'
+  | 'NOT_ADMITTED'
   | 'CONFIG_VERSION'
   // Stream and route errors, lowercase as applications see them (like errno names).
   | 'unreachable'
@@ -40,6 +42,8 @@ export type ErrorCode =
   | 'SMS_BAD_RECIPIENT'
   | 'SMS_UNKNOWN_CONTACT'
   | 'SMS_STORE_CORRUPT'
+  // A file the node must write could not be written (full disk, I/O error): src/node/durable-file.ts.
+  | 'WRITE_FAILED'
   // Applications (src/apps, machines/app.ts, the built-in apps and their CLIs).
   | 'APP_INVALID'
   | 'APP_NOT_FOUND'
@@ -58,11 +62,11 @@ export type ErrorCode =
   | 'FS_NOT_FOUND'
   | 'FS_EXISTS'
   | 'FS_CHECKSUM'
+  | 'FS_BUSY'
   | 'SOCKS_POLICY'
   | 'INTERNAL';
 
 export class SkywireError extends Error {
-  | 'FS_BUSY'
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

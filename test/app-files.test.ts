@@ -336,7 +336,7 @@ test.serial('skywire fs put, ls, get, rm between two real nodes over the overlay
   t.teardown(stop);
   const dataDir = join(tmp('node-b'), 'data');
   const store = await openFilesStore({ dataDir, quotaBytes: 1024 ** 3, wallMs: () => Date.now(), random: realRandom() });
-  b.running.overlay.listen(FILES_PORT, (s) => serveFiles(s, store));
+  b.running.overlay.listen(FILES_PORT, 'fleet', (s) => serveFiles(s, store));
   const B = b.address;
   const data = randomBytes(4 * 1024 * 1024);
   const src = localFile(data, 'payload.bin');

@@ -71,7 +71,7 @@ const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: 
 
 test.before(async () => {
   ({ a, b, stop: stopNodes } = await startNodePair());
-  a.running.overlay.listen(50, (s, from) => void readAll(s).then((got) => s.end(`pong to ${from.peer}: ${got.toString()}`)));
+  a.running.overlay.listen(50, 'fleet', (s, from) => void readAll(s).then((got) => s.end(`pong to ${from.peer}: ${got.toString()}`)));
   const { paths, manifest } = writeApp(b.home, { name: 'echo', ports: [40, 41] }, { 'main.mjs': APP }, { 'peer.json': JSON.stringify({ address: a.address }) });
   let onReady!: () => void;
   ready = new Promise((r) => { onReady = r; });

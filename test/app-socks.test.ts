@@ -230,7 +230,7 @@ test.serial('end to end: skywire socks on node A, the exit on node B, curl throu
   const exit = nodes[1]!;
   const policy = parseExitPolicy({ allow: [`127.0.0.1:${H}`, `[::1]:${H}`] });
   const seen: Duplex[] = [];
-  exit.overlay.listen(SOCKS_PORT, (s) => { seen.push(s); void serveSocks(s, { connect: exitConnector(policy) }); });
+  exit.overlay.listen(SOCKS_PORT, 'fleet', (s) => { seen.push(s); void serveSocks(s, { connect: exitConnector(policy) }); });
   await until(async () => ((await controlRequest(a.home, { cmd: 'route', address: b.address }, 15_000)) as { state: string }).state === 'established' || undefined, 30_000, 'route a->b');
   const client = await startSocksClient({ home: a.home, exit: b.address, listen: '127.0.0.1:0' });
   closers.push(() => client.close());

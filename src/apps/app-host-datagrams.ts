@@ -8,6 +8,7 @@ import { fail } from '../errors.ts';
 import { parseAddress } from '../identity/address.ts';
 import { DgramReader, encodeDgram, type DgramFrame } from './sdk/dgram-frame.ts';
 import { replyLine, replyOk, type HostContext } from './app-host-context.ts';
+import { portAccess } from './manifest.ts';
 
 const MAX_QUEUED_BYTES = 256 * 1024;
 
@@ -16,7 +17,9 @@ export const receiveOp = (ctx: HostContext, sock: Socket, port: number): void =>
   if (!manifest.ports.includes(port)) fail('APP_DENIED', `app "${manifest.name}" may not receive datagrams on port ${port}: its src/manifest.json declares ports [${manifest.ports.join(', ')}]; add the port there`);
   if (ctx.datagramPorts.has(port)) fail('BAD_REQUEST', `app "${manifest.name}" already receives datagrams on port ${port}`);
   ctx.datagramPorts.add(port);
+  const access = portAccess(manifest, port);
   const sub = overlay.datagrams$.pipe(filter((d) => d.dstPort === port)).subscribe((d) => {
+    if (!overlay.membership.allows(access, d.peer)) return ctx.refused.add('denied');
     if (sock.writableLength > MAX_QUEUED_BYTES) return ctx.refused.add('datagram-dropped');
     sock.write(encodeDgram({ address: d.peer, port: d.srcPort, bytes: d.bytes }));
   });

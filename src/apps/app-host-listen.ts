@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import { fail } from '../errors.ts';
 import { replyLine, replyOk, type HostContext } from './app-host-context.ts';
+import { portAccess } from './manifest.ts';
 
 /** Streams announced but not yet accepted; beyond this the app is not keeping up. */
 const MAX_PENDING = 64;
@@ -12,7 +13,7 @@ export const listenOp = (ctx: HostContext, sock: Socket, port: number): void => 
   const { overlay, manifest } = ctx.opts;
   if (!manifest.ports.includes(port)) fail('APP_DENIED', `app "${manifest.name}" may not listen on port ${port}: its src/manifest.json declares ports [${manifest.ports.join(', ')}]; add the port there`);
   if (ctx.listening.has(port)) fail('BAD_REQUEST', `app "${manifest.name}" already listens on port ${port}; close the first listener before listening again`);
-  overlay.listen(port, (stream, from) => {
+  overlay.listen(port, portAccess(manifest, port), (stream, from) => {
     stream.on('error', () => undefined); // a reset before accept only drops it from pending
     if (ctx.pending.size >= MAX_PENDING) {
       ctx.refused.add('backlog-full');
@@ -21,7 +22,8 @@ export const listenOp = (ctx: HostContext, sock: Socket, port: number): void => 
     const id = ctx.nextStreamId();
     ctx.pending.set(id, { stream, peer: from.peer, port });
     stream.once('close', () => ctx.pending.delete(id));
-    sock.write(replyLine({ stream: id, peer: from.peer }));
+    // The caller as the node proved it: the app may refine access by member, role or name.
+    sock.write(replyLine({ stream: id, peer: from.peer, member: from.caller.member, role: from.caller.role, name: from.caller.name }));
   });
   ctx.listening.add(port);
   let stopped = false;

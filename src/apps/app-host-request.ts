@@ -18,7 +18,7 @@ export const appRequestSchema = z.discriminatedUnion('op', [
 export type AppRequest = z.infer<typeof appRequestSchema>;
 export type AppReply = { ok: true; [k: string]: unknown } | { ok: false; error: { code: string; message: string } };
 /** One line per incoming stream on a listen connection. */
-export interface IncomingNotice { stream: number; peer: string }
+export interface IncomingNotice { stream: number; peer: string; member?: boolean; role?: string | null; name?: string | null }
 
 /** The longest first line an app may send: requests are tiny, anything longer is garbage. */
 export const MAX_REQUEST_LINE = 4096;

@@ -24,12 +24,29 @@ export const manifestSchema = z.object({
     /** How long a start may take to become healthy before it counts as failed. */
     timeoutMs: z.number().int().min(100).max(600_000).default(15_000),
   }).default({ timeoutMs: 15_000 }),
+  /** Who may open streams or send datagrams to each port, enforced by the node before the app
+   *  sees a byte: "master", "fleet" (members of the master's fleet; the default), "anyone", or
+   *  a list of addresses. Keys are port numbers as strings. */
+  access: z.record(z.string().regex(/^\d+$/, 'a port number'), z.union([z.enum(['master', 'fleet', 'anyone']), z.array(z.string().regex(/^[a-z2-7]{26}$/, 'a skywire address')).max(1024)])).default({}),
+  /** What the app may use of the node, enforced by the sandbox (src/env/cgroup-limits.ts,
+   *  src/env/sandbox-quota.ts): processes and threads, memory (RSS, page cache and its /tmp),
+   *  CPU (100 = one core) and bytes under data/. The files app's own byte quota (1 GiB by
+   *  default) sits below diskMiB. */
+  limits: z.object({
+    pids: z.number().int().min(8).max(32_768).default(64),
+    memoryMiB: z.number().int().min(32).max(1024 * 1024).default(256),
+    cpuPercent: z.number().int().min(1).max(6400).default(100),
+    diskMiB: z.number().int().min(1).max(1024 * 1024 * 1024).default(2048),
+  }).strict().default({ pids: 64, memoryMiB: 256, cpuPercent: 100, diskMiB: 2048 }),
   /** 'tcp-exit': may ask the node to open TCP connections outside the overlay, subject to the
    *  exit policy in the app's config (the SOCKS5 exit). Nothing else is granted. */
   capabilities: z.array(z.enum(['tcp-exit'])).default([]),
 }).strict();
 
 export type Manifest = z.infer<typeof manifestSchema>;
+
+/** Who may call `port` of this app: its manifest's entry, else fleet members only. */
+export const portAccess = (m: Manifest, port: number): 'master' | 'fleet' | 'anyone' | readonly string[] => m.access[String(port)] ?? 'fleet';
 
 export const parseManifest = (doc: unknown, where: string): Manifest => {
   const r = manifestSchema.safeParse(doc);

@@ -36,6 +36,16 @@ export const addFleetCommands = (program: Command): void => {
       process.stdout.write(`approved ${r.name || '-'} ${r.address}\n`);
     });
 
+  nodes.command('remove <node>')
+    .description('take a node out of the fleet now: its credential is revoked on every node, it can reach nothing but registration, and it stays out until approved again')
+    .option('--home <dir>', 'the master\'s home directory')
+    .action(async (node: string, o: { home?: string }) => {
+      const h = o.home ?? nodes.opts<{ home?: string }>().home;
+      if (!h) throw new SkywireError('BAD_REQUEST', 'skywire nodes remove needs --home MASTERHOME');
+      const r = (await controlRequest(h, { cmd: 'nodes-remove', node })) as { address: string; name: string };
+      process.stdout.write(`removed ${r.name || '-'} ${r.address}\n`);
+    });
+
   home(program.command('topology'))
     .description('the fleet\'s links as the master knows them')
     .option('--json', 'one JSON object')

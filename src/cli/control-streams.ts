@@ -44,7 +44,7 @@ export const connectRequest = (o: Overlay, req: Record<string, unknown>): Promis
 export const acceptRequest = (o: Overlay, req: Record<string, unknown>): Promise<Takeover> => {
   const port = portOf(req.port);
   return new Promise((resolve) => {
-    o.listen(port, (stream, from) => {
+    o.listen(port, 'fleet', (stream, from) => {
       o.unlisten(port);
       resolve(new Takeover({ peer: from.peer, port }, (sock) => join(sock, stream)));
     });

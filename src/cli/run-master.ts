@@ -1,6 +1,7 @@
 // `skywire master`: a node (runNode) that also keeps the registry, answers registrations on port
-// 1 and signs commands. Links from unknown nodes are accepted: nodes find the master, not the
-// other way round.
+// 1, signs commands and issues membership credentials. Links from unknown nodes are accepted
+// (nodes find the master, not the other way round), but a stranger's routes reach only the
+// registration port: membership (src/membership) decides everything else.
 import type { ControlHandler } from '../env/control-server.ts';
 import { Registry } from '../master/registry.ts';
 import { MasterService, type MasterOptions } from '../master/master-service.ts';
@@ -21,7 +22,7 @@ export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<Ru
     home: opts.home, listen: opts.listen, peer: opts.peer, acceptUnknown: true, trustAllNeighbours: true, controlHandlers: handlers,
     extraStatus: () => ({ fleet: master ? { mode: opts.mode, nodes: Object.keys(master.registry.nodes).length, online: Object.values(master.registry.nodes).filter((r) => master!.online(r)).length, registrations: master.server.registrations, heartbeats: master.server.heartbeats, refusedRegistrations: master.server.refused } : null }),
   }, log);
-  const registry = await Registry.open(opts.home, running.node.clock);
+  const registry = await Registry.open(opts.home, running.node.clock, undefined, running.disk);
   master = new MasterService(running.overlay, registry, opts);
   for (const [k, v] of masterControlHandlers(master)) handlers.set(k, v);
   for (const [k, v] of appControlHandlers(master, appCodec, opts.home)) handlers.set(k, v);
@@ -29,11 +30,12 @@ export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<Ru
   const m = master;
   // Master-side services (terminal, forward) as control requests; m.signer persists each node's
   // seq in the registry.
-  for (const [k, v] of masterServiceHandlers(running.overlay, m.signer, { resolve: (ref) => m.resolve(ref).address, persist: () => registry.flush() })) handlers.set(k, v);
+  for (const [k, v] of masterServiceHandlers(running.overlay, m.signer, { resolve: (ref) => m.admitted(ref).address, persist: () => registry.flush() })) handlers.set(k, v);
   return {
     ...running, master: m,
     stop: async (reason) => {
-      await registry.flush();
+      // Its last write is retried no more; a failure is logged and the node still stops.
+      await registry.close();
       await running.stop(reason);
     },
   };

@@ -8,11 +8,14 @@ import { nullTrace } from '../env/trace.ts';
 import { openControlServer } from '../env/control-server.ts';
 import { nodeSuite } from '../identity/node-suite.ts';
 import type { CryptoSuite } from '../identity/crypto-suite.ts';
-import { loadOrCreateIdentity } from '../identity/key-file.ts';
+import { keyFilePath, loadOrCreateIdentity } from '../identity/key-file.ts';
 import { loadNodeConfig } from '../config/node-config.ts';
 import { parsePeerSpec } from '../config/peer-spec.ts';
 import { SkyNode } from '../node/node.ts';
 import { openNodeState, recordStatus } from '../node/node-state.ts';
+import { DiskHealth, mustWrite } from '../node/disk-health.ts';
+import { join } from 'node:path';
+import { exitAfter } from './last-resort.ts';
 import type { Logger } from './logger.ts';
 import { Overlay } from '../overlay/overlay.ts';
 import { pingRequest, routeRequest } from './control-routes.ts';
@@ -30,6 +33,7 @@ import { attachSms } from '../sms/attach-sms.ts';
 import { attachRadio, type NodeRadio } from './node-radio.ts';
 import { radioPeers } from '../radio/radio-config.ts';
 import { radioTopologyTimers } from '../radio/radio-topology.ts';
+import { attachMembershipStore, type MembershipStore } from '../membership/membership-store.ts';
 
 export interface RunNodeOptions {
   home: string;
@@ -54,7 +58,8 @@ export interface RunNodeOptions {
   /** Several nodes in one process (benchmarks, the local demo) may share a suite. */
   suite?: CryptoSuite | undefined;
 }
-export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; radio: NodeRadio | undefined; apps: NodeApps; stop(reason: string): Promise<void> }
+/** disk: the files this node cannot write right now (status "disk"); the master's registry joins it. */
+export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; radio: NodeRadio | undefined; apps: NodeApps; disk: DiskHealth; stop(reason: string): Promise<void> }
 
 const SAVE_EVERY_MS = 30_000;
 
@@ -63,7 +68,9 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const startedAt = clock.now();
   const suite = opts.suite ?? nodeSuite();
   // First boot: keys first, then the boot file folded into config.json, then the config read.
-  const { identity, created } = loadOrCreateIdentity(suite, opts.home, () => new Uint8Array(randomBytes(32)));
+  // The one write a node cannot start without; every other one is retried (DiskHealth).
+  const { identity, created } = mustWrite(keyFilePath(opts.home), 'the node cannot create its identity', () => loadOrCreateIdentity(suite, opts.home, () => new Uint8Array(randomBytes(32))));
+  const disk = new DiskHealth(clock, log);
   if (created) log.info(`created identity ${identity.address} in ${opts.home}`);
   const boot = opts.boot === undefined ? undefined : startBootWatch(opts.home, opts.boot, clock, opts.bootPollMs ?? 2000, log);
   const config = loadNodeConfig(opts.home);
@@ -83,25 +90,30 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const addPeer = (p: PeerSpec): void => void (p.address !== identity.address && node.addPeer(p.address, carrier, p.endpoint));
   for (const p of [...config.peers, ...config.relays, ...cliPeers]) addPeer(p);
   const { db, previousUnclean, quarantined } = await openNodeState(opts.home, clock.wallMs());
+  const stateFile = disk.file(join(opts.home, 'state.json'), () => db.write());
+  stateFile.request(); // this start; on a full disk the warning names the file and the errno
   if (previousUnclean) log.warn('the previous run did not shut down cleanly (killed or power loss); state is from its last save');
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   let radio: NodeRadio | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), ...opts.extraStatus?.(),
   });
+  let membershipStore: MembershipStore | undefined;
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
     addPeer, status, log: (m) => log.info(m),
+    // The saved credential and revocations belong to the master just set: load them now.
+    onMaster: () => { membershipStore?.stop(); membershipStore = attachMembershipStore(opts.home, overlay.membership, (m) => log.warn(m)); },
     restart: () => restartNode('restart command from the master'),
   });
   if (config.master) agent.setMaster(new Uint8Array(Buffer.from(config.master, 'base64')), config.relays);
   boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));
   // The one place where node-side services that obey the master (terminal, forward) attach.
   const services = attachNodeServices({ overlay, agent });
-  const restartNode = (why: string): void => void stop(why).then(opts.onRestart ?? (() => process.exit(0)));
+  const restartNode = (why: string): void => exitAfter(stop(why), 0, opts.onRestart);
   const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log, restart: () => restartNode('software update from the master') });
-  watchSoftwareTrial({ home: opts.home, agent, clock, log, exit: (code) => void stop('software trial failed').then(() => process.exit(code)) });
-  const sms = await attachSms(overlay, { home: opts.home, log: (m) => log.info(m) });
+  watchSoftwareTrial({ home: opts.home, agent, clock, log, exit: (code) => exitAfter(stop('software trial failed'), code) });
+  const sms = await attachSms(overlay, { home: opts.home, disk, log: (m) => log.info(m) });
   const control = await openControlServer(opts.home, (req) => {
     const extra = opts.controlHandlers?.get(String(req.cmd)) ?? sms.handlers.get(String(req.cmd));
     if (extra) return extra(req);
@@ -119,7 +131,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   radio = config.radio ? attachRadio(node, config.radio, clock, log, startedAt) : undefined;
   let timer = clock.setTimeout(function save() {
     recordStatus(db.data, node.status());
-    void db.write();
+    stateFile.request();
     timer = clock.setTimeout(save, SAVE_EVERY_MS);
   }, SAVE_EVERY_MS);
   let stopping: Promise<void> | undefined;
@@ -139,8 +151,9 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     await radio?.close();
     db.data.cleanShutdown = true;
     db.data.lastStopAt = clock.wallMs();
-    await db.write();
-    log.info('state saved; bye');
+    stateFile.request();
+    // Last tries of state.json, sms.json (and the master's registry); failures were logged.
+    log.info(await disk.close() ? 'state saved; bye' : 'bye; some state could not be saved (see the warnings above)');
   })());
-  return { node, overlay, agent, radio, apps, stop };
+  return { node, overlay, agent, radio, apps, disk, stop };
 };

@@ -25,7 +25,7 @@ export class CommandServer {
   readonly handlers = new Map<SignedCommand['cmd'], CommandHandler>();
 
   constructor(private readonly overlay: Overlay, private readonly verifier: CommandVerifier, port = COMMAND_PORT) {
-    overlay.listen(port, (stream, from) => this.serve(stream, from.peer));
+    overlay.listen(port, 'master', (stream, from) => this.serve(stream, from.peer));
   }
 
   register(cmd: SignedCommand['cmd'], handler: CommandHandler): void {
@@ -39,9 +39,9 @@ export class CommandServer {
     const stop = readFrames(stream, (bytes) => {
       stop();
       clock.clearTimeout(timer);
-      void this.answer(bytes, { peer, stream }).then((reply) => {
+      this.answer(bytes, { peer, stream }).then((reply) => {
         if (reply !== STREAM_TAKEN) stream.end(jsonFrame(reply));
-      });
+      }).catch(() => stream.destroy());
     }, MAX_COMMAND_BYTES);
   }
 

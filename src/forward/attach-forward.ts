@@ -34,9 +34,11 @@ export const attachForward = (overlay: Overlay, deps: ForwardDeps): ForwardServi
     refused.add(reason);
     refuse(stream, 'COMMAND_REFUSED', message);
   };
-  overlay.listen(port, (stream, from) => {
+  // 'fleet' at the overlay, so a member that is not the master gets a refusal it can read
+  // (and counted by reason); admit() below lets only the master's signed command through.
+  overlay.listen(port, 'fleet', (stream, from) => {
     stream.on('error', () => undefined);
-    void readFirstFrame(stream, overlay.node.clock, FIRST_FRAME_TIMEOUT_MS, MAX_COMMAND_BYTES).then(async (first) => {
+    readFirstFrame(stream, overlay.node.clock, FIRST_FRAME_TIMEOUT_MS, MAX_COMMAND_BYTES).then(async (first) => {
       const r = admit(first, from.peer, 'forward', deps);
       if (!r.ok) return deny(stream, r.reason, `forward refused: ${r.reason}`);
       const host = typeof r.command.args.host === 'string' ? r.command.args.host : '';
@@ -53,7 +55,7 @@ export const attachForward = (overlay: Overlay, deps: ForwardDeps): ForwardServi
       stream.once('close', () => live.delete(stream));
       stream.write(jsonFrame(FrameType.Open, { host, port: dport }));
       joinSocket(sock, stream);
-    });
+    }).catch(() => stream.destroy());
   });
   return {
     refused,

@@ -18,8 +18,8 @@ const why = (r: CommandReply): string => (r.ok ? 'ok' : 'refused' in r ? `refuse
 const stepFailed = (step: string, r: CommandReply): never => { throw new SkywireError('MOVE_FAILED', `${step}: ${why(r)}; nothing was lost, run the same move again to resume`); };
 
 export const moveApp = async (m: MasterService, app: string, fromRef: string, toRef: string, stateDir: string, log: (s: string) => void = () => {}) => {
-  const from = m.resolve(fromRef).address;
-  const to = m.resolve(toRef).address;
+  const from = m.admitted(fromRef).address;
+  const to = m.admitted(toRef).address;
   if (from === to) throw new SkywireError('BAD_REQUEST', '--from and --to name the same node');
   const journalFile = join(stateDir, `${app}.json`);
   const archive = join(stateDir, `${app}.archive`);

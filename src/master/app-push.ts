@@ -24,7 +24,7 @@ const asReply = (f: Uint8Array | null, what: string): CommandReply => {
 };
 
 const open = async (m: MasterService, ref: string, cmd: CommandBody['cmd'], args: Record<string, unknown>): Promise<{ stream: Duplex; q: FrameQueue }> => {
-  const r = m.resolve(ref);
+  const r = m.admitted(ref);
   const signed = m.signer.sign(r.address, cmd, args);
   await m.registry.flush();
   const stream = m.overlay.dial(r.address, COMMAND_PORT);

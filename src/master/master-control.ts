@@ -42,6 +42,10 @@ export const masterControlHandlers = (m: MasterService): Map<string, ControlHand
     const r = await m.approve(str(req.node, 'node'));
     return { address: r.address, name: r.name, enrolment: r.enrolment };
   });
+  h.set('nodes-remove', async (req) => {
+    const r = await m.remove(str(req.node, 'node'));
+    return { address: r.address, name: r.name, enrolment: r.enrolment };
+  });
   h.set('topology', () => topologyView(m));
   h.set('node-command', (req) => one(str(req.node, 'node'), str(req.command, 'command') as CommandBody['cmd'], (req.args ?? {}) as Record<string, unknown>, Number(req.timeoutMs ?? 30_000)));
   h.set('exec', async (req) => {

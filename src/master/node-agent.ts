@@ -21,6 +21,8 @@ export interface NodeAgentDeps {
   status(): unknown;
   restart(): void;
   log(msg: string): void;
+  /** The master key was set or changed (membership is now enforced; load what was saved). */
+  onMaster?(): void;
 }
 
 export interface AgentStatus {
@@ -65,6 +67,8 @@ export class NodeAgent {
     if (name !== undefined) this.name = name;
     if (this.masterKey && Buffer.from(this.masterKey).equals(key)) return;
     this.masterKey = key;
+    this.d.overlay.membership.setMaster(key);
+    this.d.onMaster?.();
     this.registrar?.stop();
     const master = addressOf(key);
     if (master === this.d.overlay.address) return void (this.registrar = undefined); // we are the master

@@ -11,7 +11,7 @@ import { signRegistration, type HeartbeatMsg, type LinkInfo, type RouteInfo } fr
 import { diff } from './delta.ts';
 
 export interface RegistrarInfo { version: string; name(): string; configVersion(): number; commandSeq(): number }
-export type RegistrarState = 'connecting' | 'pending' | 'registered' | 'retrying' | 'stopped';
+export type RegistrarState = 'connecting' | 'pending' | 'removed' | 'registered' | 'retrying' | 'stopped';
 export interface RegistrarStatus { master: string; state: RegistrarState; lastError: string | null; registrations: number; heartbeats: number }
 
 const BACKOFF_MIN_MS = 250;
@@ -97,16 +97,25 @@ export class Registrar {
       })));
     });
     readFrames(stream, (bytes) => {
-      const m = parseJsonFrame(bytes) as { type?: string; status?: string } | undefined;
+      const m = parseJsonFrame(bytes) as { type?: string; status?: string; held?: string; credential?: unknown; revocations?: unknown } | undefined;
       this.heardAt = node.clock.now();
+      // Membership rides on this stream: the list first, so a fresh credential is checked
+      // against the newest revocations. Both are verified against the master's key.
+      if (typeof m?.revocations === 'string') this.overlay.membership.offerRevocations(Buffer.from(m.revocations, 'base64'));
+      if (typeof m?.credential === 'string') this.overlay.membership.offerCredential(Buffer.from(m.credential, 'base64'));
       if (m?.type !== 'registered') return;
-      if (this.status.state !== 'registered' && this.status.state !== 'pending') {
+      if (this.status.state !== 'registered' && this.status.state !== 'pending' && this.status.state !== 'removed') {
         this.status.registrations++;
         this.backoff = BACKOFF_MIN_MS;
         this.later(this.heartbeatMs, () => this.heartbeat(stream));
       }
-      const state = m.status === 'accepted' ? 'registered' : 'pending';
-      if (state !== this.status.state) this.log(state === 'registered' ? `registered with master ${this.status.master}` : `master ${this.status.master} holds this node for approval ("skywire nodes approve ${node.address}" on the master)`);
+      const state = m.status === 'accepted' ? 'registered' : m.status === 'removed' ? 'removed' : 'pending';
+      if (state !== this.status.state) {
+        this.log(state === 'registered' ? `registered with master ${this.status.master}`
+          : state === 'removed' ? `master ${this.status.master} removed this node from the fleet ("skywire nodes approve ${node.address}" on the master admits it again)`
+            : m.held === 'name-taken' ? `master ${this.status.master} holds this node: another node already has the name "${this.info.name()}" (rename this one, or "skywire nodes approve ${node.address}" after removing the other)`
+              : `master ${this.status.master} holds this node for approval ("skywire nodes approve ${node.address}" on the master)`);
+      }
       this.status.state = state;
       this.status.lastError = null;
     });

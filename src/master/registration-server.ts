@@ -10,7 +10,15 @@ import { checkRegistration, type LinkInfo, type RegisteredMsg, type Registration
 import { apply } from './delta.ts';
 import type { Enrolment, NodeRecord, Registry } from './registry.ts';
 
-export interface EnrolmentPolicy { decide(address: string): Enrolment }
+export interface EnrolmentPolicy {
+  /** A node registering for the first time (or again after being held). */
+  decide(address: string): Enrolment;
+  /** The credential an accepted node gets with its registration or a heartbeat ack. */
+  credentialFor(r: NodeRecord): { bytes: Uint8Array; renewed: boolean };
+  revocations(): Uint8Array | undefined;
+}
+
+const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
 const isLink = (v: unknown): v is LinkInfo => typeof v === 'object' && v !== null && typeof (v as LinkInfo).state === 'string';
 const isRoute = (v: unknown): v is RouteInfo => typeof v === 'object' && v !== null && typeof (v as RouteInfo).state === 'string';
@@ -25,12 +33,27 @@ export class RegistrationServer {
   heartbeats = 0;
 
   constructor(private readonly overlay: Overlay, private readonly registry: Registry, private readonly policy: EnrolmentPolicy) {
-    overlay.listen(REGISTER_PORT, (stream, from) => this.serve(stream, from.peer));
+    overlay.listen(REGISTER_PORT, 'anyone', (stream, from) => this.serve(stream, from.peer));
   }
 
-  /** Tells a connected node its enrolment changed (after `skywire nodes approve`). */
+  /** Tells a connected node its enrolment changed (after `skywire nodes approve` or `remove`). */
   notify(address: string, status: Enrolment): void {
-    this.streams.get(address)?.write(jsonFrame({ type: 'registered', status } satisfies RegisteredMsg));
+    const r = this.registry.get(address);
+    const s = this.streams.get(address);
+    if (!r || !s) return;
+    s.write(jsonFrame(this.registered(r)));
+    if (status === 'removed') s.end();
+  }
+
+  /** Sends the newest revocation list to every registered node. */
+  broadcastRevocations(bytes: Uint8Array): void {
+    for (const s of this.streams.values()) s.write(jsonFrame({ type: 'revocations', revocations: b64(bytes) }));
+  }
+
+  private registered(r: NodeRecord): RegisteredMsg {
+    const rev = this.policy.revocations();
+    const cred = r.enrolment === 'accepted' ? this.policy.credentialFor(r).bytes : undefined;
+    return { type: 'registered', status: r.enrolment, ...(r.held ? { held: r.held } : {}), ...(cred ? { credential: b64(cred) } : {}), ...(rev ? { revocations: b64(rev) } : {}) };
   }
 
   private refuse(stream: Duplex, reason: string): void {
@@ -53,7 +76,8 @@ export class RegistrationServer {
         const old = this.streams.get(peer);
         if (old && old !== stream) old.destroy(); // the node restarted; its new stream wins
         this.streams.set(peer, stream);
-        stream.write(jsonFrame({ type: 'registered', status: node.enrolment } satisfies RegisteredMsg));
+        stream.write(jsonFrame(this.registered(node)));
+        if (node.enrolment === 'removed') stream.end();
         return;
       }
       if (msg?.type !== 'heartbeat') return this.refuse(stream, 'malformed');
@@ -64,7 +88,9 @@ export class RegistrationServer {
       const changed = apply(node.links, hb.links, isLink) + apply(node.routes, hb.routes, isRoute);
       if (changed > 0) node.path = this.overlay.topology.pathTo(node.address);
       this.registry.markDirty();
-      stream.write(jsonFrame({ type: 'ack' }));
+      // Renewed past half its life, so a registered node never holds an expired credential.
+      const renewal = node.enrolment === 'accepted' ? this.policy.credentialFor(node) : undefined;
+      stream.write(jsonFrame(renewal?.renewed ? { type: 'ack', credential: b64(renewal.bytes) } : { type: 'ack' }));
     });
   }
 
@@ -75,9 +101,19 @@ export class RegistrationServer {
     const routes: Record<string, RouteInfo> = {};
     apply(links, { set: b.links, removed: [] }, isLink);
     apply(routes, { set: b.routes, removed: [] }, isRoute);
+    // A removed node stays out until approved again; a name another accepted node holds is not
+    // taken over: the newcomer waits for the operator (never silently preferred).
+    let enrolment: Enrolment = prev?.enrolment === 'accepted' || prev?.enrolment === 'removed' ? prev.enrolment : this.policy.decide(b.address);
+    const holder = this.registry.nameHolder(b.name, b.address);
+    let held: string | undefined;
+    if (holder && enrolment !== 'removed') {
+      enrolment = 'pending';
+      held = 'name-taken';
+      this.refused['name-taken'] = (this.refused['name-taken'] ?? 0) + 1;
+    }
     const r: NodeRecord = {
       address: b.address, publicKey: b.publicKey, name: b.name, version: b.version,
-      enrolment: prev?.enrolment === 'accepted' ? 'accepted' : this.policy.decide(b.address),
+      enrolment, held, credential: prev?.credential, role: prev?.role,
       firstSeenMs: prev?.firstSeenMs ?? now, lastSeenMs: now,
       links, routes, configVersion: b.configVersion,
       path: this.overlay.topology.pathTo(b.address),

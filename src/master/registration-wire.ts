@@ -28,7 +28,9 @@ export interface RegistrationBody {
 
 export interface RegisterMsg { type: 'register'; body: RegistrationBody; sig: string }
 export interface HeartbeatMsg { type: 'heartbeat'; configVersion: number; links: Delta<LinkInfo>; routes: Delta<RouteInfo> }
-export interface RegisteredMsg { type: 'registered'; status: 'accepted' | 'pending' }
+/** credential: the node's membership credential (base64, src/membership/credential.ts) while
+ *  accepted; revocations: the master's newest revocation list; held: why it is pending. */
+export interface RegisteredMsg { type: 'registered'; status: 'accepted' | 'pending' | 'removed'; held?: string; credential?: string; revocations?: string }
 export type NodeToMaster = RegisterMsg | HeartbeatMsg;
 
 export const signRegistration = (suite: CryptoSuite, secretKey: Uint8Array, body: RegistrationBody): RegisterMsg =>

@@ -13,6 +13,8 @@ export const Proto = {
   Route: 0x02,
   /** Store-and-forward SMS, hop by hop (src/sms). */
   Sms: 0x03,
+  /** Fleet credentials and the revocation list, passed along links (src/membership). */
+  Membership: 0x04,
 } as const;
 
 export interface LinkChange { t: number; peer: string; from: string; to: string }

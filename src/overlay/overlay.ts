@@ -14,25 +14,46 @@ import { convMtu } from '../route/conversation.ts';
 import { StreamMux } from '../stream/stream-mux.ts';
 import { fail } from '../errors.ts';
 import { routeStatus, type RouteStatus } from './route-status.ts';
+import { Membership, type Access, type Caller } from '../membership/membership.ts';
+import { attachMembershipGossip } from '../membership/membership-gossip.ts';
+import { membershipGate } from '../membership/route-gate.ts';
 
 export interface OverlayOptions { topology?: Partial<TopologyOptions>; route?: Partial<RouteConfig>; stream?: Partial<StreamConfig> }
-export type StreamHandler = (stream: Duplex, from: { peer: string; port: number }) => void;
+/** from.caller: who is calling, as membership proves it (checked against the listener's access
+ *  before the handler sees the stream). */
+export type StreamHandler = (stream: Duplex, from: { peer: string; port: number; caller: Caller }) => void;
 export interface Datagram { peer: string; srcPort: number; dstPort: number; bytes: Uint8Array }
 
 export class Overlay {
   readonly topology: TopologyService;
   readonly router: Router;
   readonly datagrams$ = new Subject<Datagram>();
-  private readonly listeners = new Map<number, StreamHandler>();
+  private readonly listeners = new Map<number, { handler: StreamHandler; access: Access }>();
+  /** Fleet membership: who may use which port, and which routes a relay carries. */
+  readonly membership: Membership;
+  /** Streams refused because the caller may not use the port, by port. */
+  readonly refusedCallers: Record<number, number> = {};
+  private readonly gossip: { stop(): void };
   private readonly muxes = new Map<Conversation, StreamMux>();
 
   private readonly streamConfig: Partial<StreamConfig> | undefined;
 
   constructor(readonly node: SkyNode, opts: OverlayOptions = {}) {
     this.streamConfig = opts.stream;
-    this.topology = new TopologyService(node, opts.topology);
+    this.membership = new Membership(node.suite, node.clock, node.address);
+    // Records only from members: a stranger cannot fill every node's database (no-op without a master).
+    this.topology = new TopologyService(node, { ...opts.topology, admitOrigin: (origin) => this.membership.isMember(origin) });
     const rk = routeKeyPair(node.suite, node.identity);
     this.router = new Router(node, this.topology, rk.secret, (conv) => this.attach(conv), opts.route);
+    this.gossip = attachMembershipGossip(node, this.membership);
+    this.router.ctx.gate = membershipGate(this.membership, () => {
+      const master = this.membership.masterAddress;
+      return master === undefined ? undefined : this.topology.pathTo(master)?.[1];
+    });
+    // A record that came before its origin's credential was dropped: ask for it again now.
+    this.membership.changes$.subscribe((c) => {
+      if (c.kind === 'credential' && c.address !== node.address && !this.topology.record(c.address)) this.topology.request(c.address);
+    });
   }
 
   get address(): string {
@@ -47,8 +68,15 @@ export class Overlay {
       initiator: conv.initiator,
       send: (b) => conv.send(b),
       listener: (port) => {
-        const h = this.listeners.get(port);
-        return h && ((s: Duplex) => h(s, { peer: conv.peer, port }));
+        const l = this.listeners.get(port);
+        if (!l) return undefined;
+        // Deny by default: the caller's authenticated address must satisfy the port's access.
+        if (!this.membership.allows(l.access, conv.peer)) {
+          this.refusedCallers[port] = (this.refusedCallers[port] ?? 0) + 1;
+          this.node.countDrop('stream-caller-denied');
+          return undefined;
+        }
+        return (s: Duplex) => l.handler(s, { peer: conv.peer, port, caller: this.membership.caller(conv.peer) });
       },
       onDatagram: (d) => this.datagrams$.next({ peer: conv.peer, ...d }),
       config: this.streamConfig,
@@ -67,9 +95,11 @@ export class Overlay {
     return this.muxTo(address).dial(port);
   }
 
-  listen(port: number, handler: StreamHandler): void {
+  /** Takes streams dialled to `port` from callers that `access` admits (no default: every
+   *  service says who may call it). */
+  listen(port: number, access: Access, handler: StreamHandler): void {
     if (this.listeners.has(port)) fail('BAD_REQUEST', `port ${port} already has a listener`);
-    this.listeners.set(port, handler);
+    this.listeners.set(port, { handler, access });
   }
 
   unlisten(port: number): void {
@@ -87,6 +117,7 @@ export class Overlay {
 
   stop(): void {
     for (const m of this.muxes.values()) m.close();
+    this.gossip.stop();
     this.router.stop();
     this.topology.stop();
     this.datagrams$.complete();

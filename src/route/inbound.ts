@@ -15,6 +15,14 @@ export interface InboundHost {
   rebound(conv: Conversation, entry: EndEntry): void;
 }
 
+const withCredential = (resp: Uint8Array, cred: Uint8Array | undefined): Uint8Array => {
+  if (!cred) return resp;
+  const out = new Uint8Array(resp.length + cred.length);
+  out.set(resp);
+  out.set(cred, resp.length);
+  return out;
+};
+
 export const acceptSetup = (ctx: RouterCtx, host: InboundHost, from: string, s: Setup, keys: HopKeys): void => {
   const { layer } = ctx;
   const plain = open(keys.e2e, SetupNonce.E2eInit, new Uint8Array(0), s.sealed);
@@ -22,6 +30,7 @@ export const acceptSetup = (ctx: RouterCtx, host: InboundHost, from: string, s: 
   const accepted = e2eAccept({ suite: layer.suite, identity: layer.identity }, plain, { index: layer.random.int(0x1_0000_0000) >>> 0 || 1, ephemeralSecret: layer.random.bytes(32) });
   if (!accepted.ok) return layer.countDrop(`route-setup-${accepted.reason}`);
   const a = accepted.value;
+  if (!ctx.gate.accept(a.peer, a.credential)) return layer.countDrop('route-setup-not-member');
   const conv = host.conversation(a.peer, a.convId);
   if (a.timestamp <= conv.lastTimestamp) return layer.countDrop('route-stale-setup');
   conv.lastTimestamp = a.timestamp;
@@ -34,7 +43,7 @@ export const acceptSetup = (ctx: RouterCtx, host: InboundHost, from: string, s: 
       conv.upper?.fail('reset');
     },
   };
-  const ack = encodeReply({ type: RouteMsg.SetupAck, routeId: s.senderId, senderId: myId, pathMtu: s.pathMtu, sealed: seal(keys.e2e, SetupNonce.E2eAck, new Uint8Array(0), a.resp) });
+  const ack = encodeReply({ type: RouteMsg.SetupAck, routeId: s.senderId, senderId: myId, pathMtu: s.pathMtu, sealed: seal(keys.e2e, SetupNonce.E2eAck, new Uint8Array(0), withCredential(a.resp, ctx.gate.own())) });
   const setupKey = `${from}|${s.senderId}`;
   const entry: EndEntry = { kind: 'end', myId, peer: from, remoteId: s.senderId, handler, lastUsed: layer.clock.now(), ack, setupKey };
   ctx.table.add(entry, setupKey);

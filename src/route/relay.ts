@@ -25,6 +25,12 @@ export const relaySetup = (ctx: RouterCtx, from: string, s: Setup, hopKey: Uint8
   const out = ctx.layer.neighbours().find((n) => n.peer === next);
   const pathMtu = Math.min(s.pathMtu, out?.payloadMtu ?? s.pathMtu);
   const forwarded = encodeSetup({ routeId: 0, senderId: myId, pathMtu, ephemeral: s.ephemeral, slots: peeled.rest, sealed: s.sealed });
+  // Fleet membership: no route between strangers (src/membership/route-gate.ts).
+  if (!ctx.gate.relay(from, next)) {
+    ctx.layer.countDrop('route-not-member');
+    ctx.layer.sendTo(from, brokenToSource(ctx, s.senderId, myId, hopKey, BrokenReason.NoLink));
+    return;
+  }
   if (next === from || next === ctx.layer.address || !ctx.layer.sendTo(next, forwarded)) {
     ctx.layer.countDrop('route-no-link');
     ctx.layer.sendTo(from, brokenToSource(ctx, s.senderId, myId, hopKey, BrokenReason.NoLink));

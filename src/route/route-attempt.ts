@@ -42,7 +42,7 @@ export const buildAttempt = (ctx: RouterCtx, path: string[], dest: Uint8Array, c
   })), ephemeral, layer.random);
   const destKeys = hopKeys[hopKeys.length - 1]!;
   const start = e2eStart({ suite: layer.suite, identity: layer.identity }, {
-    dest, convId: Buffer.from(convId, 'hex'), index: layer.random.int(0x1_0000_0000) >>> 0 || 1, ephemeralSecret: layer.random.bytes(32), timestamp,
+    dest, convId: Buffer.from(convId, 'hex'), index: layer.random.int(0x1_0000_0000) >>> 0 || 1, ephemeralSecret: layer.random.bytes(32), timestamp, credential: ctx.gate.own(),
   });
   const myId = ctx.table.allocate();
   const now = layer.clock.now();

@@ -43,7 +43,22 @@ export const defaultRouteConfig: Readonly<RouteConfig> = Object.freeze({
   avoidMs: 60_000,
 });
 
+/** Fleet membership as routes need it (src/membership/route-gate.ts); open without a master. */
+export interface RouteGate {
+  /** May this node relay a route between neighbours `from` and `next`? */
+  relay(from: string, next: string): boolean;
+  /** This node's credential, shown to a route's far end inside the sealed setup or ack. */
+  own(): Uint8Array | undefined;
+  /** The far end `peer` (end-to-end authenticated) showed `credential` (maybe empty): may the
+   *  route be accepted here? */
+  accept(peer: string, credential: Uint8Array): boolean;
+}
+
+export const openGate: RouteGate = { relay: () => true, own: () => undefined, accept: () => true };
+
 export interface RouterCtx {
+  /** Replaced by the overlay once membership exists; open by default (tests, simulator). */
+  gate: RouteGate;
   readonly layer: LinkLayer;
   readonly table: RouteTable;
   readonly routeSecret: Uint8Array;

@@ -11,7 +11,7 @@ import { breakRelay, BrokenReason, relayAck, relayData, relaySetup, relaySetupAg
 import { RouteTable, type EndEntry, type RouteEntry } from './route-table.ts';
 import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, RouteMsg } from './route-wire.ts';
 import { entryForLost, LostLabels } from './lost-label.ts';
-import { defaultRouteConfig, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
+import { defaultRouteConfig, openGate, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
 import { keysAtHop, peelSlot, SlotFlag } from './setup-onion.ts';
 import { Subject } from 'rxjs';
 import type { RouteTransition } from './route-transition.ts';
@@ -32,7 +32,7 @@ export class Router {
     this.table = new RouteTable(layer.random);
     this.lost = new LostLabels(layer);
     const trace = (ev: string, fields: Record<string, unknown>): void => layer.trace.emit({ t: layer.clock.now(), node: layer.name, ev, ...fields });
-    this.ctx = { layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, transitions$: this.transitions$, trace };
+    this.ctx = { gate: openGate, layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, transitions$: this.transitions$, trace };
     layer.register(Proto.Route, (peer, bytes) => this.onPacket(peer, bytes));
     layer.linkEvents$.subscribe((e) => {
       const wasUp = e.from === 'up' || e.from === 'rekeying';

@@ -31,9 +31,11 @@ export const attachTerminal = (overlay: Overlay, deps: TermDeps): TermService =>
   const port = deps.port ?? TERM_PORT;
   const refused = new RefusalCounts();
   const live = new Set<Duplex>();
-  overlay.listen(port, (stream, from) => {
+  // 'fleet' at the overlay, so a member that is not the master gets a refusal it can read
+  // (and counted by reason); admit() below lets only the master's signed command through.
+  overlay.listen(port, 'fleet', (stream, from) => {
     stream.on('error', () => undefined);
-    void readFirstFrame(stream, overlay.node.clock, FIRST_FRAME_TIMEOUT_MS, MAX_COMMAND_BYTES).then((first) => {
+    readFirstFrame(stream, overlay.node.clock, FIRST_FRAME_TIMEOUT_MS, MAX_COMMAND_BYTES).then((first) => {
       const r = admit(first, from.peer, 'term', deps);
       if (!r.ok) {
         refused.add(r.reason);
@@ -50,7 +52,7 @@ export const attachTerminal = (overlay: Overlay, deps: TermDeps): TermService =>
       stream.once('close', () => live.delete(stream));
       stream.write(jsonFrame(FrameType.Open, { pid: pty.pid }));
       runTermSession(stream, pty, () => refused.add('bad-frame'));
-    });
+    }).catch(() => stream.destroy());
   });
   return {
     refused,

@@ -1,7 +1,6 @@
 // The master's control requests for terminals and forwards, ready to merge into its handler
-// table. `resolve` turns a name or address prefix into an address through the registry; a full
-// address that the registry does not know is used as is, since the node itself decides whether
-// to obey (a node that never registered can still be reached and still checks the signature).
+// table. `resolve` turns a name or address prefix into the address of an admitted node through
+// the registry, and refuses anything else.
 import type { ControlHandler } from '../env/control-server.ts';
 import type { Overlay } from '../overlay/overlay.ts';
 import type { CommandSigner } from '../command/command-types.ts';
@@ -18,19 +17,14 @@ export interface MasterHandlerOptions {
 
 export const masterServiceHandlers = (overlay: Overlay, signer: CommandSigner, opts: MasterHandlerOptions = {}): Map<string, ControlHandler> => {
   const opener = new ServiceOpener(overlay, signer, opts.persist);
+  // With a registry (the master), only admitted nodes: a name or address it does not know, or a
+  // node waiting for approval, gets nothing. Without one (tests of the services alone), a full
+  // address is used as is; the node still checks the signed command.
   const address = (req: Record<string, unknown>): Record<string, unknown> => {
     const ref = String(req.address);
-    if (!opts.resolve) return req;
-    try {
-      return { ...req, address: opts.resolve(ref) };
-    } catch (e) {
-      try {
-        parseAddress(ref);
-        return req;
-      } catch {
-        throw e;
-      }
-    }
+    if (opts.resolve) return { ...req, address: opts.resolve(ref) };
+    parseAddress(ref);
+    return req;
   };
   return new Map<string, ControlHandler>([
     ['term', (req) => termRequest(opener, address(req))],

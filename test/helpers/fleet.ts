@@ -33,7 +33,8 @@ export interface FleetSpec {
   names: string[];
   edges: [string, string][];
   master: string;
-  /** Nodes that run as masters of their own (their commands must be refused). */
+  /** Fleet members that run master software with a key of their own: their commands must be
+   *  refused. They are configured with the real master's key, so they are admitted members. */
   rogues?: string[];
   host?: (name: string) => string;
   spawn?: (name: string, cmd: string, args: string[]) => ChildProcess;
@@ -70,10 +71,19 @@ export const startFleet = async (spec: FleetSpec): Promise<Fleet> => {
     const peers = spec.edges.filter((e) => e.includes(name)).map((e) => (e[0] === name ? e[1] : e[0]))
       .map((p) => `${ids.get(p)!.address}@${ip(p)}:${port(p)}`);
     writeFileSync(join(home, 'config.json'), JSON.stringify({
-      version: 1, name, listen: `${ip(name)}:${port(name)}`, peers, ...(isMaster ? {} : { master: ids.get(spec.master)!.publicKey }),
+      version: 1, name, listen: `${ip(name)}:${port(name)}`, peers, ...(name === spec.master ? {} : { master: ids.get(spec.master)!.publicKey }),
       link: { keepaliveMs: 500, deadAfterMs: 2000 },
       ...(spec.stubs?.includes(name) ? { stub: true } : {}),
     }));
+    // A rogue master's registry claims every node, so its terminal and forward requests reach
+    // the nodes (whose refusal is what the tests check) instead of stopping at its own registry.
+    if (isMaster && name !== spec.master) {
+      const nodes = Object.fromEntries([...ids].filter(([n]) => n !== name).map(([n, v]) => [v.address, {
+        address: v.address, publicKey: v.publicKey, name: n, version: '0', enrolment: 'accepted', firstSeenMs: 0, lastSeenMs: 0,
+        links: {}, routes: {}, configVersion: 0, path: null, commandSeq: 0,
+      }]));
+      writeFileSync(join(home, 'registry.json'), JSON.stringify({ version: 1, nodes }));
+    }
     const argv = nodeArgv(home, isMaster);
     const proc = spec.spawn ? spec.spawn(name, process.execPath, argv) : spawnChild(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -10,6 +10,7 @@ import { listenOp, type StreamHandler } from './sdk-listen.ts';
 import { datagramSender, receiveOp, type DatagramHandler } from './sdk-datagrams.ts';
 
 export type { StreamHandler, DatagramHandler };
+export type { CallerInfo } from './sdk-listen.ts';
 
 export interface AppSdk {
   /** This node's overlay address. */

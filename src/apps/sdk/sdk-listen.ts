@@ -7,7 +7,10 @@ import type { IncomingNotice } from '../app-host-request.ts';
 import { openOp } from './sdk-op.ts';
 import type { Socket } from 'node:net';
 
-export type StreamHandler = (stream: Duplex, from: { peer: string }) => void;
+/** from: the caller's address as the node authenticated it, whether it is a fleet member, its
+ *  role ('master', 'node', 'relay') and its name from its credential (null outside a fleet). */
+export interface CallerInfo { peer: string; member: boolean; role: string | null; name: string | null }
+export type StreamHandler = (stream: Duplex, from: CallerInfo) => void;
 
 export const listenOp = async (socketPath: string, port: number, handler: StreamHandler, track: (s: Socket) => void): Promise<void> => {
   const { sock } = await openOp(socketPath, { op: 'listen', port });
@@ -23,7 +26,7 @@ export const listenOp = async (socketPath: string, port: number, handler: Stream
     // The stream may have been reset before we took it: nothing to hand to the app then.
     openOp(socketPath, { op: 'accept', id: notice.stream }).then(({ sock: s }) => {
       track(s);
-      handler(s, { peer: notice.peer });
+      handler(s, { peer: notice.peer, member: notice.member === true, role: notice.role ?? null, name: notice.name ?? null });
     }, () => undefined);
   });
 };
