@@ -14,11 +14,15 @@ export interface IntakeDeps {
   lsdb: Lsdb;
   flooder: Flooder;
   syncGuardMs: number;
+  /** Links one record may claim (TopologyOptions.maxRecordLinks), to name the drop. */
+  maxRecordLinks: number;
   /** A copy of our own record from an earlier boot showed up: sign a newer one. */
   reoriginate: () => void;
   /** Our path to a node (for answering a stub's record request), or null. */
   pathTo: (dest: string) => string[] | null;
   changed: (origin: string) => void;
+  /** Fleet membership: a record whose origin this refuses is dropped before anything else. */
+  admitOrigin?: ((origin: string) => boolean) | undefined;
 }
 
 export class RecordIntake {
@@ -43,15 +47,30 @@ export class RecordIntake {
     const parsed = parseRecord(m.value.record);
     if (!parsed.ok) return layer.countDrop(parsed.reason);
     const rec = parsed.value;
+    // Not a member of the fleet: neither stored nor flooded, whoever passed it on.
+    if (rec.origin !== layer.address && this.d.admitOrigin && !this.d.admitOrigin(rec.origin)) return layer.countDrop('topology-not-member');
     // Echoes and older copies are the normal cost of flooding, not drops.
     if (!lsdb.wants(rec)) return;
+    const neighbour = this.neighbourTest();
+    // Full: a record that could not be kept costs no signature check either.
+    if (!lsdb.admits(rec, neighbour)) return layer.countDrop(rec.links.length > this.d.maxRecordLinks ? 'topology-too-many-links' : 'topology-full');
     if (!verifyRecord(layer.suite, rec)) return layer.countDrop('bad-signature');
     const before = lsdb.version;
-    const result = lsdb.offer(rec, layer.clock.now());
+    const evicted = lsdb.evicted;
+    const result = lsdb.offer(rec, layer.clock.now(), neighbour);
     if (result === 'own-newer') return this.d.reoriginate();
+    if (result === 'full') return layer.countDrop('topology-full');
+    if (result === 'too-many-links') return layer.countDrop('topology-too-many-links');
     if (result !== 'new') return;
+    for (let i = evicted; i < lsdb.evicted; i++) layer.countDrop('topology-evicted');
     this.d.flooder.flood(rec.origin, encodeRecordMsg(rec.bytes), peer);
     if (lsdb.version !== before) this.d.changed(rec.origin);
+  }
+
+  /** Is `origin` one of our neighbours? The set is built only if the database is full. */
+  private neighbourTest(): (origin: string) => boolean {
+    let set: Set<string> | undefined;
+    return (origin) => (set ??= new Set(this.d.layer.neighbours().map((n) => n.peer))).has(origin);
   }
 
   /** Forgets a neighbour's last request time when its link goes, so its next boot is answered. */

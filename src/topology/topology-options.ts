@@ -1,6 +1,7 @@
 // Implementation constants of the topology layer (not on the wire), all overridable per node.
 import { fail } from '../errors.ts';
 import { DEFAULT_MAX_AGE_MS } from './lsdb.ts';
+import { MAX_RECORD_LINKS } from './link-record.ts';
 
 export interface TopologyOptions {
   /** Share of a slow carrier's bitrate that flooding may use (Reticulum's announce cap). */
@@ -34,6 +35,18 @@ export interface TopologyOptions {
   requestEveryMs: number;
   /** Configured peers (the fixed topology); undefined treats every neighbour as configured. */
   staticPeers: readonly string[] | undefined;
+  /** Records held at most, ours included (every neighbour can flood records for made-up nodes;
+   *  a fleet of 3,000 holds 3,003). When full, a new origin is refused, unless it is one of our
+   *  neighbours: then the oldest-received record of a non-neighbour makes room. */
+  maxRecords: number;
+  /** Links summed over all records held at most (a record can claim 2048: 20,000 such records
+   *  cost 640 MB); a record that would pass it is refused. */
+  maxTotalLinks: number;
+  /** Links in one record at most (the wire allows MAX_RECORD_LINKS); bigger ones are refused. */
+  maxRecordLinks: number;
+  /** When set, a record whose origin this refuses is dropped (counted 'topology-not-member')
+   *  before it is stored or flooded: the fleet's membership decides who may appear. */
+  admitOrigin?: ((origin: string) => boolean) | undefined;
 }
 
 export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
@@ -49,6 +62,10 @@ export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
   stub: false,
   requestEveryMs: 2_000,
   staticPeers: undefined,
+  maxRecords: 16_384,
+  maxTotalLinks: 262_144,
+  maxRecordLinks: MAX_RECORD_LINKS,
+  admitOrigin: undefined,
 });
 
 export const withTopologyDefaults = (partial?: Partial<TopologyOptions>): TopologyOptions => {
@@ -57,6 +74,9 @@ export const withTopologyDefaults = (partial?: Partial<TopologyOptions>): Topolo
   if (!(o.fastFloodBytesPerSec > 0)) fail('CONFIG_INVALID', `topology fastFloodBytesPerSec must be positive, got ${o.fastFloodBytesPerSec}`);
   for (const k of ['refreshMs', 'minOriginateIntervalMs', 'maxAgeMs', 'costCheckMs', 'costMinIntervalMs', 'syncGuardMs'] as const) {
     if (!(Number.isFinite(o[k]) && o[k] > 0)) fail('CONFIG_INVALID', `topology ${k} must be a positive number of ms, got ${o[k]}`);
+  }
+  for (const k of ['maxRecords', 'maxTotalLinks', 'maxRecordLinks'] as const) {
+    if (!(Number.isInteger(o[k]) && o[k] > 0)) fail('CONFIG_INVALID', `topology ${k} must be a positive integer, got ${o[k]}`);
   }
   // Refreshes must outpace expiry, or live records would vanish between refreshes.
   if (o.refreshMs >= o.maxAgeMs) fail('CONFIG_INVALID', `topology refreshMs (${o.refreshMs}) must be below maxAgeMs (${o.maxAgeMs})`);

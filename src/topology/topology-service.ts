@@ -43,13 +43,13 @@ export class TopologyService {
   constructor(private readonly layer: LinkLayer, options?: Partial<TopologyOptions>) {
     const o = (this.options = withTopologyDefaults(options));
     this.routeKey = routeKeyPair(layer.suite, layer.identity);
-    this.lsdb = new Lsdb(layer.address, o.maxAgeMs);
+    this.lsdb = new Lsdb(layer.address, o.maxAgeMs, { maxRecords: o.maxRecords, maxTotalLinks: o.maxTotalLinks, maxRecordLinks: o.maxRecordLinks });
     this.flooder = new Flooder(layer, o);
     this.timers = new NamedTimers(layer.clock);
     const changed = (origin: string) => this.changes$.next({ origin });
     const common = { layer, lsdb: this.lsdb, flooder: this.flooder, changed };
     this.originator = new Originator({ ...common, timers: this.timers, options: o, routePublicKey: this.routeKey.publicKey });
-    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, reoriginate: () => this.originator.schedule(), pathTo: (d) => this.pathTo(d) });
+    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, maxRecordLinks: o.maxRecordLinks, admitOrigin: o.admitOrigin, reoriginate: () => this.originator.schedule(), pathTo: (d) => this.pathTo(d) });
     this.paths = new PathCache(this.lsdb, () => this.originator.links());
     layer.register(Proto.Topology, (peer, bytes) => {
       if (!this.stopped) this.intake.receive(peer, bytes);
