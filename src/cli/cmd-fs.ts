@@ -1,10 +1,11 @@
-// `skywire fs ls|get|put|rm|mkdir NODE:/path`: files on NODE's files app, reached through the
-// local node (--home) as one overlay stream joined to its control socket (`connect`).
+// `skywire fs ls|get|put|rm|mkdir NODE:/path` and `skywire fs partials|rm-partial NODE`: files on
+// NODE's files app, reached through the local node (--home) as one overlay stream joined to its
+// control socket (`connect`).
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { controlPipe } from '../env/control-pipe.ts';
-import { filesClient, type FilesClient } from '../apps/builtin/files/files-client.ts';
+import { filesClient, type FilesClient, type PartialsReport } from '../apps/builtin/files/files-client.ts';
 import { FILES_PORT } from '../apps/builtin/files/files-port.ts';
 import type { FileRecord } from '../apps/builtin/files/files-protocol.ts';
 import { parseRemote, remoteAndLocal, remoteFileName } from './fs-target.ts';
@@ -28,6 +29,18 @@ const json = (v: unknown): void => out(JSON.stringify(v));
 const lsLine = (r: FileRecord): string => {
   const when = new Date(r.mtimeMs).toISOString().slice(0, 16).replace('T', ' ');
   return r.type === 'dir' ? `d ${''.padStart(12)}  ${when}  ${r.name}/` : `- ${String(r.size).padStart(12)}  ${when}  ${r.name}`;
+};
+
+/** The node of `skywire fs partials NODE`: a bare address, or NODE:/ like the other commands. */
+const nodeOf = (text: string): string => parseRemote(text.includes(':') ? text : `${text}:/`).node;
+
+const partialsLines = (r: PartialsReport): string[] => {
+  const u = r.usage;
+  const hours = (ms: number): string => `${(ms / 3600_000).toFixed(1)} h`;
+  return [
+    `used ${u.usedBytes} of ${u.quotaBytes} bytes (${u.reservedBytes} held by ${u.pending} partial uploads), ${u.entries} of ${u.maxEntries} entries; partials expire after ${hours(u.partialExpiryMs)} idle`,
+    ...r.partials.map((p) => `${p.uploadId}  ${String(p.held).padStart(12)}/${String(p.size).padEnd(12)}  ${p.active ? 'writing' : `idle ${hours(p.idleMs)}`}  ${p.path}`),
+  ];
 };
 
 const cmd = (parent: Command, spec: string, what: string): Command =>
@@ -76,6 +89,19 @@ export const addFsCommands = (program: Command): void => {
       const t = parseRemote(remote);
       await withClient(o.home, t.node, (c) => c.rm(t.path, { recursive: o.recursive === true }));
       if (o.json) json({ removed: `${t.node}:/${t.path}` });
+    });
+
+  cmd(fs, 'partials <node>', 'list the unfinished uploads NODE holds (they count against its quota until removed or expired)')
+    .action(async (node: string, o: Opts) => {
+      const r = await withClient(o.home, nodeOf(node), (c) => c.partials());
+      if (o.json) return json(r);
+      partialsLines(r).forEach(out);
+    });
+
+  cmd(fs, 'rm-partial <node> <uploadId>', 'delete an unfinished upload (an id from skywire fs partials) and give its bytes back to the quota')
+    .action(async (node: string, uploadId: string, o: Opts) => {
+      const freedBytes = await withClient(o.home, nodeOf(node), (c) => c.rmPartial(uploadId));
+      if (o.json) json({ removed: uploadId, freedBytes });
     });
 
   cmd(fs, 'mkdir <remote>', 'create the directory NODE:/path')

@@ -69,7 +69,7 @@ export class PartialTable {
    *  partial never refuses anything even though no timer runs. */
   sweep(): void {
     const now = this.opts.wallMs();
-    for (const p of [...this.byId.values()]) if (!p.owner && now - p.lastActiveMs >= this.opts.expiryMs) void this.drop(p, 'expired');
+    for (const p of [...this.byId.values()]) if (!p.owner && now - p.lastActiveMs >= this.opts.expiryMs) this.dropSoon(p, 'expired');
   }
 
   /** A new pending upload, its quota reserved and its files created, owned by `owner`. */
@@ -78,7 +78,7 @@ export class PartialTable {
     if (this.byId.size >= this.opts.maxPending) {
       const idle = [...this.byId.values()].filter((p) => !p.owner).sort((a, b) => a.lastActiveMs - b.lastActiveMs)[0]
         ?? fail('FS_BUSY', `${this.byId.size} uploads are in progress, the most this files app holds at once; try again when one finishes`);
-      void this.drop(idle, 'evicted');
+      this.dropSoon(idle, 'evicted');
     }
     this.quota.reserveUpload(size, `storing "${rel}"`);
     const p: Pending = { id, rel, size, sha256, file: join(this.dir, `${id}.part`), held: 0, lastActiveMs: this.opts.wallMs(), owner };
@@ -103,6 +103,11 @@ export class PartialTable {
     this.quota.releaseUpload(p.size);
     this.counters[reason] += 1;
     await this.unlinkFiles(p);
+  }
+
+  /** drop() without waiting for the files to go: the table and the quota change at once. */
+  dropSoon(p: Pending, reason: DropReason): void {
+    this.drop(p, reason).catch(() => {}); // never rejects; the catch is for the linter's sake
   }
 
   /** The partial became the committed file (already renamed away); its quota moved with it. */

@@ -60,6 +60,12 @@ export class QuotaGuard {
     if (replaced === null) this.entries += 1;
   }
 
+  /** Refuses at once when not even one more entry fits, so a flood of mkdirs against a full
+   *  quota costs no file system work at all. */
+  checkEntry(what: string): void {
+    this.check(ENTRY_BYTES, 1, what);
+  }
+
   /** A new directory (or other entry without bytes); undo with removeEntry(0). */
   addEntry(what: string): void {
     this.check(ENTRY_BYTES, 1, what);

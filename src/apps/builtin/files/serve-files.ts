@@ -27,9 +27,10 @@ export const serveFiles = (stream: Duplex, store: FilesStore): void => {
 
 type Chunk = Extract<Frame, { kind: 'chunk' }>;
 
-const partialsReply = (store: FilesStore): Record<string, unknown> => ({
-  ok: true, partials: store.partials.list(), usage: store.usage(), counters: { ...store.partials.counters, refused: { ...store.refused } },
-});
+const partialsReply = (store: FilesStore): Record<string, unknown> => {
+  const usage = store.usage(); // expires what is due first
+  return { ok: true, partials: store.partials.list(), usage, counters: { ...store.partials.counters, refused: { ...store.refused } } };
+};
 
 const removePartial = async (store: FilesStore, id: string): Promise<Record<string, unknown>> => {
   store.partials.sweep();

@@ -24,7 +24,11 @@ const makeOne = async (store: FilesStore, target: string, rel: string): Promise<
 
 export const makeDir = (store: FilesStore, p: ClientPath, parents: boolean): Promise<void> => store.serial(async () => {
   const root = store.rootReal;
-  if (!parents) return makeOne(store, await creatablePath(root, p), p.rel);
+  if (!parents) {
+    store.partials.sweep();
+    store.quota.checkEntry(`the directory "${p.rel}"`);
+    return makeOne(store, await creatablePath(root, p), p.rel);
+  }
   const parts = p.rel.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const step = clientPath(root, parts.slice(0, i).join('/'));

@@ -52,7 +52,7 @@ export class Upload {
     p ??= a.uploadId === undefined ? table.idleFor(path.rel).find((x) => x.size === a.size && x.sha256 === a.sha256) : undefined;
     // Another content for the same path supersedes the old partials: they could only ever be
     // overwritten, and would hold quota until they expired.
-    for (const old of table.idleFor(path.rel)) if (old !== p) void table.drop(old, 'superseded');
+    for (const old of table.idleFor(path.rel)) if (old !== p) table.dropSoon(old, 'superseded');
     const token = {};
     store.writers.set(target, token);
     try {
