@@ -91,17 +91,25 @@ export const registerAppCommands = (server: CommandServer, mgr: AppManager, code
 
   // Export: stop first (so data/ is not written while it is packed) unless asked not to; the
   // app is started again afterwards unless the master is moving it (keepStopped).
+  // A failed export (packing, or sending) starts the app again even when the master asked to
+  // keep it stopped: nothing was exported, so nothing may be left down.
   server.register('app-export', async (c, ctx) => {
     const name = nameOf(c);
     const a = mgr.get(name);
     const wasUp = a.state !== 'installed';
     await mgr.stop(name);
-    const bytes = await codec.packArchive(mgr.paths(name).root);
-    if (wasUp && c.args.keepStopped !== true) mgr.start(name);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    ctx.stream.write(jsonFrame({ ready: true, size: bytes.length, sha256 }));
-    await sendPayload(ctx.stream, bytes);
-    ctx.stream.end(jsonFrame({ ok: true, result: { name, size: bytes.length, sha256 } }));
+    let sent = false;
+    try {
+      const bytes = await codec.packArchive(mgr.paths(name).root);
+      if (wasUp && c.args.keepStopped !== true) mgr.start(name);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      ctx.stream.write(jsonFrame({ ready: true, size: bytes.length, sha256 }));
+      await sendPayload(ctx.stream, bytes);
+      ctx.stream.end(jsonFrame({ ok: true, result: { name, size: bytes.length, sha256 } }));
+      sent = true;
+    } finally {
+      if (!sent && wasUp && mgr.get(name).state === 'installed') mgr.start(name);
+    }
     return STREAM_TAKEN;
   });
 };

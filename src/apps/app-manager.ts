@@ -13,9 +13,11 @@ import { commitUpdate, placeNext, readDesired, recover, restorePrevious, swapInN
 
 export interface AppLauncher {
   launch(paths: AppPaths, manifest: Manifest, onHealthy: () => void, onExit: (code: number | null) => void): AppProcess;
+  /** How the app's last start is sandboxed: uid, limits, weak points, log counters, limit hits. */
+  status?(name: string): unknown;
 }
 
-export interface AppStatus { name: string; version: string | null; state: string; restarts: number; lastUpdate: string; ports: number[] }
+export interface AppStatus { name: string; version: string | null; state: string; restarts: number; lastUpdate: string; ports: number[]; sandbox: unknown }
 
 export class AppManager {
   private readonly apps = new Map<string, AppActor>();
@@ -62,7 +64,7 @@ export class AppManager {
     return [...this.apps.values()].sort((a, b) => a.name.localeCompare(b.name)).map((a) => {
       let m: Manifest | undefined;
       try { m = readManifest(appPaths(this.home, a.name).src); } catch { m = undefined; }
-      return { name: a.name, version: m?.version ?? null, state: a.state, restarts: a.restarts, lastUpdate: a.lastUpdate, ports: m?.ports ?? [] };
+      return { name: a.name, version: m?.version ?? null, state: a.state, restarts: a.restarts, lastUpdate: a.lastUpdate, ports: m?.ports ?? [], sandbox: this.launcher.status?.(a.name) ?? null };
     });
   }
 

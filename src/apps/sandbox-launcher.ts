@@ -1,12 +1,17 @@
 // The real AppLauncher: for each start, the app's SDK socket (app host) is opened with the
 // manifest of the version about to run, then the app is spawned in its sandbox. Health is the
 // manifest's: listening on health.port, or ready() through the SDK. Output goes to
-// HOME/run/apps/NAME/app.log (the node's bookkeeping, not the app's data).
-import { createWriteStream, mkdirSync } from 'node:fs';
+// HOME/run/apps/NAME/app.log, rotated with a cap (app-log.ts; the node's bookkeeping, not the
+// app's data). The app's limits (manifest.limits) are the sandbox's; this file says when one
+// was hit: the data/ quota it checks before each start and watches while it runs, the pids and
+// memory limits and the file size limit from what the kernel counted.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Overlay } from '../overlay/overlay.ts';
 import type { AppProcess } from '../../actors/app-actor.ts';
-import { spawnSandboxed } from '../env/sandbox-spawn.ts';
+import { spawnSandboxed, type SandboxedProcess } from '../env/sandbox-spawn.ts';
+import { diskUsage, watchQuota } from '../env/sandbox-quota.ts';
+import { AppLog, type AppLogStats } from './app-log.ts';
 import { exitConnector } from '../env/tcp-exit.ts';
 import { openAppHost, type AppHost } from './app-host.ts';
 import type { AppLauncher } from './app-manager.ts';
@@ -22,17 +27,33 @@ export interface LauncherOptions {
   log(line: string): void;
 }
 
+/** What status shows of a running (or the last) sandbox of an app. */
+export interface SandboxStatus { uid: number; limits: string; weak: string[]; log: AppLogStats; limitHits: string[] }
+
+const MiB = 1024 * 1024;
+
+/** The limits the kernel enforced on this run, in words, for the node's log. */
+const limitHits = (m: Manifest, signal: NodeJS.Signals | null, ev: { pidsRefused: number; oomKills: number } | undefined): string[] => {
+  const hits: string[] = [];
+  if (ev?.pidsRefused) hits.push(`pids limit (${m.limits.pids}): ${ev.pidsRefused} forks refused`);
+  if (ev?.oomKills) hits.push(`memory limit (${m.limits.memoryMiB} MiB): ${ev.oomKills} processes killed`);
+  if (signal === 'SIGXFSZ') hits.push(`file size limit (${m.limits.diskMiB} MiB): killed by SIGXFSZ`);
+  return hits;
+};
+
 /** The exit policy of a 'tcp-exit' app comes from its own config/ (socks.json), read by the
  *  node at each start: the app can ask, but only the node opens sockets. */
 const tcpExitFor = (p: AppPaths, m: Manifest) => (m.capabilities.includes('tcp-exit') ? exitConnector(readSocksConfig(p.config)) : undefined);
 
-export const sandboxLauncher = (o: LauncherOptions): AppLauncher => {
+export const sandboxLauncher = (o: LauncherOptions): AppLauncher & { status(name: string): SandboxStatus | undefined } => {
   // A restart reuses the socket path: the next host must not open it before the last one has
   // finished closing (and unlinking) it.
   const closing = new Map<string, Promise<void>>();
-  return { launch(paths, manifest, onHealthy, onExit): AppProcess {
+  // One entry per installed app name, replaced on each start: bounded by the apps installed.
+  const statuses = new Map<string, SandboxStatus>();
+  return { status: (name) => statuses.get(name), launch(paths, manifest, onHealthy, onExit): AppProcess {
     let killed: 'SIGTERM' | 'SIGKILL' | undefined;
-    let child: ReturnType<typeof spawnSandboxed> | undefined;
+    let child: SandboxedProcess | undefined;
     let host: AppHost | undefined;
     let exited = false;
     const exit = (code: number | null): void => {
@@ -52,16 +73,38 @@ export const sandboxLauncher = (o: LauncherOptions): AppLauncher => {
       });
       const sdkFile = await o.sdkFile();
       if (killed) return exit(null);
-      child = spawnSandboxed({ paths, manifest, sdkFile, fallback: o.allowWeakSandbox });
-      const logFile = createWriteStream(join(paths.run, 'app.log'), { flags: 'a' });
-      child.stdout?.pipe(logFile, { end: false });
-      child.stderr?.pipe(logFile, { end: false });
-      child.on('exit', (code, signal) => {
+      const quota = manifest.limits.diskMiB * MiB;
+      const used = await diskUsage(paths.data, quota);
+      if (used.bytes > quota) {
+        o.log(`app ${manifest.name} not started: data/ holds ${Math.ceil(used.bytes / MiB)} MiB, over its disk quota of ${manifest.limits.diskMiB} MiB (limits.diskMiB in its manifest); free space in ${paths.data} or raise the quota`);
+        return exit(null);
+      }
+      if (killed) return exit(null);
+      const proc = spawnSandboxed({ paths, manifest, sdkFile, fallback: o.allowWeakSandbox });
+      child = proc;
+      const appLog = new AppLog(join(paths.run, 'app.log'), (l) => o.log(`app ${manifest.name}: ${l}`));
+      const st: SandboxStatus = { uid: proc.sandbox.uid, limits: proc.sandbox.limits, weak: proc.sandbox.weak, log: appLog.stats, limitHits: [] };
+      statuses.set(manifest.name, st);
+      for (const w of proc.sandbox.weak) o.log(`app ${manifest.name}: WEAK SANDBOX: ${w}`);
+      proc.stdout?.on('data', (c: Buffer) => appLog.write(c));
+      proc.stderr?.on('data', (c: Buffer) => appLog.write(c));
+      const watch = watchQuota(paths.data, quota, (u) => {
+        st.limitHits.push(`disk quota (${manifest.limits.diskMiB} MiB): data/ reached ${Math.ceil(u.bytes / MiB)} MiB, app stopped`);
+        o.log(`app ${manifest.name} is over its disk quota (${Math.ceil(u.bytes / MiB)} MiB of ${manifest.limits.diskMiB} MiB in data/): stopped`);
+        proc.kill('SIGKILL');
+      });
+      proc.on('exit', (code, signal) => {
+        watch.stop();
         o.log(`app ${manifest.name} ${manifest.version} exited (${signal ?? `code ${code}`})`);
-        logFile.end();
+        proc.sandbox.finished.then((ev) => {
+          const hits = limitHits(manifest, signal, ev);
+          st.limitHits.push(...hits);
+          for (const h of hits) o.log(`app ${manifest.name} hit its ${h}`);
+        }).catch(() => undefined);
+        appLog.close().catch(() => undefined);
         exit(code);
       });
-      child.on('error', (e) => { o.log(`app ${manifest.name}: ${e.message}`); exit(null); });
+      proc.on('error', (e) => { watch.stop(); o.log(`app ${manifest.name}: ${e.message}`); exit(null); });
     })().catch((e: Error) => {
       o.log(`app ${manifest.name} could not start: ${e.message}`);
       exit(null);

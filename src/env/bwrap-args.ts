@@ -1,10 +1,18 @@
 // The bubblewrap command line for one app. Everything not bound here does not exist in the
 // sandbox: not the host's home, not the node's home, not other apps. The root is a tmpfs made
 // read-only at the end (--remount-ro /), so the only writable places are /app/data (persistent)
-// and a private /tmp (gone with the process). --unshare-all gives the app its own network
-// namespace holding only its own loopback: the overlay is reachable only through the node's
-// socket. A user namespace with a non-root uid and no capabilities keeps it from undoing any of
-// this (root running bwrap would otherwise keep every capability inside).
+// and a private /tmp (gone with the process, its pages charged to the app's memory limit).
+// The app gets its own network namespace holding only its own loopback: the overlay is
+// reachable only through the node's socket.
+//
+// Two ways to be a stranger to the host:
+// - the node is root (runAs): bubblewrap runs privileged, without a user namespace, and execs
+//   the app through setpriv as the app's own unprivileged host uid with no capabilities, an
+//   empty bounding set and no_new_privs (a setuid binary cannot bring any back);
+// - the node is an ordinary user: a user namespace maps that user to uid 1000 inside, with no
+//   capabilities.
+// Either way the seccomp filter (src/env/seccomp-filter.ts) is loaded by bubblewrap last,
+// right before the exec, so its own set-up is not affected.
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppPaths } from '../apps/app-paths.ts';
@@ -29,6 +37,12 @@ export interface BwrapSpec {
   /** The SDK package.json written beside the app's node-side state (paths.run). */
   sdkPackageJson: string;
   env: Record<string, string>;
+  /** The descriptor (in the child) bubblewrap reads the seccomp program from. */
+  seccompFd: number;
+  /** Size of the private /tmp. */
+  tmpBytes: number;
+  /** Set when the node is root: the host uid (= gid) to run the app as, and setpriv's path. */
+  runAs?: { uid: number; setpriv: string };
 }
 
 /** /lib, /bin... are symlinks into /usr on merged-/usr systems (Debian 12) and directories on
@@ -43,14 +57,23 @@ export const bwrapArgs = (spec: BwrapSpec, execPath: string): string[] => {
   const node = realpathSync(execPath);
   const nodeDir = dirname(node);
   const env = Object.entries(spec.env).flatMap(([k, v]) => ['--setenv', k, v]);
+  const ns = spec.runAs
+    ? ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try']
+    : ['--unshare-all', '--unshare-user', '--uid', APP_UID, '--gid', APP_UID, '--cap-drop', 'ALL'];
+  const drop = spec.runAs
+    ? [spec.runAs.setpriv, '--reuid', String(spec.runAs.uid), '--regid', String(spec.runAs.uid), '--clear-groups', '--inh-caps', '-all', '--bounding-set', '-all', '--no-new-privs', '--']
+    : [];
   return [
-    '--unshare-all', '--unshare-user', '--uid', APP_UID, '--gid', APP_UID, '--cap-drop', 'ALL',
+    ...ns,
     '--hostname', 'skywire-app', '--die-with-parent', '--new-session',
     '--clearenv', ...env,
+    // Made explicitly: privileged bubblewrap creates the parents of its bind targets 0700, which
+    // the app's uid could not enter.
+    ...['/etc', '/app', '/app/node_modules', IN_SANDBOX.sdkDir, '/run', '/run/skywire'].flatMap((d) => ['--perms', '0755', '--dir', d]),
     '--ro-bind', '/usr', '/usr', ...systemDirs(),
     '--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache',
     ...(nodeDir.startsWith('/usr/') ? [] : ['--ro-bind', nodeDir, nodeDir]),
-    '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+    '--proc', '/proc', '--dev', '/dev', '--perms', '1777', '--size', String(spec.tmpBytes), '--tmpfs', '/tmp',
     '--ro-bind', paths.src, IN_SANDBOX.src,
     '--ro-bind', paths.config, IN_SANDBOX.config,
     '--bind', paths.data, IN_SANDBOX.data,
@@ -59,6 +82,7 @@ export const bwrapArgs = (spec: BwrapSpec, execPath: string): string[] => {
     '--ro-bind', paths.socket, IN_SANDBOX.socket,
     '--chdir', IN_SANDBOX.data,
     '--remount-ro', '/',
-    '--', node, `${IN_SANDBOX.src}/${manifest.entry}`,
+    '--seccomp', String(spec.seccompFd),
+    '--', ...drop, node, `${IN_SANDBOX.src}/${manifest.entry}`,
   ];
 };

@@ -11,16 +11,26 @@
 //   can signal (kill) the node and every other process of that user;
 // - symlinks already inside its directories are followed wherever they lead, and open file
 //   descriptors it inherits bypass the checks (we pass none);
-// - resources: no memory, CPU or disk limits (neither in the bubblewrap mode);
+// - resources: no memory, CPU or disk limits (the bubblewrap mode has them: see below);
 // - it does not die with the node (the supervisor must kill it), and the feature is
 //   experimental in Node 20.
+//
+// The bubblewrap mode runs a chain of small programs, each doing one thing and exec'ing the next
+// so that nothing is left between the node and the app:
+//   sh (joins the app's cgroups, src/env/cgroup-limits.ts) -> prlimit (RLIMIT_FSIZE, and
+//   RLIMIT_NPROC for a per-app uid) -> bwrap (namespaces, mounts, seccomp) -> setpriv (the
+//   app's own uid, when the node is root) -> node app.mjs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { accessSync, chownSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fail } from '../errors.ts';
 import type { AppPaths } from '../apps/app-paths.ts';
 import type { Manifest } from '../apps/manifest.ts';
 import { bwrapArgs, IN_SANDBOX, SDK_PACKAGE_JSON } from './bwrap-args.ts';
+import { joinWrapper, probeCgroups, type AppCgroup, type CgroupEvents } from './cgroup-limits.ts';
+import { seccompBytes } from './seccomp-filter.ts';
+import { appUid, prepareOwnership } from './sandbox-user.ts';
 
 export interface SandboxSpec {
   paths: AppPaths;
@@ -32,7 +42,20 @@ export interface SandboxSpec {
   env?: Record<string, string>;
 }
 
-const findBwrap = (): string | undefined => (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'bwrap')).find((p) => {
+/** How the app is held: its host uid, what limits it, and what is missing (weak sandboxing). */
+export interface SandboxInfo {
+  uid: number;
+  limits: 'cgroup v2' | 'cgroup v1' | 'none';
+  /** One line per protection that is not in force; empty when the sandbox is whole. */
+  weak: string[];
+  events(): CgroupEvents | undefined;
+  /** After the app's exit: the final counters, read before its cgroup is removed. */
+  finished: Promise<CgroupEvents | undefined>;
+}
+
+export type SandboxedProcess = ChildProcess & { sandbox: SandboxInfo };
+
+const findTool = (tool: string): string | undefined => (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, tool)).find((p) => {
   try {
     accessSync(p, constants.X_OK);
     return true;
@@ -45,11 +68,14 @@ const findBwrap = (): string | undefined => (process.env.PATH ?? '').split(delim
  *  e.g. where unprivileged user namespaces are disabled). */
 const bwrapProblem = (bwrap: string | undefined): string | undefined => {
   if (!bwrap) return 'bwrap is not on PATH';
-  const r = spawnSync(bwrap, ['--unshare-all', '--unshare-user', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', process.execPath, '--version'], { encoding: 'utf8', timeout: 10_000 });
+  const ns = isRoot() ? ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts'] : ['--unshare-all', '--unshare-user'];
+  const r = spawnSync(bwrap, [...ns, '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--perms', '1777', '--size', '65536', '--tmpfs', '/tmp', process.execPath, '--version'], { encoding: 'utf8', timeout: 10_000 });
   return r.status === 0 ? undefined : `${bwrap} does not work here: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
 };
 
-export const sandboxAvailable = (): boolean => bwrapProblem(findBwrap()) === undefined;
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+export const sandboxAvailable = (): boolean => bwrapProblem(findTool('bwrap')) === undefined;
 
 const writeAtomic = (file: string, write: (tmp: string) => void): void => {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -60,7 +86,7 @@ const writeAtomic = (file: string, write: (tmp: string) => void): void => {
 
 /** Node's permission model cannot remap paths, so the SDK package sits where Node's lookup from
  *  the real src/ finds it: HOME/node_modules/skywire (HOME/apps/NAME/src -> ... -> HOME). */
-const spawnFallback = (spec: SandboxSpec, env: Record<string, string>): ChildProcess => {
+const spawnFallback = (spec: SandboxSpec, env: Record<string, string>): SandboxedProcess => {
   const { paths, manifest } = spec;
   const sdkDir = join(dirname(dirname(paths.root)), 'node_modules', 'skywire');
   writeAtomic(join(sdkDir, 'package.json'), (tmp) => writeFileSync(tmp, SDK_PACKAGE_JSON));
@@ -71,23 +97,84 @@ const spawnFallback = (spec: SandboxSpec, env: Record<string, string>): ChildPro
     `--allow-fs-write=${paths.data}`,
     join(paths.src, manifest.entry),
   ];
-  return spawn(process.execPath, args, { cwd: paths.data, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, SKYWIRE_SOCKET: paths.socket, SKYWIRE_APP_CONFIG: paths.config, SKYWIRE_APP_DATA: paths.data, HOME: '/nonexistent' } });
+  const child = spawn(process.execPath, args, { cwd: paths.data, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, SKYWIRE_SOCKET: paths.socket, SKYWIRE_APP_CONFIG: paths.config, SKYWIRE_APP_DATA: paths.data, HOME: '/nonexistent' } });
+  const weak = ['Node permission-model fallback: no network isolation, no uid of its own, no pids/memory/CPU/disk limits'];
+  return Object.assign(child, { sandbox: { uid: process.getuid?.() ?? -1, limits: 'none' as const, weak, events: () => undefined, finished: new Promise<undefined>((r) => child.once('exit', () => r(undefined))) } });
 };
 
-export const spawnSandboxed = (spec: SandboxSpec): ChildProcess => {
-  const { paths } = spec;
+
+/** Groups of different nodes on one host must not collide (the name carries the home's hash),
+ *  nor two runs of one app (the last one's group may still be being removed). */
+const cgroupName = (home: string, app: string): string => `skywire-${createHash('sha256').update(realpathSync(home)).digest('hex').slice(0, 10)}-${app}-${randomBytes(4).toString('hex')}`;
+
+const absolute = (p: AppPaths): AppPaths => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, resolve(v)])) as unknown as AppPaths;
+
+const unavailable = (name: string, why: string): never => fail('SANDBOX_UNAVAILABLE', `cannot sandbox app "${name}": ${why}. Install bubblewrap (Debian/Ubuntu: apt install bubblewrap) and run the node as root (or, for the limits, in a delegated cgroup: systemd Delegate=yes), or opt in to weaker sandboxing with "apps": {"allowWeakSandbox": true} in the node's config.json`);
+
+export const spawnSandboxed = (spec: SandboxSpec): SandboxedProcess => {
+  const paths = absolute(spec.paths);
+  const { manifest } = spec;
   if (!existsSync(spec.sdkFile)) fail('SANDBOX_FAILED', `the app SDK bundle ${spec.sdkFile} is missing; build it with buildSdk() (src/apps/sdk-build.ts) before starting apps`);
   if (!existsSync(paths.socket)) fail('SANDBOX_FAILED', `the app socket ${paths.socket} does not exist; open the app host (openAppHost) before starting the app`);
   for (const d of [paths.config, paths.data]) mkdirSync(d, { recursive: true });
   const env = { PATH: '/usr/bin:/bin', ...spec.env };
-  const bwrap = findBwrap();
+  const bwrap = findTool('bwrap');
   const problem = bwrapProblem(bwrap);
   if (problem !== undefined || bwrap === undefined) {
-    if (spec.fallback) return spawnFallback(spec, env);
-    return fail('SANDBOX_UNAVAILABLE', `cannot sandbox app "${spec.manifest.name}": ${problem}. Install bubblewrap (Debian/Ubuntu: apt install bubblewrap), or opt in to the weaker Node permission-model fallback with "apps": {"allowWeakSandbox": true} in the node's config.json (it does not isolate the network)`);
+    if (spec.fallback) return spawnFallback({ ...spec, paths }, env);
+    return unavailable(manifest.name, problem ?? 'bwrap is not on PATH');
+  }
+  const [sh, prlimit, setpriv] = ['sh', 'prlimit', 'setpriv'].map(findTool);
+  if (!sh || !prlimit || (isRoot() && !setpriv)) return unavailable(manifest.name, 'sh, prlimit or setpriv (util-linux) is not on PATH');
+  const weak: string[] = [];
+  const cg = probeCgroups();
+  if (cg.kind === 'none') {
+    if (!spec.fallback) return unavailable(manifest.name, `no cgroup hierarchy is writable for pids/memory/CPU limits (${cg.why})`);
+    weak.push(`no pids/memory/CPU limits: ${cg.why}`);
+  }
+  const root = isRoot();
+  const uid = root ? appUid(dirname(dirname(paths.root)), manifest.name) : process.getuid?.() ?? -1;
+  if (root) {
+    prepareOwnership(paths, uid);
+    chownSync(paths.socket, uid, uid);
+  } else {
+    weak.push(`the node is not root: the app runs as the node's own uid ${uid}, and RLIMIT_NPROC is not set`);
   }
   const sdkPackageJson = join(paths.run, 'sdk-package.json');
   writeAtomic(sdkPackageJson, (tmp) => writeFileSync(tmp, SDK_PACKAGE_JSON));
+  const seccompFile = join(paths.run, 'seccomp.bpf');
+  writeAtomic(seccompFile, (tmp) => writeFileSync(tmp, seccompBytes()));
   const inside = { ...env, SKYWIRE_SOCKET: IN_SANDBOX.socket, SKYWIRE_APP_CONFIG: IN_SANDBOX.config, SKYWIRE_APP_DATA: IN_SANDBOX.data, HOME: IN_SANDBOX.home };
-  return spawn(bwrap, bwrapArgs({ paths, manifest: spec.manifest, sdkFile: spec.sdkFile, sdkPackageJson, env: inside }, process.execPath), { stdio: ['ignore', 'pipe', 'pipe'], env: {} });
+  const { limits } = manifest;
+  const diskBytes = limits.diskMiB * 1024 * 1024;
+  const args = bwrapArgs({
+    paths, manifest, sdkFile: spec.sdkFile, sdkPackageJson, env: inside, seccompFd: 3,
+    tmpBytes: Math.min(diskBytes, limits.memoryMiB * 1024 * 1024),
+    ...(root ? { runAs: { uid, setpriv: realpathSync(setpriv!) } } : {}),
+  }, process.execPath);
+  const rlimits = [`--fsize=${diskBytes}`, ...(root ? [`--nproc=${limits.pids}`] : [])];
+  const group: AppCgroup | undefined = cg.kind === 'none' ? undefined : cg.create(cgroupName(dirname(dirname(paths.root)), manifest.name), limits);
+  const fd = openSync(seccompFile, 'r');
+  let child: ChildProcess;
+  try {
+    child = spawn(sh, joinWrapper(group?.procsFiles ?? [], [prlimit, ...rlimits, '--', bwrap, ...args]), { stdio: ['ignore', 'pipe', 'pipe', fd], env: {} });
+  } catch (e) {
+    group?.remove().catch(() => undefined);
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+  const finished = new Promise<CgroupEvents | undefined>((done) => {
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      const last = group?.events();
+      (group ? group.remove() : Promise.resolve()).then(() => done(last), () => done(last));
+    };
+    child.once('exit', settle);
+    child.once('error', settle);
+  });
+  const kind = group ? (`cgroup ${group.kind}` as const) : ('none' as const);
+  return Object.assign(child, { sandbox: { uid, limits: kind, weak, events: () => group?.events(), finished } });
 };
