@@ -363,5 +363,27 @@ test.serial('skywire fs put, ls, get, rm between two real nodes over the overlay
   t.is(await code(skywireFs('rm', `${B}:/docs`, ...home)), 'BAD_REQUEST', 'not empty without -r');
   await skywireFs('rm', `${B}:/docs`, '-r', ...home);
   t.deepEqual(readdirSync(dataDir).filter((n) => !n.startsWith('.')), []);
+  // An upload cut off half-way (here over loopback TCP to the same store) is listed by the CLI,
+  // counted in the usage line, and removed with rm-partial.
+  const tcp = createServer({ allowHalfOpen: true }, (s) => serveFiles(s, store));
+  t.teardown(() => void tcp.close());
+  await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
+  const sock = connect({ port: (tcp.address() as { port: number }).port, host: '127.0.0.1' });
+  await once(sock, 'connect');
+  const wire = openWire(sock);
+  await wire.send(jsonFrame({ op: 'begin', path: 'half.bin', size: data.length, sha256: sha(data) }));
+  const id = String((await wire.reply()).uploadId);
+  await wire.send(chunkFrame(0, data.subarray(0, CHUNK_BYTES)));
+  await until(() => store.partials.list().find((p) => p.held === CHUNK_BYTES), 5000, 'one chunk held');
+  sock.destroy();
+  await until(() => store.partials.list().find((p) => !p.active), 5000, 'the partial is idle');
+  const lines = (await skywireFs('partials', B, ...home)).trimEnd().split('\n');
+  t.regex(lines[0]!, new RegExp(`^used ${data.length + 4096} of ${1024 ** 3} bytes \\(${data.length + 4096} held by 1 partial uploads\\), 0 of 100000 entries`));
+  t.regex(lines[1]!, new RegExp(`^${id} +${CHUNK_BYTES}/${data.length} +idle 0\\.0 h +half\\.bin$`));
+  const listed2 = JSON.parse(await skywireFs('partials', `${B}:/`, ...home, '--json')) as { partials: { uploadId: string }[] };
+  t.deepEqual(listed2.partials.map((p) => p.uploadId), [id]);
+  t.deepEqual(JSON.parse(await skywireFs('rm-partial', B, id, ...home, '--json')), { removed: id, freedBytes: data.length + 4096 });
+  t.is(await code(skywireFs('rm-partial', B, id, ...home)), 'FS_NOT_FOUND');
+  t.deepEqual(store.partials.list(), []);
   t.log(`overlay (2 nodes, loopback UDP, via the control socket): put ${(4.19 / putS).toFixed(1)} MB/s, get ${(4.19 / getS).toFixed(1)} MB/s`);
 });
