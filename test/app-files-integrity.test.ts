@@ -8,6 +8,7 @@ import { closeSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { serveFiles } from '../src/apps/builtin/files/serve-files.ts';
 import { openFilesStore, type FilesStore, type FilesStoreOptions } from '../src/apps/builtin/files/files-store.ts';
 import { filesClient, type FilesClient } from '../src/apps/builtin/files/files-client.ts';
@@ -334,4 +335,29 @@ test('pending uploads are bounded: the oldest idle is evicted and counted; when 
   writers[0]!.sock.destroy();
   await until(() => srv.store.partials.list().some((p) => !p.active) || undefined, 5000, 'one writer gone');
   t.like(await begin(fifth.wire, 'w4.bin', data), { ok: true }, 'an idle one can be evicted again');
+});
+
+test.serial('a full disk (a real 2 MiB tmpfs under a 1 GiB quota) refuses with QUOTA_EXCEEDED, keeps the counter exact, and recovers', async (t) => {
+  const mnt = tmp('tmpfs');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { encoding: 'utf8' });
+  t.is(r.status, 0, `mount tmpfs (the test needs root): ${r.stderr}`);
+  t.teardown(() => void spawnSync('umount', ['-l', mnt]));
+  const srv = await startServer({ quotaBytes: 1024 ** 3 }, join(mnt, 'data'));
+  const c = await client(srv);
+  const data = randomBytes(3 * MiB);
+  const { wire } = await raw(srv);
+  t.like(await begin(wire, 'big.bin', data), { ok: true });
+  await sendBytes(wire, data, 0, data.length).catch(() => {});
+  const refusal = json(await wire.next());
+  t.like(refusal, { ok: false, code: 'QUOTA_EXCEEDED' });
+  t.regex(String(refusal.message), /disk is full/);
+  const [p] = (await c.partials()).partials;
+  t.true(p!.held > 0 && p!.held < data.length && p!.held % CHUNK_BYTES === 0, `held ${p!.held}: only whole chunks that were written`);
+  t.is(await c.rmPartial(p!.uploadId), data.length + ENTRY_BYTES);
+  t.like(srv.store.usage(), { reservedBytes: 0, usedBytes: 0, pending: 0 });
+  const small = randomBytes(MiB);
+  t.is((await c.put(localFile(small), 'small.bin')).sha256, sha(small), 'the room is back');
+  t.deepEqual(counted(srv), await freshUsage(srv));
+  c.close();
+  wire.abort();
 });
