@@ -73,7 +73,7 @@ export const openAppHost = async (opts: AppHostOptions): Promise<AppHost> => {
       refuse(sock, err.code === 'APP_DENIED' ? 'denied' : 'failed', err.code ?? 'INTERNAL', err.message ?? String(e));
     }
   };
-  const server = await listenAppSocket(opts.socketPath, (sock) => void onConnection(sock));
+  const server = await listenAppSocket(opts.socketPath, (sock) => { onConnection(sock).catch(() => sock.destroy()); });
   return {
     listening: ctx.listening,
     refused: ctx.refused,

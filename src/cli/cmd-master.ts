@@ -5,6 +5,7 @@ import { parseAddress } from '../identity/address.ts';
 import { SkywireError } from '../errors.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { runMaster, type RunningMaster } from './run-master.ts';
+import { exitAfter } from './last-resort.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -30,7 +31,7 @@ export const addMasterCommand = (program: Command): void => {
       if (o.tui) return (await import('../../tui/master/master-tui.ts')).runWithMasterTui({ home: () => o.home, start });
       const running = await start(consoleLogger(realClock().wallMs));
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
+        process.once(sig, () => exitAfter(running.stop(sig)));
       }
     });
 };

@@ -4,6 +4,7 @@ import { realClock } from '../env/real-clock.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { runNode, type RunningNode } from './run-node.ts';
 import { defaultBootDir } from '../boot/boot-dir.ts';
+import { exitAfter } from './last-resort.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -28,7 +29,7 @@ export const addNodeCommand = (program: Command): void => {
       if (o.tui) return (await import('../../tui/node/node-tui.ts')).runWithNodeTui(start);
       const running = await start(consoleLogger(realClock().wallMs));
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(sig, () => void running.stop(sig).then(() => process.exit(0)));
+        process.once(sig, () => exitAfter(running.stop(sig)));
       }
     });
 };

@@ -2,6 +2,7 @@
 // at it) whose connections leave the overlay at NODE, through NODE's socks app.
 import type { Command } from 'commander';
 import { DEFAULT_SOCKS_LISTEN, startSocksClient } from './socks-client.ts';
+import { exitAfter } from './last-resort.ts';
 
 interface SocksFlags { exit: string; listen: string; allowLan?: boolean; home: string }
 
@@ -20,7 +21,7 @@ export const addSocksCommand = (program: Command): void => {
       const host = client.host.includes(':') ? `[${client.host}]` : client.host;
       process.stdout.write(`SOCKS5 on ${host}:${client.port} via ${o.exit}\n`);
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(sig, () => void client.close().then(() => process.exit(0)));
+        process.once(sig, () => exitAfter(client.close()));
       }
     });
 };

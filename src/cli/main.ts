@@ -16,6 +16,9 @@ import { addAppBuildCommand } from './cmd-app-build.ts';
 import { addFsCommands } from './cmd-fs.ts';
 import { addSocksCommand } from './cmd-socks.ts';
 import { SKYWIRE_VERSION } from '../version.ts';
+import { installLastResort } from './last-resort.ts';
+
+installLastResort();
 
 const program = new Command('skywire')
   .description('Overlay network with key-hash addresses, encrypted links and a deterministic simulator')

@@ -54,10 +54,10 @@ export const attachRadio = (node: SkyNode, c: RadioConfig, clock: Clock, log: Lo
       const msg = (e as Error).message;
       if (msg !== error) log.warn(`radio: ${msg} (retrying every ${c.pollMs} ms)`);
       error = msg;
-      if (!closed) timer = clock.setTimeout(() => void attempt(), c.pollMs);
+      if (!closed) timer = clock.setTimeout(() => { attempt().catch((e2: unknown) => log.warn(`radio: ${(e2 as Error).message}`)); }, c.pollMs);
     }
   };
-  void attempt();
+  attempt().catch((e: unknown) => log.warn(`radio: ${(e as Error).message}`));
 
   return {
     status: () => {

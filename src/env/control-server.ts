@@ -37,14 +37,14 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
       sock.pause();
       const line = buf.subarray(0, nl).toString('utf8');
       const rest = buf.subarray(nl + 1);
-      void answer(line).then((out) => {
+      answer(line).then((out) => {
         if (out instanceof Takeover) {
           sock.write(JSON.stringify({ ok: true, result: out.result }) + '\n');
           if (rest.length > 0) sock.unshift(rest);
           out.run(sock);
           sock.resume();
         } else sock.end(JSON.stringify(out) + '\n');
-      });
+      }).catch(() => sock.destroy());
     };
     sock.on('data', onData);
   });

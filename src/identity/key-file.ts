@@ -58,6 +58,9 @@ export const createIdentity = (suite: CryptoSuite, home: string, seed: Uint8Arra
   try {
     writeSync(fd, body);
     fsyncSync(fd);
+  } catch (e) {
+    unlinkSync(tmp); // a full disk must not keep a half-written key next to the real one
+    throw e;
   } finally {
     closeSync(fd);
   }

@@ -57,7 +57,7 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
     const targets = req.all === true ? m.accepted().map((r) => r.address) : [m.resolve(str(req.node, 'node (or all)')).address];
     return new Takeover({ name: manifest.name, version: manifest.version, total: bytes.length, nodes: targets }, (sock: Socket) => {
       const line = (v: unknown): void => { if (!sock.destroyed) sock.write(JSON.stringify(v) + '\n'); };
-      void Promise.all(targets.map(async (node) => {
+      Promise.all(targets.map(async (node) => {
         const comeback = manifest.name === SOFTWARE_NAME ? nextRegistration(m, node) : undefined;
         let reply = await pushPayload(m, node, 'app-install', { name: manifest.name, version: manifest.version }, bytes,
           (sent, phase) => line({ node, sent, total: bytes.length, phase }));
@@ -67,7 +67,10 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
         }
         line({ node, phase: 'done', reply });
         return { node, reply };
-      })).then((results) => sock.end(JSON.stringify({ done: true, results }) + '\n'));
+      })).then(
+        (results) => sock.end(JSON.stringify({ done: true, results }) + '\n'),
+        (e: unknown) => sock.end(JSON.stringify({ done: true, results: [], error: { code: (e as { code?: string }).code ?? 'INTERNAL', message: (e as Error).message } }) + '\n'),
+      );
     });
   });
 

@@ -1,19 +1,16 @@
 // HOME/sms.json through lowdb, with an adapter that writes atomically *and durably* (temp file,
 // fsync, rename, fsync of the directory): a custody ack goes out only after this returns, so
-// neither kill -9 nor a power cut can lose a message the node acknowledged.
+// neither kill -9 nor a power cut can lose a message the node acknowledged. Writes go through a
+// DurableFile: on a full disk they are retried with backoff and shown in `skywire status`.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import { writeFileAtomic } from '../config/atomic-write.ts';
+import { Low } from 'lowdb';
+import { durableJson } from '../config/durable-json.ts';
 import { SkywireError } from '../errors.ts';
+import type { DiskHealth } from '../node/disk-health.ts';
 import { emptySmsData, isSmsData, type SmsData, type SmsStore } from './sms-store.ts';
 
 export const SMS_FILE = 'sms.json';
-
-const durableJson = (path: string): Adapter<SmsData> => ({
-  read: () => Promise.resolve(existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as SmsData) : null),
-  write: (data) => Promise.resolve(writeFileAtomic(path, JSON.stringify(data))),
-});
 
 /** Reads the store without opening it for writing (the CLI's inbox and outbox views). */
 export const readSmsFile = (home: string): SmsData => {
@@ -27,17 +24,26 @@ export const readSmsFile = (home: string): SmsData => {
 };
 
 /** Opens the node's store. An unreadable file is moved aside (named in the error log), never overwritten. */
-export const openSmsFileStore = async (home: string, wallMs: number, warn: (m: string) => void): Promise<SmsStore> => {
+export const openSmsFileStore = async (home: string, disk: DiskHealth, warn: (m: string) => void): Promise<SmsStore> => {
   const path = join(home, SMS_FILE);
-  const db = new Low<SmsData>(durableJson(path), emptySmsData());
+  const db = new Low<SmsData>(durableJson<SmsData>(path), emptySmsData());
   try {
     await db.read();
     if (!isSmsData(db.data)) throw new Error('not an SMS store');
   } catch {
-    const aside = `${path}.corrupt-${wallMs}`;
+    const aside = `${path}.corrupt-${disk.clock.wallMs()}`;
     renameSync(path, aside);
     warn(`${path} was unreadable and was moved to ${aside}; starting with an empty SMS store`);
     db.data = emptySmsData();
   }
-  return { data: db.data, save: () => db.write() };
+  const file = disk.file(path, () => db.write());
+  return {
+    data: db.data,
+    file: path,
+    save: () => file.save(),
+    saveOrFail: () => file.saveOrFail(),
+    persist: () => file.request(),
+    get pending() { return file.pending; },
+    close: () => file.close(),
+  };
 };

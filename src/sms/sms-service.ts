@@ -5,16 +5,21 @@
 //   neighbour ─ parcel ─▶ decode ─▶ verify ─▶ for me?  inbox once, receipt queued ─┐
 //                                          └▶ relay:   outbox (one copy) ──────────┴▶ save ─▶ custody ack
 //   outbox ─▶ SmsForwarder ─▶ next hop … custody ack ─▶ drop from outbox
+//
+// Nothing is acknowledged before it is on disk: the custody ack, the "delivered" callback, the
+// receipt and a resend's repeated ack all wait for the store's save (which on a full disk may
+// take as long as the disk stays full; the previous hop keeps the parcel and resends meanwhile).
 import type { Observable, Subscription } from 'rxjs';
 import { Proto, type LinkLayer } from '../overlay/link-layer.ts';
 import { addressBytesOf, addressOf, base32Decode, base32Encode } from '../identity/address.ts';
 import { fail } from '../errors.ts';
+import { errnoOf } from '../node/disk-health.ts';
 import { decodeFrame, encodeAck, MAX_BODY_BYTES, type Ack, type Parcel } from './sms-wire.ts';
 import { signParcel, verifyParcel } from './sms-sign.ts';
 import { decodeText, encodeText } from './text-code.ts';
 import { SmsForwarder, type PathSource } from './sms-forwarder.ts';
 import { withSmsDefaults, type SmsOptions } from './sms-options.ts';
-import type { InboxEntry, SentEntry, SmsStore } from './sms-store.ts';
+import type { HeldParcel, InboxEntry, SentEntry, SmsStore } from './sms-store.ts';
 import { SmsCounters } from './sms-counters.ts';
 import { applyCustodyAck, applyReceipt } from './sms-custody.ts';
 
@@ -41,6 +46,9 @@ export class SmsService {
    *  lost) is acked again rather than taken twice. Memory only: after a crash the worst case is
    *  one extra copy in flight, which later hops and the inbox dedupe. */
   private readonly handedOff = new Map<string, string | null>();
+  /** Parcel keys ("msg:ID", "rcpt:ID") taken into the outbox or inbox but not yet on disk:
+   *  not forwarded, not acked (a resend meanwhile is ignored), not reported. */
+  private readonly unsaved = new Set<string>();
   private readonly subs: Subscription[] = [];
 
   constructor(private readonly d: SmsDeps) {
@@ -48,7 +56,7 @@ export class SmsService {
     const l = d.layer;
     this.forwarder = new SmsForwarder({
       layer: l, self: l.address, topology: d.topology, clock: l.clock, random: l.random, options: this.options,
-      held: () => d.store.data.outbox, expire: (key) => this.expire(key),
+      held: () => this.durableOutbox(), expire: (key) => this.expire(key),
     });
     l.register(Proto.Sms, (peer, bytes) => this.receive(peer, bytes));
     this.subs.push(d.topology.changes$.subscribe(() => this.forwarder.reroute()));
@@ -60,7 +68,8 @@ export class SmsService {
     return this.d.layer.address;
   }
 
-  /** Signs, stores and queues a message; resolves once it is on disk. */
+  /** Signs, stores and queues a message; resolves once it is on disk. When it cannot be written
+   *  it is neither kept nor sent, and the caller gets WRITE_FAILED with the errno. */
   async send(to: string, text: string): Promise<SentEntry & { bytes: number }> {
     const toBytes = base32Decode(to);
     if (!toBytes || toBytes.length !== 16) return fail('SMS_BAD_RECIPIENT', `"${to}" is not an address (26 base32 characters)`);
@@ -71,11 +80,27 @@ export class SmsService {
     const time = Math.floor(layer.clock.wallMs() / 1000);
     const frame = signParcel(layer.suite, layer.identity, { kind: 'msg', id, to: toBytes, time, coding, body });
     const entry: SentEntry = { id: hex(id), to, text, createdAt: time * 1000, state: 'queued', forwardedAt: null, deliveredAt: null };
+    const key = `msg:${entry.id}`;
     store.data.sent[entry.id] = entry;
-    store.data.outbox[`msg:${entry.id}`] = { kind: 'msg', frame: b64(frame), dest: to, since: layer.clock.wallMs(), from: null };
-    if (to === this.address) this.receive(this.address, frame); // a note to self takes the same path
-    await store.save();
+    store.data.outbox[key] = { kind: 'msg', frame: b64(frame), dest: to, since: layer.clock.wallMs(), from: null };
+    this.unsaved.add(key);
+    try {
+      await store.saveOrFail();
+    } catch (e) {
+      // Taken back before any retry can write it (retries wait on the clock): a message we said
+      // was not sent must not go out later.
+      delete store.data.sent[entry.id];
+      delete store.data.outbox[key];
+      this.unsaved.delete(key);
+      this.counters.add('sms-not-stored');
+      return fail('WRITE_FAILED', `message not sent: cannot write ${store.file} (${errnoOf(e)}); free space on the node's disk and send it again`, e);
+    }
+    this.unsaved.delete(key);
     this.counters.add('sent');
+    if (to === this.address) {
+      this.receive(this.address, frame); // a note to self takes the same path
+      await store.save();
+    }
     this.forwarder.pump();
     return { ...store.data.sent[entry.id]!, bytes: frame.length };
   }
@@ -90,20 +115,20 @@ export class SmsService {
     const id = hex(p.id);
     const key = `${p.kind}:${id}`;
     if (Buffer.from(p.to).equals(this.d.layer.identity.addressBytes)) {
+      let done: () => void;
       if (p.kind === 'msg') {
         if (data.inbox[id]) return this.duplicate(peer, p);
         const text = decodeText(p.coding, p.body);
         if (text === null) return this.drop('sms-bad-text');
-        this.deliver(p, id, text);
+        done = this.deliver(p, id, text);
       } else {
         const r = applyReceipt(data, p, id);
         if (!r.ok) return r.reason === 'wrong-signer' ? this.drop('sms-receipt-wrong-signer') : this.duplicate(peer, p);
         this.forwarder.forget(`msg:${id}`);
-        this.counters.add('receipts');
-        this.d.onReceipt?.(r.entry);
+        done = () => { this.counters.add('receipts'); this.d.onReceipt?.(r.entry); };
       }
-      if (peer === this.address) { delete data.outbox[key]; return; }
-      return this.persistThenAck(peer, p, () => this.forwarder.pump()); // the receipt goes at once
+      if (peer === this.address) delete data.outbox[key];
+      return this.persistThenAck(peer, p, () => { done(); this.forwarder.pump(); }); // the receipt goes at once
     }
     // A relay keeps one copy at a time; a parcel it handed on comes back only through a detour.
     if (data.outbox[key] || (this.handedOff.has(key) && this.handedOff.get(key) === peer)) return this.duplicate(peer, p);
@@ -112,16 +137,21 @@ export class SmsService {
     this.persistThenAck(peer, p, () => this.forwarder.pump());
   }
 
-  /** Into the inbox, and a signed receipt queued back toward the sender. */
-  private deliver(p: Parcel, id: string, text: string): void {
+  /** Into the inbox, and a signed receipt queued back toward the sender (held back, like the
+   *  "delivered" callback it returns, until the inbox entry is on disk). */
+  private deliver(p: Parcel, id: string, text: string): () => void {
     const { layer, store } = this.d;
     const e: InboxEntry = { id, from: addressOf(p.key), text, createdAt: p.time * 1000, receivedAt: layer.clock.wallMs() };
     store.data.inbox[id] = e;
-    this.counters.add('delivered');
-    this.d.onDelivered?.(e);
+    const done = (): void => { this.counters.add('delivered'); this.d.onDelivered?.(e); };
     const rcpt = signParcel(layer.suite, layer.identity, { kind: 'rcpt', id: p.id, to: addressBytesOf(p.key), time: Math.floor(layer.clock.wallMs() / 1000), coding: 'utf8', body: new Uint8Array(0) });
-    if (e.from === this.address) return void this.receive(this.address, rcpt);
+    if (e.from === this.address) {
+      this.receive(this.address, rcpt);
+      return done;
+    }
     store.data.outbox[`rcpt:${id}`] = { kind: 'rcpt', frame: b64(rcpt), dest: e.from, since: layer.clock.wallMs(), from: null };
+    this.unsaved.add(`rcpt:${id}`);
+    return done;
   }
 
   private acked(a: Ack): void {
@@ -133,16 +163,35 @@ export class SmsService {
     applyCustodyAck(this.d.store.data, key, held, a, this.d.layer.clock.wallMs());
     this.forwarder.forget(key);
     this.counters.add('handed-on');
-    void this.d.store.save();
+    this.d.store.persist();
   }
 
   private duplicate(peer: string, p: Parcel): void {
+    // Our copy is not on disk yet: the ack follows the save, a resend meanwhile gets none.
+    if (this.unsaved.has(`${p.kind}:${hex(p.id)}`)) return void this.counters.add('awaiting-disk');
     this.counters.add('duplicates');
     if (peer !== this.address) this.ackNow(peer, p);
   }
 
+  /** Saves, then acks the sending neighbour (none for our own parcels) and runs `then`. Until the
+   *  save is durable the parcel is held back from forwarding and resends are not acked. */
   private persistThenAck(peer: string, p: Parcel, then?: () => void): void {
-    this.d.store.save().then(() => { this.ackNow(peer, p); then?.(); }, () => this.drop('sms-store-failed'));
+    const key = `${p.kind}:${hex(p.id)}`;
+    const rcpt = `rcpt:${hex(p.id)}`;
+    this.unsaved.add(key);
+    this.d.store.save().then(() => {
+      this.unsaved.delete(key);
+      if (p.kind === 'msg') this.unsaved.delete(rcpt);
+      if (peer !== this.address) this.ackNow(peer, p);
+      then?.();
+    }, () => this.drop('sms-store-closed')); // stopped before the disk took it: no ack, the sender keeps it
+  }
+
+  /** The outbox without parcels whose custody is not on disk yet. */
+  private durableOutbox(): Record<string, HeldParcel> {
+    const all = this.d.store.data.outbox;
+    if (this.unsaved.size === 0) return all;
+    return Object.fromEntries(Object.entries(all).filter(([k]) => !this.unsaved.has(k)));
   }
 
   private ackNow(peer: string, p: Parcel): void {
@@ -155,7 +204,7 @@ export class SmsService {
     const sent = held?.from === null && held.kind === 'msg' ? this.d.store.data.sent[key.slice(4)] : undefined;
     if (sent && sent.state !== 'delivered') sent.state = 'expired';
     this.counters.add('expired');
-    void this.d.store.save();
+    this.d.store.persist();
   }
 
   private drop(reason: string): void {
@@ -165,7 +214,7 @@ export class SmsService {
 
   status(): Record<string, unknown> {
     const { data } = this.d.store;
-    return { held: Object.keys(data.outbox).length, inbox: Object.keys(data.inbox).length, sent: Object.keys(data.sent).length, counters: this.counters.snapshot() };
+    return { held: Object.keys(data.outbox).length, inbox: Object.keys(data.inbox).length, sent: Object.keys(data.sent).length, awaitingDisk: this.unsaved.size, counters: this.counters.snapshot() };
   }
 
   stop(): void {

@@ -1,6 +1,8 @@
 // What an SMS node keeps across crashes: parcels in its custody (outbox), delivered messages
 // (inbox: the dedupe record too, so a message lands there once ever), and the state of what
 // it sent. `save()` resolves only once the state is durable: callers ack custody after it.
+// On a real node a failed write is retried (src/node/durable-file.ts), so save() may take as
+// long as the disk stays full; saveOrFail() is for a person waiting for an answer.
 export type ParcelKindName = 'msg' | 'rcpt';
 export type SentState = 'queued' | 'forwarded' | 'delivered' | 'expired';
 
@@ -31,7 +33,21 @@ export interface SmsData {
   inbox: Record<string, InboxEntry>;
   sent: Record<string, SentEntry>;
 }
-export interface SmsStore { readonly data: SmsData; save(): Promise<void> }
+export interface SmsStore {
+  readonly data: SmsData;
+  /** Where it is kept, for error messages. */
+  readonly file: string;
+  /** Resolves once the data as it is now is durable; rejects only if the store closes first. */
+  save(): Promise<void>;
+  /** Rejects (errno in `code`) if the next write fails. */
+  saveOrFail(): Promise<void>;
+  /** Write soon, nobody waits (failures are retried and reported by the store). */
+  persist(): void;
+  /** True while the latest data is not known to be on disk. */
+  readonly pending: boolean;
+  /** Stops retrying after one last write; false when the data is not on disk. */
+  close(): Promise<boolean>;
+}
 
 export const emptySmsData = (): SmsData => ({ version: 1, outbox: {}, inbox: {}, sent: {} });
 
@@ -45,11 +61,10 @@ export interface SmsDisk { saved: string | null }
 
 export const memorySmsStore = (disk: SmsDisk): SmsStore => {
   const data: SmsData = disk.saved === null ? emptySmsData() : (JSON.parse(disk.saved) as SmsData);
-  return {
-    data,
-    save: () => {
-      disk.saved = JSON.stringify(data);
-      return Promise.resolve();
-    },
+  const persist = (): void => { disk.saved = JSON.stringify(data); };
+  const save = (): Promise<void> => {
+    persist();
+    return Promise.resolve();
   };
+  return { data, file: 'memory', save, saveOrFail: save, persist, pending: false, close: () => save().then(() => true) };
 };

@@ -39,7 +39,7 @@ export class ServiceOpener {
     const next = (this.queues.get(address) ?? Promise.resolve()).then(run, run);
     const tail = next.catch(() => undefined);
     this.queues.set(address, tail);
-    void tail.then(() => { if (this.queues.get(address) === tail) this.queues.delete(address); });
+    tail.then(() => { if (this.queues.get(address) === tail) this.queues.delete(address); }, () => undefined);
     return next;
   }
 }

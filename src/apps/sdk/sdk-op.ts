@@ -19,7 +19,7 @@ export const openOp = (socketPath: string, req: AppRequest): Promise<OpResult> =
     sock.once('error', onError);
     sock.once('connect', () => {
       sock.write(JSON.stringify(req) + '\n');
-      void readFirstLine(sock, MAX_REPLY_LINE).then((first) => {
+      readFirstLine(sock, MAX_REPLY_LINE).then((first) => {
         sock.off('error', onError);
         if (!first.ok) {
           sock.destroy();
@@ -37,6 +37,6 @@ export const openOp = (socketPath: string, req: AppRequest): Promise<OpResult> =
         if (reply.ok) return resolve({ sock: sock.on('error', () => undefined), reply });
         sock.destroy();
         reject(new SkywireError(reply.error.code as ErrorCode, reply.error.message));
-      });
+      }).catch((e: unknown) => { sock.destroy(); reject(e); });
     });
   });

@@ -21,5 +21,5 @@ const authIn = (configDir: string): SocksAuth | undefined => {
 
 const sdk = await connectApp();
 const auth = authIn(sdk.paths.config);
-await sdk.listen(SOCKS_PORT, (stream) => void serveSocks(stream, { auth, log, connect: (h, p) => sdk.tcpConnect(h, p) }));
+await sdk.listen(SOCKS_PORT, (stream) => { serveSocks(stream, { auth, log, connect: (h, p) => sdk.tcpConnect(h, p) }).catch(() => stream.destroy()); });
 await sdk.ready();
