@@ -21,6 +21,8 @@ export class RouteActor implements EndHandler {
   readonly avoid: AvoidSet;
   private lastSearch = -Infinity;
   attempt: RouteAttempt | undefined;
+  /** Why the route failed when it is not plain unreachability. */
+  private failCode: 'forbidden' | undefined;
   /** When the route last broke, to measure repair time. */
   private brokenAt: number | undefined;
   private readonly actor: Actor<typeof routeMachine>;
@@ -47,7 +49,7 @@ export class RouteActor implements EndHandler {
         sendSetup: ({ context }) => this.sendSetup(context.attempts),
         keepalive: () => this.keepalive(),
         established: () => this.onEstablished(),
-        failed: () => this.onEnd('unreachable'),
+        failed: () => this.onEnd(this.failCode ?? 'unreachable'),
         closed: () => this.onEnd(undefined),
         avoidFirstHop: () => this.attempt && this.avoid.add(ctx.layer.address, this.attempt.path[1]!, clock.now()),
         startSearch: () => {
@@ -172,6 +174,10 @@ export class RouteActor implements EndHandler {
     let reason: Uint8Array | null = null;
     const i = a.hopKeys.findIndex((k) => (reason = open(k.hop, SetupNonce.Broken, new Uint8Array(0), sealed)) !== null);
     if (i < 0) return this.ctx.layer.countDrop('route-bad-broken');
+    if (reason![0] === BrokenReason.NotMember) {
+      this.failCode = 'forbidden';
+      return void this.actor.send({ type: 'ROUTE.REFUSED' });
+    }
     // A hop that restarted (Lost) is up again: repair, but do not steer around its link.
     this.broken(reason![0] === BrokenReason.Lost ? undefined : [a.path[i + 1]!, a.path[i + 2] ?? a.path[i + 1]!]);
   }
@@ -203,7 +209,7 @@ export class RouteActor implements EndHandler {
     if (now - this.conv.lastTx >= this.ctx.config.keepaliveMs / 2 || now - this.conv.lastRx >= this.ctx.config.keepaliveMs) this.conv.ping(0);
   }
 
-  private onEnd(code: 'unreachable' | undefined): void {
+  private onEnd(code: 'unreachable' | 'forbidden' | undefined): void {
     this.dropAttempt();
     if (code) this.conv.upper?.fail(code);
     this.state$.complete();

@@ -20,7 +20,9 @@ export type RouteEvent =
   | { type: 'ROUTE.PATH' }
   | { type: 'ROUTE.ACKED' }
   | { type: 'ROUTE.BROKEN' }
-  | { type: 'ROUTE.CLOSE' };
+  | { type: 'ROUTE.CLOSE' }
+  /** Fleet membership refused the route (a relay or the destination): retrying cannot help. */
+  | { type: 'ROUTE.REFUSED' };
 
 export const routeMachine = setup({
   types: { context: {} as RouteContext, events: {} as RouteEvent, input: {} as { now: number } },
@@ -47,7 +49,7 @@ export const routeMachine = setup({
   id: 'route',
   initial: 'resolving',
   context: ({ input }) => ({ attempts: 0, repairs: 0, searchingSince: input.now }),
-  on: { 'ROUTE.CLOSE': '.closed' },
+  on: { 'ROUTE.CLOSE': '.closed', 'ROUTE.REFUSED': '.failed' },
   states: {
     resolving: {
       entry: 'findPath',

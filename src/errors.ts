@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'refused'
   | 'timeout'
   | 'reset'
+  | 'forbidden'
   // Radio (src/radio, src/env/kiss-serial-carrier.ts).
   | 'BAD_CALLSIGN'
   | 'RADIO_CONFIG'

@@ -18,7 +18,7 @@ export const E2eKind = { Ping: 0xf0, Pong: 0xf1 } as const;
 export interface ConvUpper {
   receive(bytes: Uint8Array): void;
   setMtu(mtu: number): void;
-  fail(code: 'unreachable' | 'reset'): void;
+  fail(code: 'unreachable' | 'reset' | 'forbidden'): void;
 }
 
 /** From this path MTU up, every link on the path is loopback or a jumbo-frame LAN. */

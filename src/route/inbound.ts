@@ -5,6 +5,7 @@ import type { Conversation } from './conversation.ts';
 import type { RouterCtx } from './router-ctx.ts';
 import type { EndEntry, EndHandler } from './route-table.ts';
 import { e2eAccept } from './e2e-handshake.ts';
+import { BrokenReason, brokenToSource } from './relay.ts';
 import { SetupNonce, type HopKeys } from './setup-onion.ts';
 import { encodeReply, RouteMsg, type Setup } from './route-wire.ts';
 
@@ -30,7 +31,11 @@ export const acceptSetup = (ctx: RouterCtx, host: InboundHost, from: string, s: 
   const accepted = e2eAccept({ suite: layer.suite, identity: layer.identity }, plain, { index: layer.random.int(0x1_0000_0000) >>> 0 || 1, ephemeralSecret: layer.random.bytes(32) });
   if (!accepted.ok) return layer.countDrop(`route-setup-${accepted.reason}`);
   const a = accepted.value;
-  if (!ctx.gate.accept(a.peer, a.credential)) return layer.countDrop('route-setup-not-member');
+  if (!ctx.gate.accept(a.peer, a.credential)) {
+    // Said once per setup, sealed to the source: it stops trying instead of searching 90 s.
+    layer.sendTo(from, brokenToSource(ctx, s.senderId, 0, keys.hop, BrokenReason.NotMember));
+    return layer.countDrop('route-setup-not-member');
+  }
   const conv = host.conversation(a.peer, a.convId);
   if (a.timestamp <= conv.lastTimestamp) return layer.countDrop('route-stale-setup');
   conv.lastTimestamp = a.timestamp;

@@ -9,7 +9,8 @@ import { encodeReply, encodeSetup, relabel, REPLY_FIXED_BYTES, RouteMsg, type Re
 import type { RouterCtx } from './router-ctx.ts';
 
 /** Lost: the next hop is up but restarted and forgot the route; the source should not avoid it. */
-export const BrokenReason = { NextDown: 1, NoLink: 2, Expired: 3, Lost: 4 } as const;
+/** NotMember: fleet membership refused the route (src/membership/route-gate.ts): no retry. */
+export const BrokenReason = { NextDown: 1, NoLink: 2, Expired: 3, Lost: 4, NotMember: 5 } as const;
 
 /** A break notice for the source, sealed so that only it learns which hop reported. */
 export const brokenToSource = (ctx: RouterCtx, routeId: number, myId: number, hopKey: Uint8Array, reason: number): Uint8Array =>
@@ -28,7 +29,7 @@ export const relaySetup = (ctx: RouterCtx, from: string, s: Setup, hopKey: Uint8
   // Fleet membership: no route between strangers (src/membership/route-gate.ts).
   if (!ctx.gate.relay(from, next)) {
     ctx.layer.countDrop('route-not-member');
-    ctx.layer.sendTo(from, brokenToSource(ctx, s.senderId, myId, hopKey, BrokenReason.NoLink));
+    ctx.layer.sendTo(from, brokenToSource(ctx, s.senderId, myId, hopKey, BrokenReason.NotMember));
     return;
   }
   if (next === from || next === ctx.layer.address || !ctx.layer.sendTo(next, forwarded)) {
