@@ -31,7 +31,8 @@ export const addMasterCommand = (program: Command): void => {
       if (o.tui) return (await import('../../tui/master/master-tui.ts')).runWithMasterTui({ home: () => o.home, start });
       const running = await start(consoleLogger(realClock().wallMs));
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(sig, () => exitAfter(running.stop(sig)));
+        // Exit 1 when some state could not be saved (logged with the file and errno).
+        process.once(sig, () => exitAfter(running.stop(sig), 0, () => process.exit(running.disk.status().ok ? 0 : 1)));
       }
     });
 };

@@ -29,7 +29,8 @@ export const addNodeCommand = (program: Command): void => {
       if (o.tui) return (await import('../../tui/node/node-tui.ts')).runWithNodeTui(start);
       const running = await start(consoleLogger(realClock().wallMs));
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(sig, () => exitAfter(running.stop(sig)));
+        // Exit 1 when some state could not be saved (logged with the file and errno).
+        process.once(sig, () => exitAfter(running.stop(sig), 0, () => process.exit(running.disk.status().ok ? 0 : 1)));
       }
     });
 };
