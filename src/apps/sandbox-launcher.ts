@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Overlay } from '../overlay/overlay.ts';
 import type { AppProcess } from '../../actors/app-actor.ts';
 import { spawnSandboxed, type SandboxedProcess } from '../env/sandbox-spawn.ts';
+import type { CgroupEvents } from '../env/cgroup-limits.ts';
 import { diskUsage, watchQuota } from '../env/sandbox-quota.ts';
 import { AppLog, type AppLogStats } from './app-log.ts';
 import { exitConnector } from '../env/tcp-exit.ts';
@@ -28,7 +29,7 @@ export interface LauncherOptions {
 }
 
 /** What status shows of a running (or the last) sandbox of an app. */
-export interface SandboxStatus { uid: number; limits: string; weak: string[]; log: AppLogStats; limitHits: string[] }
+export interface SandboxStatus { uid: number; limits: string; weak: string[]; log: AppLogStats; limitHits: string[]; cgroup?: CgroupEvents }
 
 const MiB = 1024 * 1024;
 
@@ -50,8 +51,12 @@ export const sandboxLauncher = (o: LauncherOptions): AppLauncher & { status(name
   // finished closing (and unlinking) it.
   const closing = new Map<string, Promise<void>>();
   // One entry per installed app name, replaced on each start: bounded by the apps installed.
-  const statuses = new Map<string, SandboxStatus>();
-  return { status: (name) => statuses.get(name), launch(paths, manifest, onHealthy, onExit): AppProcess {
+  const statuses = new Map<string, { st: SandboxStatus; proc: SandboxedProcess }>();
+  const status = (name: string): SandboxStatus | undefined => {
+    const s = statuses.get(name);
+    return s && { ...s.st, cgroup: s.st.cgroup ?? s.proc.sandbox.events() };
+  };
+  return { status, launch(paths, manifest, onHealthy, onExit): AppProcess {
     let killed: 'SIGTERM' | 'SIGKILL' | undefined;
     let child: SandboxedProcess | undefined;
     let host: AppHost | undefined;
@@ -84,7 +89,7 @@ export const sandboxLauncher = (o: LauncherOptions): AppLauncher & { status(name
       child = proc;
       const appLog = new AppLog(join(paths.run, 'app.log'), (l) => o.log(`app ${manifest.name}: ${l}`));
       const st: SandboxStatus = { uid: proc.sandbox.uid, limits: proc.sandbox.limits, weak: proc.sandbox.weak, log: appLog.stats, limitHits: [] };
-      statuses.set(manifest.name, st);
+      statuses.set(manifest.name, { st, proc });
       for (const w of proc.sandbox.weak) o.log(`app ${manifest.name}: WEAK SANDBOX: ${w}`);
       proc.stdout?.on('data', (c: Buffer) => appLog.write(c));
       proc.stderr?.on('data', (c: Buffer) => appLog.write(c));
@@ -96,13 +101,14 @@ export const sandboxLauncher = (o: LauncherOptions): AppLauncher & { status(name
       proc.on('exit', (code, signal) => {
         watch.stop();
         o.log(`app ${manifest.name} ${manifest.version} exited (${signal ?? `code ${code}`})`);
+        appLog.close().catch(() => undefined);
+        // Exit is reported once the cgroup is gone, so a node that stops right after leaves none.
         proc.sandbox.finished.then((ev) => {
+          st.cgroup = ev;
           const hits = limitHits(manifest, signal, ev);
           st.limitHits.push(...hits);
           for (const h of hits) o.log(`app ${manifest.name} hit its ${h}`);
-        }).catch(() => undefined);
-        appLog.close().catch(() => undefined);
-        exit(code);
+        }).catch(() => undefined).finally(() => exit(code));
       });
       proc.on('error', (e) => { watch.stop(); o.log(`app ${manifest.name}: ${e.message}`); exit(null); });
     })().catch((e: Error) => {

@@ -8,7 +8,7 @@
 // The process joins before it runs anything: the sandbox is started through a wrapper that
 // writes its own pid into each cgroup.procs and then execs bubblewrap (joinWrapper), so no fork
 // of the app can happen outside the group.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupSelf, type Hierarchy } from './cgroup-mounts.ts';
 
@@ -49,13 +49,22 @@ const removeDirs = async (dirs: string[], procsFiles: string[]): Promise<void> =
 
 const makeDir = (d: string): void => { mkdirSync(d, { recursive: true }); };
 
-/** Groups a killed node left behind for the same app (same name up to the last dash): empty
- *  ones are removed (rmdir refuses a group that still holds processes). */
+/** A group whose app is alive always holds processes; an empty one older than this was left
+ *  by a node that was killed (any node's: homes of killed nodes may never start again). */
+const ABANDONED_MS = 60_000;
+
+/** Removes empty groups left behind: this app's earlier ones (same name up to the last dash) at
+ *  once, other apps' once abandoned. rmdir refuses a group that still holds processes. */
 const sweep = (parent: string, name: string): void => {
   const prefix = name.slice(0, name.lastIndexOf('-') + 1);
   let names: string[] = [];
   try { names = readdirSync(parent); } catch { return; }
-  for (const n of names.filter((x) => prefix && x.startsWith(prefix) && x !== name).slice(0, 100)) { try { rmdirSync(join(parent, n)); } catch { /* busy or gone */ } }
+  const old = (d: string): boolean => { try { return Date.now() - statSync(d).ctimeMs > ABANDONED_MS; } catch { return false; } };
+  for (const n of names.filter((x) => x.startsWith('skywire-') && x !== name && x !== 'skywire-node').slice(0, 200)) {
+    const d = join(parent, n);
+    if (!n.startsWith(prefix) && !old(d)) continue;
+    try { rmdirSync(d); } catch { /* busy or gone */ }
+  }
 };
 
 const v2 = (parent: string) => (name: string, l: CgroupLimits): AppCgroup => {

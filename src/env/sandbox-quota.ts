@@ -2,7 +2,7 @@
 // neither alone bounds the disk:
 // - RLIMIT_FSIZE (set with prlimit when the sandbox starts, src/env/sandbox-spawn.ts) stops any
 //   single file at the quota at once: a write past it fails and the kernel sends SIGXFSZ;
-// - this watcher walks data/ every few seconds and kills the app when the total is over the
+// - this watcher walks data/ every second and kills the app when the total is over the
 //   quota (many files each under the limit), and the start check refuses to start an app that
 //   is already over it. Between two walks an app can overshoot by what it writes in that time.
 // A hard total bound needs the filesystem's help (ext4/xfs project quotas, or a loop-mounted
@@ -42,7 +42,7 @@ export const diskUsage = async (dir: string, stopAt = Number.POSITIVE_INFINITY):
 export interface QuotaWatch { stop(): void }
 
 /** Calls onOver once when data/ grows past quotaBytes; the walks never overlap. */
-export const watchQuota = (dir: string, quotaBytes: number, onOver: (u: Usage) => void, everyMs = 2000): QuotaWatch => {
+export const watchQuota = (dir: string, quotaBytes: number, onOver: (u: Usage) => void, everyMs = 1000): QuotaWatch => {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = (): void => {
