@@ -361,3 +361,27 @@ test.serial('a full disk (a real 2 MiB tmpfs under a 1 GiB quota) refuses with Q
   c.close();
   wire.abort();
 });
+
+test('a writer that went silent without closing its stream is taken over after writerIdleMs; its next chunk is refused', async (t) => {
+  const srv = await startServer({ quotaBytes: 64 * MiB, writerIdleMs: 60_000 });
+  const data = randomBytes(2 * MiB);
+  const stalled = await raw(srv);
+  t.like(await begin(stalled.wire, 'doc.bin', data), { ok: true });
+  await sendBytes(stalled.wire, data, 0, MiB);
+  await until(() => srv.store.partials.list().find((p) => p.held === MiB), 5000, 'a MiB held');
+  const next = await raw(srv);
+  srv.clock.now += 59_000;
+  t.like(await begin(next.wire, 'doc.bin', data), { ok: false, code: 'FS_BUSY' }, 'not yet: 59 s of silence');
+  t.is(await code((await client(srv)).rmPartial(srv.store.partials.list()[0]!.uploadId)), 'FS_BUSY');
+  srv.clock.now += 2_000;
+  t.like(await begin(next.wire, 'doc.bin', data), { ok: true, offset: MiB }, 'after 61 s the path is taken over, bytes and all');
+  await stalled.wire.send(chunkFrame(MiB, data.subarray(MiB, MiB + CHUNK_BYTES)));
+  t.like(json(await stalled.wire.next()), { ok: false, code: 'FS_BUSY' }, 'the silent writer, back again, is refused');
+  await sendBytes(next.wire, data, MiB, data.length);
+  await next.wire.send(jsonFrame({ op: 'commit' }));
+  t.like(await next.wire.reply(), { sha256: sha(data) });
+  t.is(sha(readFileSync(join(srv.dataDir, 'doc.bin'))), sha(data));
+  t.is(srv.store.partials.counters.takenOver, 1);
+  t.is(srv.store.writers.size, 0);
+  t.like(srv.store.usage(), { reservedBytes: 0, pending: 0 });
+});

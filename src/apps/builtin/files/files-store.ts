@@ -6,7 +6,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Random } from '../../../env/random.ts';
 import { treeUsage } from './disk-usage.ts';
-import { PartialTable } from './partial-table.ts';
+import { PartialTable, type Pending } from './partial-table.ts';
 import { QuotaGuard, type UsageSnapshot } from './quota-guard.ts';
 import { META_DIR } from './safe-path.ts';
 import { newSumCache, type SumCache } from './sum-cache.ts';
@@ -14,6 +14,9 @@ import { newSumCache, type SumCache } from './sum-cache.ts';
 export const DEFAULT_MAX_ENTRIES = 100_000;
 export const DEFAULT_MAX_PENDING = 64;
 export const DEFAULT_PARTIAL_EXPIRY_MS = 24 * 3600 * 1000;
+/** A writer silent this long loses its path to the next writer (as long as a stream waits to
+ *  give up on a silent peer). */
+export const DEFAULT_WRITER_IDLE_MS = 60_000;
 
 export interface FilesStoreOptions {
   dataDir: string;
@@ -23,6 +26,8 @@ export interface FilesStoreOptions {
   maxPendingUploads?: number;
   /** A partial upload nobody has written for this long is removed. */
   partialExpiryMs?: number;
+  /** An upload that has sent nothing for this long may be taken over (see partial-table.ts). */
+  writerIdleMs?: number;
   /** Wall-clock milliseconds (partials' idle time is compared with their files' mtime). */
   wallMs: () => number;
   random: Random;
@@ -37,8 +42,8 @@ export interface FilesStore {
   readonly wallMs: () => number;
   /** Refusals by error code ('malformed' for frames that ended a stream), for status. */
   readonly refused: Record<string, number>;
-  /** Real target paths an upload is writing now, and the upload: one writer per path. */
-  readonly writers: Map<string, object>;
+  /** Real target paths an upload is writing now, and its partial: one writer per path. */
+  readonly writers: Map<string, Pending>;
   newUploadId(): string;
   /** Tree changes (mkdir, delete, an upload's final rename) one at a time, so that the quota
    *  counter always matches the tree, whatever the streams interleave. */
@@ -55,7 +60,7 @@ export const openFilesStore = async (o: FilesStoreOptions): Promise<FilesStore> 
   const maxPending = o.maxPendingUploads ?? DEFAULT_MAX_PENDING;
   const partialExpiryMs = o.partialExpiryMs ?? DEFAULT_PARTIAL_EXPIRY_MS;
   const quota = new QuotaGuard(o.quotaBytes, o.maxEntries ?? DEFAULT_MAX_ENTRIES, await treeUsage(rootReal));
-  const partials = await PartialTable.load(staging, quota, { maxPending, expiryMs: partialExpiryMs, wallMs: o.wallMs });
+  const partials = await PartialTable.load(staging, quota, { maxPending, expiryMs: partialExpiryMs, writerIdleMs: o.writerIdleMs ?? DEFAULT_WRITER_IDLE_MS, wallMs: o.wallMs });
   const refused: Record<string, number> = {};
   let tail: Promise<unknown> = Promise.resolve();
   return {

@@ -8,21 +8,26 @@ import { open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:f
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fail } from '../../../errors.ts';
-import type { QuotaGuard } from './quota-guard.ts';
+import { ENTRY_BYTES, type QuotaGuard } from './quota-guard.ts';
 
 export const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The upload writing a partial (upload.ts). `busy` while a write or the commit is under way. */
+export interface Writer { readonly busy: boolean; revoke(): void }
 
 export interface Pending {
   readonly id: string; readonly rel: string; readonly size: number; readonly sha256: string; readonly file: string;
   /** Bytes written so far (the partial file may hold more after a failed write; they are cut). */
   held: number;
   lastActiveMs: number;
-  /** The upload writing it now; an owned partial is never removed, evicted or expired. */
-  owner: object | undefined;
+  /** The upload writing it now. An owned partial is never removed, evicted or expired unless
+   *  its writer has stalled (sent nothing for writerIdleMs and nothing under way): a client
+   *  that vanished without its stream closing must not hold a path or the table forever. */
+  owner: Writer | undefined;
 }
 
 export interface PartialInfo { uploadId: string; path: string; size: number; held: number; sha256: string; idleMs: number; active: boolean }
-export interface TableOptions { maxPending: number; expiryMs: number; wallMs: () => number }
+export interface TableOptions { maxPending: number; expiryMs: number; writerIdleMs: number; wallMs: () => number }
 export type DropReason = 'removed' | 'expired' | 'evicted' | 'superseded' | 'discarded';
 
 const metaSchema = z.object({ v: z.literal(1), id: z.string().regex(UPLOAD_ID), rel: z.string(), size: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
@@ -31,7 +36,7 @@ export class PartialTable {
   private readonly byId = new Map<string, Pending>();
   /** Ids whose files are being removed: not reusable until they are gone. */
   private readonly cleaning = new Set<string>();
-  readonly counters = { created: 0, resumed: 0, committed: 0, removed: 0, expired: 0, evicted: 0, superseded: 0, discarded: 0, cleanupFailed: 0 };
+  readonly counters = { created: 0, resumed: 0, committed: 0, removed: 0, expired: 0, evicted: 0, superseded: 0, discarded: 0, takenOver: 0, cleanupFailed: 0 };
 
   private constructor(private readonly dir: string, private readonly quota: QuotaGuard, private readonly opts: TableOptions) {}
 
@@ -65,27 +70,62 @@ export class PartialTable {
   /** Idle partials of `rel`: the one with the same content resumes, the others are superseded. */
   idleFor(rel: string): Pending[] { return [...this.byId.values()].filter((p) => p.rel === rel && !p.owner); }
 
+  /** True when nobody writes `p`, or its writer has stalled (see Pending.owner). */
+  free(p: Pending, now = this.opts.wallMs()): boolean {
+    return !p.owner || (!p.owner.busy && now - p.lastActiveMs >= this.opts.writerIdleMs);
+  }
+
+  /** Takes `p` from a stalled writer (whose next chunk or commit is then refused). */
+  release(p: Pending): void {
+    if (!p.owner) return;
+    p.owner.revoke();
+    p.owner = undefined;
+    this.counters.takenOver += 1;
+  }
+
   /** Expires idle partials; called before anything reads or charges the quota, so an expired
    *  partial never refuses anything even though no timer runs. */
   sweep(): void {
     const now = this.opts.wallMs();
-    for (const p of [...this.byId.values()]) if (!p.owner && now - p.lastActiveMs >= this.opts.expiryMs) this.dropSoon(p, 'expired');
+    for (const p of [...this.byId.values()]) {
+      if (now - p.lastActiveMs < this.opts.expiryMs || !this.free(p, now)) continue;
+      this.release(p);
+      this.dropSoon(p, 'expired');
+    }
   }
 
-  /** A new pending upload, its quota reserved and its files created, owned by `owner`. */
-  async create(id: string, rel: string, size: number, sha256: string, owner: object): Promise<Pending> {
+  /** rm-partial: resolves the bytes given back to the quota. */
+  async remove(id: string): Promise<number> {
+    this.sweep();
+    const p = this.byId.get(id) ?? fail('FS_NOT_FOUND', `no partial upload ${id}; list them with skywire fs partials NODE`);
+    if (!this.free(p)) fail('FS_BUSY', `partial upload ${id} ("${p.rel}") is being written right now; remove it once that upload has stopped`);
+    this.release(p);
+    await this.drop(p, 'removed');
+    return p.size + ENTRY_BYTES;
+  }
+
+  /** A new pending upload owned by `owner`, its quota reserved, in one synchronous step; its
+   *  files are made by materialize(). */
+  add(id: string, rel: string, size: number, sha256: string, owner: Writer): Pending {
     if (this.byId.has(id) || this.cleaning.has(id)) fail('FS_BUSY', `upload id ${id} is in use; choose another`);
     if (this.byId.size >= this.opts.maxPending) {
-      const idle = [...this.byId.values()].filter((p) => !p.owner).sort((a, b) => a.lastActiveMs - b.lastActiveMs)[0]
+      const now = this.opts.wallMs();
+      const idle = [...this.byId.values()].filter((p) => this.free(p, now)).sort((a, b) => a.lastActiveMs - b.lastActiveMs)[0]
         ?? fail('FS_BUSY', `${this.byId.size} uploads are in progress, the most this files app holds at once; try again when one finishes`);
+      this.release(idle);
       this.dropSoon(idle, 'evicted');
     }
     this.quota.reserveUpload(size, `storing "${rel}"`);
     const p: Pending = { id, rel, size, sha256, file: join(this.dir, `${id}.part`), held: 0, lastActiveMs: this.opts.wallMs(), owner };
     this.byId.set(id, p);
+    return p;
+  }
+
+  /** Writes the partial's description and creates its file; on failure the partial is gone. */
+  async materialize(p: Pending): Promise<void> {
     try {
-      const meta = join(this.dir, `${id}.json`);
-      await writeFile(`${meta}.tmp`, JSON.stringify({ v: 1, id, rel, size, sha256 }), { mode: 0o600 });
+      const meta = join(this.dir, `${p.id}.json`);
+      await writeFile(`${meta}.tmp`, JSON.stringify({ v: 1, id: p.id, rel: p.rel, size: p.size, sha256: p.sha256 }), { mode: 0o600 });
       await rename(`${meta}.tmp`, meta);
       await (await open(p.file, 'wx', 0o600)).close(); // a fresh inode: never one a client can read
     } catch (e) {
@@ -93,7 +133,6 @@ export class PartialTable {
       throw e;
     }
     this.counters.created += 1;
-    return p;
   }
 
   /** Removes a partial from the table and the disk and gives its quota back. Never rejects. */
@@ -131,7 +170,7 @@ export class PartialTable {
   list(): PartialInfo[] {
     const now = this.opts.wallMs();
     return [...this.byId.values()].sort((a, b) => a.lastActiveMs - b.lastActiveMs).map((p) => ({
-      uploadId: p.id, path: p.rel, size: p.size, held: p.held, sha256: p.sha256, idleMs: p.owner ? 0 : Math.max(0, now - p.lastActiveMs), active: p.owner !== undefined,
+      uploadId: p.id, path: p.rel, size: p.size, held: p.held, sha256: p.sha256, idleMs: Math.max(0, now - p.lastActiveMs), active: p.owner !== undefined,
     }));
   }
 }

@@ -13,7 +13,6 @@ import { makeDir, remove } from './tree-ops.ts';
 import { serveRead } from './read-op.ts';
 import { Upload } from './upload.ts';
 import type { FilesStore } from './files-store.ts';
-import { ENTRY_BYTES } from './quota-guard.ts';
 
 /** Serves one stream over `store`, which all streams of the app share (files-store.ts). */
 export const serveFiles = (stream: Duplex, store: FilesStore): void => {
@@ -30,14 +29,6 @@ type Chunk = Extract<Frame, { kind: 'chunk' }>;
 const partialsReply = (store: FilesStore): Record<string, unknown> => {
   const usage = store.usage(); // expires what is due first
   return { ok: true, partials: store.partials.list(), usage, counters: { ...store.partials.counters, refused: { ...store.refused } } };
-};
-
-const removePartial = async (store: FilesStore, id: string): Promise<Record<string, unknown>> => {
-  store.partials.sweep();
-  const p = store.partials.get(id) ?? fail('FS_NOT_FOUND', `no partial upload ${id}; list them with skywire fs partials NODE`);
-  if (p.owner) fail('FS_BUSY', `partial upload ${id} ("${p.rel}") is being written right now; remove it once that upload has stopped`);
-  await store.partials.drop(p, 'removed');
-  return { ok: true, freedBytes: p.size + ENTRY_BYTES };
 };
 
 const session = async (stream: Duplex, store: FilesStore): Promise<void> => {
@@ -66,7 +57,7 @@ const session = async (stream: Duplex, store: FilesStore): Promise<void> => {
       try { return { ok: true, ...(await u.commit()) }; } finally { await u.close(); }
     }
     if (req.op === 'partials') return partialsReply(store);
-    if (req.op === 'rm-partial') return removePartial(store, req.uploadId);
+    if (req.op === 'rm-partial') return { ok: true, freedBytes: await store.partials.remove(req.uploadId) };
     const p = clientPath(store.rootReal, req.path);
     if (req.op === 'begin') {
       await upload?.close();
