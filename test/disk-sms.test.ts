@@ -1,0 +1,77 @@
+// An SMS is acknowledged only once it is on disk (issue 12): three real node processes in a
+// line a - b - c on loopback UDP, c's home on a small tmpfs that is full when the message
+// arrives. c must neither ack custody to b nor log it delivered nor send a receipt until its
+// sms.json write succeeds; b keeps the parcel meanwhile; once space is back c takes it, and it
+// lands exactly once.
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sky, skyDaemon, tmpHome, until, type Daemon } from './helpers/cli.ts';
+import { mountSmallDisk } from './helpers/tmpfs.ts';
+import { controlRequest } from '../src/env/control-client.ts';
+
+const json = <T>(...args: string[]): T | undefined => {
+  const r = sky(...args);
+  return r.code === 0 ? (JSON.parse(r.stdout) as T) : undefined;
+};
+interface Sent { id: string; state: string }
+interface Failure { file: string; errno: string; retries: number }
+interface Status { disk: { ok: boolean; failing: Failure[] } }
+const sent = (home: string): Sent[] => json<{ sent: Sent[] }>('sms', 'outbox', '--home', home, '--json')?.sent ?? [];
+const relaying = (home: string): number => json<{ relaying: number }>('sms', 'outbox', '--home', home, '--json')?.relaying ?? 0;
+const inbox = (home: string): { id: string }[] => json('sms', 'inbox', '--home', home, '--json') ?? [];
+interface SmsStatus { awaitingDisk: number; counters: Record<string, number> }
+const smsStatus = async (home: string): Promise<SmsStatus | undefined> => (await controlRequest(home, { cmd: 'sms-status' }, 10_000).catch(() => undefined)) as SmsStatus | undefined;
+const status = (home: string): Status | undefined => json<Status>('status', '--home', home, '--json');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test('c cannot store the message: no custody ack, no "delivered", no receipt until it is on disk; then it lands exactly once', async (t) => {
+  const disk = mountSmallDisk(t, 'sms');
+  const homes: Record<string, string> = { a: tmpHome('dsms-a'), b: tmpHome('dsms-b'), c: join(disk.dir, 'c') };
+  const names = ['a', 'b', 'c'];
+  const addr: Record<string, string> = {};
+  for (const n of names) {
+    t.is(sky('init', '--home', homes[n]!).code, 0);
+    addr[n] = (JSON.parse(sky('id', '--home', homes[n]!, '--json').stdout) as { address: string }).address;
+  }
+  const base = 27000 + Math.floor(Math.random() * 3000) * 3;
+  const port = (n: string): number => base + names.indexOf(n);
+  const neighbours: Record<string, string[]> = { a: ['b'], b: ['a', 'c'], c: ['b'] };
+  for (const n of names) {
+    const peers = neighbours[n]!.map((p) => `${addr[p]}@127.0.0.1:${port(p)}`);
+    writeFileSync(join(homes[n]!, 'config.json'), JSON.stringify({ version: 1, name: n, listen: `127.0.0.1:${port(n)}`, peers, link: { keepaliveMs: 500, deadAfterMs: 2000 } }));
+  }
+  const daemons: Daemon[] = [];
+  t.teardown(() => { for (const d of daemons) d.proc.kill('SIGKILL'); });
+  const [da, db, dc] = names.map((n) => { const d = skyDaemon('node', '--home', homes[n]!); daemons.push(d); return d; }) as [Daemon, Daemon, Daemon];
+  for (const n of names) await until(() => (sky('status', '--home', homes[n]!).code === 0 ? true : undefined), 30_000, `node ${n}`);
+  await until(() => (json<{ state: string }>('route', addr.c!, '--home', homes.a!, '--json')?.state === 'established' ? true : undefined), 40_000, 'a reaches c');
+
+  disk.fill();
+  const r = sky('sms', 'send', addr.c!, 'sent while the disk at c is full', '--home', homes.a!, '--json');
+  t.is(r.code, 0, r.stderr);
+  const id = (JSON.parse(r.stdout) as Sent).id;
+  // b takes custody (its disk is fine) and offers it to c, which cannot write it down.
+  await until(() => (sent(homes.a!)[0]?.state === 'forwarded' ? true : undefined), 30_000, 'b took custody');
+  await until(async () => (((await smsStatus(homes.c!))?.awaitingDisk ?? 0) >= 1 ? true : undefined), 30_000, 'c holding it unsaved');
+  const failing = await until(() => status(homes.c!)?.disk.failing.find((f) => f.file === join(homes.c!, 'sms.json')), 20_000, 'sms.json failing at c');
+  t.is(failing.errno, 'ENOSPC');
+  // b resends on its backoff; c answers none of them while its copy is not on disk.
+  await until(async () => (((await smsStatus(homes.c!))?.counters['awaiting-disk'] ?? 0) >= 1 ? true : undefined), 30_000, 'a resend from b, not acked');
+  await sleep(2000);
+  t.is(relaying(homes.b!), 1, 'b still holds it: c never acked');
+  t.is(sent(homes.a!)[0]?.state, 'forwarded', 'no receipt reached a');
+  t.false(dc.output().includes(`sms ${id}`), 'c logged nothing delivered');
+  t.is(dc.proc.exitCode, null, 'c is still running');
+
+  disk.free();
+  await until(() => (inbox(homes.c!).length > 0 ? true : undefined), 60_000, 'message on c\'s disk').catch((e) => { t.log(dc.output()); throw e; });
+  await until(() => (sent(homes.a!)[0]?.state === 'delivered' ? true : undefined), 60_000, 'receipt at a');
+  await until(() => (relaying(homes.b!) === 0 ? true : undefined), 30_000, 'b handed it on');
+  await until(() => (status(homes.c!)?.disk.ok ? true : undefined), 30_000, 'c\'s disk status clear');
+  await sleep(2000); // a duplicate in flight would land by now
+  t.deepEqual(inbox(homes.c!).map((m) => m.id), [id]);
+  t.is(dc.output().split('\n').filter((l) => l.includes(`sms ${id} from ${addr.a} delivered to the inbox`)).length, 1);
+  t.is((await smsStatus(homes.c!))?.awaitingDisk, 0);
+  for (const d of [da, db, dc]) t.is(d.proc.exitCode, null);
+});
