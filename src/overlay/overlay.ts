@@ -45,6 +45,8 @@ export class Overlay {
     this.topology = new TopologyService(node, { ...opts.topology, admitOrigin: (origin) => this.membership.isMember(origin) });
     const rk = routeKeyPair(node.suite, node.identity);
     this.router = new Router(node, this.topology, rk.secret, (conv) => this.attach(conv), opts.route);
+    // Conversations closed, evicted, swept or replaced take their mux with them.
+    this.router.released$.subscribe((conv) => this.muxes.delete(conv));
     this.gossip = attachMembershipGossip(node, this.membership);
     this.router.ctx.gate = membershipGate(this.membership, () => {
       const master = this.membership.masterAddress;
@@ -113,6 +115,11 @@ export class Overlay {
 
   routes(): RouteStatus[] {
     return routeStatus(this);
+  }
+
+  /** Conversations with a stream mux: ours and those set up to us (bounded by the router). */
+  get conversations(): number {
+    return this.muxes.size;
   }
 
   stop(): void {

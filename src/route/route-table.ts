@@ -41,16 +41,36 @@ export interface EndEntry {
 
 export type RouteEntry = RelayEntry | EndEntry;
 
+/** Every neighbour's setups can add entries here, so the table is bounded: in all, and per
+ *  neighbour (the one the setup came from), so one neighbour cannot take every slot. A setup
+ *  beyond either is refused (counted route-table-full); idle entries go with the sweep. */
+export interface RouteTableLimits { maxEntries: number; maxPerNeighbour: number }
+
+/** The neighbour on the setup's side: a relay's previous hop, an end's only neighbour. */
+const ownerOf = (e: RouteEntry): string => (e.kind === 'relay' ? e.prevPeer : e.peer);
+
 export class RouteTable {
   readonly byId = new Map<number, RouteEntry>();
   /** `${prevPeer}|${prevId}` → my ID, so a retransmitted setup finds its entry. */
   readonly bySetup = new Map<string, number>();
+  /** Entries by the neighbour that set them up (ownerOf). */
+  private readonly perNeighbour = new Map<string, number>();
   /** Bumped on every change, so the simulator's loop check runs only when something changed. */
   version = 0;
   /** Called on every change (the simulator's loop check listens). */
   onChange: (() => void) | undefined;
 
-  constructor(private readonly random: Random) {}
+  constructor(private readonly random: Random, private readonly limits: RouteTableLimits = { maxEntries: Infinity, maxPerNeighbour: Infinity }) {}
+
+  /** Room for one more entry set up by neighbour `from`. */
+  admits(from: string): boolean {
+    return this.byId.size < this.limits.maxEntries && (this.perNeighbour.get(from) ?? 0) < this.limits.maxPerNeighbour;
+  }
+
+  /** Entries the neighbour `peer` set up (relayed from it, or ending here from it). */
+  ownedBy(peer: string): number {
+    return this.perNeighbour.get(peer) ?? 0;
+  }
 
   allocate(): number {
     for (;;) {
@@ -60,6 +80,8 @@ export class RouteTable {
   }
 
   add(e: RouteEntry, setupKey?: string): void {
+    const owner = ownerOf(e);
+    this.perNeighbour.set(owner, (this.perNeighbour.get(owner) ?? 0) + 1);
     this.byId.set(e.myId, e);
     if (setupKey) this.bySetup.set(setupKey, e.myId);
     this.changed();
@@ -69,6 +91,10 @@ export class RouteTable {
     const e = this.byId.get(id);
     if (!e) return undefined;
     this.byId.delete(id);
+    const owner = ownerOf(e);
+    const n = (this.perNeighbour.get(owner) ?? 1) - 1;
+    if (n > 0) this.perNeighbour.set(owner, n);
+    else this.perNeighbour.delete(owner);
     if (e.kind === 'relay') this.bySetup.delete(`${e.prevPeer}|${e.prevId}`);
     else if (e.setupKey) this.bySetup.delete(e.setupKey);
     this.changed();

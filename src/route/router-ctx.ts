@@ -31,6 +31,12 @@ export interface RouteConfig {
   keepaliveMs: number;
   /** An avoided (broken) link is avoided for this long, or until topology shows it again. */
   avoidMs: number;
+  /** Conversations other nodes set up to us, at most (src/route/inbound-convs.ts): above a
+   *  fleet's size (a master is the far end of every node's registration). */
+  maxInbound: number;
+  /** Route table entries at most, and at most per neighbour that set them up (route-table.ts). */
+  maxRouteEntries: number;
+  maxRoutesPerNeighbour: number;
 }
 
 export const defaultRouteConfig: Readonly<RouteConfig> = Object.freeze({
@@ -41,6 +47,9 @@ export const defaultRouteConfig: Readonly<RouteConfig> = Object.freeze({
   repairTimeoutMs: 90_000,
   keepaliveMs: 10_000,
   avoidMs: 60_000,
+  maxInbound: 8_192,
+  maxRouteEntries: 65_536,
+  maxRoutesPerNeighbour: 16_384,
 });
 
 /** Fleet membership as routes need it (src/membership/route-gate.ts); open without a master. */

@@ -7,8 +7,9 @@ import type { TimerHandle } from '../env/clock.ts';
 import { RouteActor } from '../../actors/route-actor.ts';
 import { Conversation } from './conversation.ts';
 import { acceptSetup } from './inbound.ts';
+import { InboundConversations } from './inbound-convs.ts';
 import { breakRelay, BrokenReason, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
-import { RouteTable, type EndEntry, type RouteEntry } from './route-table.ts';
+import { RouteTable, type RouteEntry } from './route-table.ts';
 import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, RouteMsg } from './route-wire.ts';
 import { entryForLost, LostLabels } from './lost-label.ts';
 import { defaultRouteConfig, openGate, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
@@ -22,17 +23,23 @@ export class Router {
   readonly routes = new Map<string, RouteActor>();
   /** Every source route's state transitions as they happen (XState inspection events). */
   readonly transitions$ = new Subject<RouteTransition>();
-  readonly inbound = new Map<string, { conv: Conversation; entry?: EndEntry }>();
+  /** Conversations other nodes set up to us: bounded (src/route/inbound-convs.ts). */
+  readonly inbound: InboundConversations;
+  /** A conversation this router is done with (closed, evicted, swept or replaced): the layer
+   *  above forgets what it attached to it. */
+  readonly released$ = new Subject<Conversation>();
   private sweepTimer: TimerHandle | undefined;
   private stopped = false;
   private readonly lost: LostLabels;
   private topoSub: { unsubscribe(): void } | undefined;
 
   constructor(readonly layer: LinkLayer, paths: PathFinder, routeSecret: Uint8Array, private readonly attach: (conv: Conversation) => void, config?: Partial<RouteConfig>) {
-    this.table = new RouteTable(layer.random);
+    const c: RouteConfig = { ...defaultRouteConfig, ...config };
+    this.table = new RouteTable(layer.random, { maxEntries: c.maxRouteEntries, maxPerNeighbour: c.maxRoutesPerNeighbour });
     this.lost = new LostLabels(layer);
     const trace = (ev: string, fields: Record<string, unknown>): void => layer.trace.emit({ t: layer.clock.now(), node: layer.name, ev, ...fields });
-    this.ctx = { gate: openGate, layer, table: this.table, routeSecret, paths, config: { ...defaultRouteConfig, ...config }, transitions$: this.transitions$, trace };
+    this.ctx = { gate: openGate, layer, table: this.table, routeSecret, paths, config: c, transitions$: this.transitions$, trace };
+    this.inbound = new InboundConversations(layer, this.table, c, attach, (conv) => this.released$.next(conv));
     layer.register(Proto.Route, (peer, bytes) => this.onPacket(peer, bytes));
     layer.linkEvents$.subscribe((e) => {
       const wasUp = e.from === 'up' || e.from === 'rekeying';
@@ -49,6 +56,7 @@ export class Router {
   route(dest: string): RouteActor {
     const existing = this.routes.get(dest);
     if (existing && existing.state !== 'failed' && existing.state !== 'closed') return existing;
+    if (existing) this.released$.next(existing.conv); // replaced: its conversation is over
     const r = new RouteActor(this.ctx, dest, Buffer.from(this.layer.random.bytes(8)).toString('hex'));
     this.routes.set(dest, r);
     this.attach(r.conv);
@@ -80,7 +88,10 @@ export class Router {
       case RouteMsg.Close:
         if (e.kind === 'relay') return relayTeardown(this.ctx, from, e, b);
         this.table.remove(e.myId);
-        if (h.value.type === RouteMsg.Close) return e.handler.onClose();
+        if (h.value.type === RouteMsg.Close) {
+          e.handler.onClose();
+          return this.inbound.closed(e.myId); // a conversation set up to us ends with its route
+        }
         return e.handler.onBroken(b.subarray(REPLY_FIXED_BYTES));
     }
   }
@@ -92,29 +103,16 @@ export class Router {
     const again = known === undefined ? undefined : this.table.byId.get(known);
     if (again?.kind === 'relay') return relaySetupAgain(this.ctx, again);
     if (again?.kind === 'end' && again.ack) return void this.layer.sendTo(from, again.ack);
+    // Bounded table: refused before any public-key work (src/route/route-table.ts).
+    if (!this.table.admits(from)) return this.layer.countDrop('route-table-full');
     const keys = keysAtHop(this.layer.suite, this.ctx.routeSecret, s.value.ephemeral);
     const peeled = keys && peelSlot(s.value.slots, keys.hop, s.value.ephemeral, this.layer.random);
     if (!keys || !peeled) return this.layer.countDrop('route-bad-slot');
     if (peeled.flag === SlotFlag.Relay) return relaySetup(this.ctx, from, s.value, keys.hop, peeled);
     acceptSetup(this.ctx, {
-      conversation: (peer, convId) => this.conversation(peer, convId),
-      rebound: (conv, entry) => {
-        const slot = this.inbound.get(`${conv.peer}|${conv.convId}`)!;
-        if (slot.entry && slot.entry.myId !== entry.myId) this.table.remove(slot.entry.myId);
-        slot.entry = entry;
-      },
+      conversation: (peer, convId) => this.inbound.open(peer, convId),
+      rebound: (conv, entry) => this.inbound.rebound(conv, entry),
     }, from, s.value, keys);
-  }
-
-  private conversation(peer: string, convId: string): Conversation {
-    const key = `${peer}|${convId}`;
-    let slot = this.inbound.get(key);
-    if (!slot) {
-      slot = { conv: new Conversation(this.layer, peer, convId, false) };
-      this.inbound.set(key, slot);
-      this.attach(slot.conv);
-    }
-    return slot.conv;
   }
 
   private linkDown(peer: string): void {
@@ -155,6 +153,7 @@ export class Router {
       this.table.remove(e.myId);
       if (e.kind === 'end') e.handler.onBroken(new Uint8Array(0));
     }
+    this.inbound.sweep(this.layer.clock.now());
   }
 
   close(dest: string): void {
@@ -164,6 +163,7 @@ export class Router {
     if (a && a.entry.remoteId !== 0) this.layer.sendTo(a.path[1]!, encodeClose(a.entry.remoteId));
     r.close();
     this.routes.delete(dest);
+    this.released$.next(r.conv);
   }
 
   stop(): void {
@@ -172,5 +172,6 @@ export class Router {
     if (this.sweepTimer !== undefined) this.layer.clock.clearTimeout(this.sweepTimer);
     for (const r of this.routes.values()) r.stop();
     this.transitions$.complete();
+    this.released$.complete();
   }
 }
