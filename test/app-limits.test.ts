@@ -157,6 +157,32 @@ try { for (; n < 64; n++) fs.writeSync(fd, mib); } catch (e) { console.log(JSON.
   t.true(statSync(join(a.paths.data, 'big')).size <= 4 * 1024 * 1024);
 });
 
+test.serial('a CPU hog is throttled at its CPU share', async (t) => {
+  const a = await app('spinner', `
+const end = Date.now() + 1500;
+while (Date.now() < end) { /* spin */ }
+console.log(JSON.stringify({ done: true }));
+`, { cpuPercent: 20 });
+  const r = await run(a);
+  t.is(r.code, 0, r.stderr);
+  t.true(r.events!.throttled > 0, `throttled ${r.events!.throttled} periods at 20 %`);
+});
+
+test.serial('a node that is not root cannot limit its apps: the start is refused, or runs marked weak when allowed', async (t) => {
+  const helper = join(process.cwd(), 'test', 'helpers', 'app-limits-unprivileged.ts');
+  const r = spawnSync('setpriv', ['--reuid', '4242', '--regid', '4242', '--clear-groups', '--', process.execPath, '--import', 'tsx', helper], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: '/tmp', TMPDIR: '/tmp' } });
+  t.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { nodeUid: number; strict: { code: string; message: string }; weak: string[]; limits: string; app: { uid: number; seccomp: string } };
+  t.is(out.nodeUid, 4242);
+  t.is(out.strict.code, 'SANDBOX_UNAVAILABLE');
+  t.regex(out.strict.message, /no cgroup hierarchy is writable/);
+  t.regex(out.strict.message, /allowWeakSandbox/);
+  t.is(out.limits, 'none');
+  t.true(out.weak.some((w) => w.startsWith('no pids/memory/CPU limits')));
+  t.true(out.weak.some((w) => /not root/.test(w)));
+  t.deepEqual(out.app, { uid: 1000, seccomp: '2' }, 'still bubblewrap: a user namespace and the seccomp filter');
+});
+
 test.serial('the cgroups are gone after the app exits', async (t) => {
   const a = await app('short', 'console.log(JSON.stringify({ cg: (await import("node:fs")).readFileSync("/proc/self/cgroup", "utf8") }));');
   const r = await run(a);
