@@ -32,7 +32,7 @@ export class Membership {
   readonly changes$ = new Subject<MembershipChange>();
   readonly counters = { accepted: 0, evicted: 0, refused: {} as Record<string, number> };
 
-  constructor(private readonly suite: CryptoSuite, private readonly clock: Clock, readonly self: string) {}
+  constructor(private readonly suite: CryptoSuite, private readonly clock: Clock, readonly self: string, private readonly maxCredentials = MAX_CREDENTIALS) {}
 
   setMaster(key: Uint8Array): void {
     if (this.masterKey && Buffer.from(this.masterKey).equals(key)) return;
@@ -68,7 +68,7 @@ export class Membership {
     this.creds.delete(c.address);
     this.creds.set(c.address, c);
     this.counters.accepted++;
-    if (this.creds.size > MAX_CREDENTIALS) {
+    if (this.creds.size > this.maxCredentials) {
       const oldest = this.creds.keys().next().value!;
       this.creds.delete(oldest);
       this.counters.evicted++;
