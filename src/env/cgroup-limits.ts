@@ -10,7 +10,7 @@
 // of the app can happen outside the group.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cgroupSelf, type Hierarchy } from './cgroup-mounts.ts';
+import { cgroupSelf, type CgroupSelf, type Hierarchy } from './cgroup-mounts.ts';
 
 export interface CgroupLimits { pids: number; memoryMiB: number; cpuPercent: number }
 
@@ -152,8 +152,7 @@ const v2Parent = (h: Hierarchy): string | string[] => {
 };
 
 /** Which cgroup hierarchy this node can limit its apps with, found once per node. */
-export const probeCgroups = (): CgroupSupport => {
-  const self = cgroupSelf();
+export const probeCgroups = (self: CgroupSelf = cgroupSelf()): CgroupSupport => {
   const why: string[] = [];
   if (self.v2) {
     const p = v2Parent(self.v2);
