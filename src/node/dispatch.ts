@@ -72,6 +72,7 @@ const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const made = createResp(node.hs, d.bytes, init, { senderIndex: allocateIndex(node, { link }), ephemeralSecret: node.random.bytes(32) });
   if (!made.ok) return node.countDrop(made.reason);
   link.offerSession(made.value.keys);
+  node.unknown.heard(peer); // a stranger's link in a handshake is not idle
   link.endpoint = d.from;
   link.carrier = carrier;
   link.stats.bytesOut += made.value.bytes.length;

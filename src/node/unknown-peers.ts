@@ -24,7 +24,7 @@ export interface UnknownPeersView {
 }
 
 export class UnknownPeers {
-  /** Peer → when its link was made; insertion order is age order. */
+  /** Peer → when its link was made or last heard an init; insertion order is age order. */
   private readonly since = new Map<string, number>();
   private timer: TimerHandle | undefined;
   private expired = 0;
@@ -64,6 +64,11 @@ export class UnknownPeers {
   added(peer: string): void {
     this.since.set(peer, this.node.clock.now());
     this.arm();
+  }
+
+  /** A verified init from `peer`: its grace period starts again (its place in age order stays). */
+  heard(peer: string): void {
+    if (this.since.has(peer)) this.since.set(peer, this.node.clock.now());
   }
 
   forget(peer: string): void {
