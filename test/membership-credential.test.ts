@@ -34,7 +34,7 @@ test('a credential round-trips; a flipped byte, a truncation or another key is r
   if (v.ok) t.like(v.value, { address: node.address, name: 'kitchen-pi', role: 'node', serial: 1 });
   for (let i = 0; i < c.bytes.length; i += 7) {
     const bad = c.bytes.slice();
-    bad[i] ^= 0x40;
+    bad[i] = bad[i]! ^ 0x40;
     t.false(verifyCredential(suite, master.publicKey, bad).ok, `byte ${i}`);
   }
   t.deepEqual(verifyCredential(suite, master.publicKey, c.bytes.subarray(0, 40)), { ok: false, reason: 'malformed' });
@@ -69,7 +69,7 @@ test('revocation lists round-trip and refuse tampering', (t) => {
   t.true(v.ok);
   if (v.ok) t.deepEqual([...v.value.entries].sort(), [[node.address, T0], [other.address, T0 + 1]].sort());
   const bad = l.bytes.slice();
-  bad[3] ^= 1;
+  bad[3] = bad[3]! ^ 1;
   t.false(verifyRevocations(suite, master.publicKey, bad).ok);
   t.false(verifyRevocations(suite, master.publicKey, l.bytes.subarray(0, 20)).ok);
 });

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBuiltinApp } from '../src/apps/builtin-build.ts';
 import { createIdentity } from '../src/identity/key-file.ts';
@@ -122,6 +122,24 @@ test.serial('a second node claiming an admitted name is held, never preferred: t
   t.not(approve.code, 0);
   t.regex(approve.stderr, /\[NAME_TAKEN\]/);
   t.regex(s.out, /another node already has the name "kitchen-pi"/);
+});
+
+test.serial('skywire app config pushes an app\'s config from the master: signed, versioned, swapped in whole, the app restarted', async (t) => {
+  const { m, b } = nodes;
+  const file = join(m.home, 'files.json');
+  writeFileSync(file, JSON.stringify({ quotaBytes: 4 * 1024 * 1024 }));
+  const r = await run(['app', 'config', 'kitchen-pi', 'files', file, '--home', m.home, '--json']);
+  t.is(r.code, 0, r.stderr);
+  t.like(JSON.parse(r.stdout), { version: 1, files: ['files.json'], restarted: true });
+  t.is(readFileSync(join(b.home, 'apps', 'files', 'config', 'files.json'), 'utf8'), JSON.stringify({ quotaBytes: 4 * 1024 * 1024 }));
+  t.false(existsSync(join(b.home, 'apps', 'files', 'config.next')));
+  await until(async () => ((await status(b)).apps as { name: string; state: string }[]).find((x) => x.name === 'files')?.state === 'running' ? true : undefined, 30_000, 'files app running again');
+  const old = await run(['app', 'config', 'kitchen-pi', 'files', file, '--config-version', '1', '--home', m.home]);
+  t.not(old.code, 0);
+  t.regex(old.stderr, /CONFIG_VERSION/);
+  const bad = await run(['app', 'config', 'kitchen-pi', 'files', join(m.home, 'nope.json'), '--home', m.home]);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /^skywire: error \[BAD_REQUEST\]: cannot read .*nope\.json \(ENOENT\)/);
 });
 
 test.serial('nodes remove revokes at once: every node learns the list and the removed node reaches nothing', async (t) => {

@@ -14,6 +14,7 @@ import type { AppManager } from './app-manager.ts';
 import type { Manifest } from './manifest.ts';
 import { receivePayload, sendPayload } from './payload-frames.ts';
 import { SOFTWARE_NAME } from './self-bundle.ts';
+import { applyConfigPush, checkConfigPush } from './app-config-push.ts';
 
 export interface AppCodec {
   extractBundle(bytes: Uint8Array, dest: string): Promise<{ manifest: Manifest }>;
@@ -58,6 +59,22 @@ export const registerAppCommands = (server: CommandServer, mgr: AppManager, code
   server.register('app-start', (c) => { mgr.start(nameOf(c)); return { name: nameOf(c), state: mgr.get(nameOf(c)).state }; });
   server.register('app-stop', async (c) => { await mgr.stop(nameOf(c)); return { name: nameOf(c), state: mgr.get(nameOf(c)).state }; });
   server.register('app-remove', async (c) => { await mgr.remove(nameOf(c)); return { name: nameOf(c), removed: true }; });
+
+  // New config from the master, then a restart if the app was running, so it reads it.
+  server.register('app-config', async (c) => {
+    const name = nameOf(c);
+    const a = mgr.get(name);
+    const p = mgr.paths(name);
+    const push = checkConfigPush(p, c.args);
+    const wasUp = a.state !== 'installed';
+    if (wasUp) await mgr.stop(name);
+    try {
+      applyConfigPush(p, push);
+    } finally {
+      if (wasUp) mgr.start(name);
+    }
+    return { name, version: push.version, files: [...push.files.keys()].sort(), restarted: wasUp };
+  });
 
   server.register('app-install', (c, ctx) => withPayload(c, ctx, async (bytes) => {
     const dir = mgr.scratch();

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { Subject } from 'rxjs';
 import type { Clock } from '../env/clock.ts';
 import { AppActor, type AppProcess, type AppTransition, type UpdateOutcome } from '../../actors/app-actor.ts';
+import { configVersionOf, recoverConfigSwap } from './app-config-push.ts';
 import { fail } from '../errors.ts';
 import { appPaths, appsDir, APP_NAME, type AppPaths } from './app-paths.ts';
 import { readManifest, type Manifest } from './manifest.ts';
@@ -17,7 +18,7 @@ export interface AppLauncher {
   status?(name: string): unknown;
 }
 
-export interface AppStatus { name: string; version: string | null; state: string; restarts: number; lastUpdate: string; ports: number[]; sandbox: unknown }
+export interface AppStatus { name: string; version: string | null; configVersion: number; state: string; restarts: number; lastUpdate: string; ports: number[]; sandbox: unknown }
 
 export class AppManager {
   private readonly apps = new Map<string, AppActor>();
@@ -33,6 +34,7 @@ export class AppManager {
     for (const name of readdirSync(dir).filter((n) => APP_NAME.test(n)).sort()) {
       const p = appPaths(this.home, name);
       if (recover(p) === 'rolled-back') recovered.push(name);
+      recoverConfigSwap(p);
       if (!existsSync(p.src)) continue;
       const a = this.actorFor(name);
       if (readDesired(p).want === 'running') a.start();
@@ -64,7 +66,7 @@ export class AppManager {
     return [...this.apps.values()].sort((a, b) => a.name.localeCompare(b.name)).map((a) => {
       let m: Manifest | undefined;
       try { m = readManifest(appPaths(this.home, a.name).src); } catch { m = undefined; }
-      return { name: a.name, version: m?.version ?? null, state: a.state, restarts: a.restarts, lastUpdate: a.lastUpdate, ports: m?.ports ?? [], sandbox: this.launcher.status?.(a.name) ?? null };
+      return { name: a.name, version: m?.version ?? null, configVersion: configVersionOf(appPaths(this.home, a.name)), state: a.state, restarts: a.restarts, lastUpdate: a.lastUpdate, ports: m?.ports ?? [], sandbox: this.launcher.status?.(a.name) ?? null };
     });
   }
 

@@ -1,7 +1,8 @@
 // `skywire app ...` on the master's machine (--home MASTERHOME): deploy a bundle to one node or
 // all, list, start, stop, remove, export to a file, import from one, and move between nodes.
 // `skywire app build` (src/cli/cmd-app-build.ts) needs no master.
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { controlRequest } from '../env/control-client.ts';
 import { controlPipe } from '../env/control-pipe.ts';
@@ -60,6 +61,24 @@ export const addAppCommands = (program: Command): Command => {
       process.stdout.write(`${name}: ${JSON.stringify(r.reply.ok ? r.reply.result : {})}\n`);
     });
   }
+
+  home(app.command('config <node> <app> <files...>'))
+    .description('replace APP\'s config/ on NODE with FILES (each kept under its own file name), signed and versioned; a running app restarts to read it')
+    .option('--config-version <n>', 'version (default: one above the node\'s)')
+    .action(async (node: string, name: string, files: string[], o: { home: string; configVersion?: string; json?: boolean }) => {
+      const docs: Record<string, string> = {};
+      for (const f of files) {
+        try {
+          docs[basename(f)] = readFileSync(f).toString('base64');
+        } catch (e) {
+          throw new SkywireError('BAD_REQUEST', `cannot read ${f} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): give config files that exist`);
+        }
+      }
+      const r = (await controlRequest(o.home, { cmd: 'app-config', node, app: name, files: docs, version: o.configVersion === undefined ? undefined : Number(o.configVersion) }, 120_000)) as { node: string; reply: CommandReply };
+      check(`config ${name}`, r.reply);
+      const res = r.reply.ok ? (r.reply.result as { version: number; files: string[]; restarted: boolean }) : undefined;
+      process.stdout.write(o.json ? JSON.stringify(res) + '\n' : `${name} on ${r.node}: config version ${res?.version} (${res?.files.join(', ')})${res?.restarted ? ', restarted' : ''}\n`);
+    });
 
   home(app.command('export <node> <app>'))
     .description('write APP\'s src, config and data on NODE to one archive (the app is stopped while it is packed)')

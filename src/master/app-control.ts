@@ -46,6 +46,16 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
   h.set('app-start', simple('app-start'));
   h.set('app-stop', simple('app-stop'));
   h.set('app-remove', simple('app-remove'));
+  h.set('app-config', async (req) => {
+    const r = m.admitted(str(req.node, 'node'));
+    const app = str(req.app, 'app');
+    const files = req.files as Record<string, string>;
+    const version = req.version === undefined ? undefined : Number(req.version);
+    // Without a version: one above what the node holds (asked first, signed then).
+    const list = version === undefined ? await m.command(r.address, 'app-list', {}, 30_000) : undefined;
+    const held = list?.ok ? ((list.result as { name: string; configVersion?: number }[]).find((a) => a.name === app)?.configVersion ?? 0) : 0;
+    return { node: r.address, reply: await m.command(r.address, 'app-config', { name: app, version: version ?? held + 1, files }, 60_000) };
+  });
   h.set('app-list', async (req) => {
     const targets = req.all === true ? m.accepted().map((r) => r.address) : [m.resolve(str(req.node, 'node (or all)')).address];
     return Promise.all(targets.map(async (t) => ({ node: t, name: m.resolve(t).name, reply: await m.command(t, 'app-list', {}, 30_000) })));
