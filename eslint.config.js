@@ -35,7 +35,7 @@ export default tseslint.config(
   // with an unhandled rejection (issue 12). Type-aware, and `void p` is no way out: handle the
   // failure (.catch, .then with a rejection handler) or await it.
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'machines/**/*.ts', 'actors/**/*.ts', 'tui/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],

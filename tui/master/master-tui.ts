@@ -8,6 +8,7 @@ import { LogBuffer } from '../log-buffer.ts';
 import { isTty } from '../node/node-tui.ts';
 import { startPlainStatus } from '../node/plain-status.ts';
 import { openMasterScreen } from './master-screen.ts';
+import { exitAfter } from '../../src/cli/last-resort.ts';
 
 export interface MasterTuiOptions { home: () => string; start: (log: Logger) => Promise<RunningMaster>; stop?: (why: string) => Promise<void> }
 
@@ -26,7 +27,7 @@ export const runWithMasterTui = async (o: MasterTuiOptions): Promise<void> => {
     if (quitting) return;
     quitting = true;
     plain?.stop();
-    void (o.stop ?? ((w) => running.stop(w)))(why).then(() => process.exit(0));
+    exitAfter((o.stop ?? ((w) => running.stop(w)))(why), 0, () => process.exit(running.disk.status().ok ? 0 : 1));
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => quit(sig));
   if (tty) {

@@ -7,6 +7,7 @@ import type { RunningNode } from '../../src/cli/run-node.ts';
 import { LogBuffer } from '../log-buffer.ts';
 import { openNodeScreen } from './node-screen.ts';
 import { startPlainStatus } from './plain-status.ts';
+import { exitAfter } from '../../src/cli/last-resort.ts';
 
 export const isTty = (): boolean => process.stdout.isTTY === true && process.env.SKYWIRE_NO_TUI !== '1';
 
@@ -18,7 +19,7 @@ export const runWithNodeTui = async (start: (log: Logger) => Promise<RunningNode
   const plain = tty ? undefined : startPlainStatus([running], wallMs);
   const quit = (why: string): void => {
     plain?.stop();
-    void running.stop(why).then(() => process.exit(0));
+    exitAfter(running.stop(why), 0, () => process.exit(running.disk.status().ok ? 0 : 1));
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => quit(sig));
   if (tty) {
