@@ -1,19 +1,6 @@
 // Starts an app's entry in a sandbox: bubblewrap (src/env/bwrap-args.ts), or, only when the
-// operator opts in with `fallback`, Node's own permission model.
-//
-// What the fallback does NOT protect (Node 20's permission model guards the file system, child
-// processes, worker threads and native addons, nothing else):
-// - the network: the app can open TCP/UDP and unix sockets directly, reaching the LAN, the
-//   internet and every local service, bypassing the overlay and the exit policy, and it can
-//   connect to the node's control socket (HOME/control.sock) and to other apps' SDK sockets
-//   and act as the node or as those apps (their ports, their tcp-exit);
-// - other processes: it runs as the node's user in the host's pid, ipc and uts namespaces and
-//   can signal (kill) the node and every other process of that user;
-// - symlinks already inside its directories are followed wherever they lead, and open file
-//   descriptors it inherits bypass the checks (we pass none);
-// - resources: no memory, CPU or disk limits (the bubblewrap mode has them: see below);
-// - it does not die with the node (the supervisor must kill it), and the feature is
-//   experimental in Node 20.
+// operator opts in with `fallback`, Node's own permission model (src/env/sandbox-fallback.ts,
+// which says what that does not protect).
 //
 // The bubblewrap mode runs a chain of small programs, each doing one thing and exec'ing the next
 // so that nothing is left between the node and the app:
@@ -22,7 +9,7 @@
 //   app's own uid, when the node is root) -> node app.mjs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, chownSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, chownSync, closeSync, constants, existsSync, mkdirSync, openSync, realpathSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fail } from '../errors.ts';
 import type { AppPaths } from '../apps/app-paths.ts';
@@ -31,13 +18,15 @@ import { bwrapArgs, IN_SANDBOX, SDK_PACKAGE_JSON } from './bwrap-args.ts';
 import { joinWrapper, probeCgroups, type AppCgroup, type CgroupEvents } from './cgroup-limits.ts';
 import { seccompBytes } from './seccomp-filter.ts';
 import { appUid, prepareOwnership } from './sandbox-user.ts';
+import { spawnFallback, writeAtomic } from './sandbox-fallback.ts';
 
 export interface SandboxSpec {
   paths: AppPaths;
   manifest: Manifest;
   /** The bundled SDK (src/apps/sdk-build.ts), seen by the app as `skywire/app`. */
   sdkFile: string;
-  /** Run under Node's permission model when bubblewrap is missing (weaker: see above). */
+  /** Allow weaker sandboxing: Node's permission model where bubblewrap is missing, no pids,
+   *  memory or CPU limits where no cgroup is writable (each is listed in SandboxInfo.weak). */
   fallback?: boolean;
   env?: Record<string, string>;
 }
@@ -76,32 +65,6 @@ const bwrapProblem = (bwrap: string | undefined): string | undefined => {
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 export const sandboxAvailable = (): boolean => bwrapProblem(findTool('bwrap')) === undefined;
-
-const writeAtomic = (file: string, write: (tmp: string) => void): void => {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  write(tmp);
-  renameSync(tmp, file);
-};
-
-/** Node's permission model cannot remap paths, so the SDK package sits where Node's lookup from
- *  the real src/ finds it: HOME/node_modules/skywire (HOME/apps/NAME/src -> ... -> HOME). */
-const spawnFallback = (spec: SandboxSpec, env: Record<string, string>): SandboxedProcess => {
-  const { paths, manifest } = spec;
-  const sdkDir = join(dirname(dirname(paths.root)), 'node_modules', 'skywire');
-  writeAtomic(join(sdkDir, 'package.json'), (tmp) => writeFileSync(tmp, SDK_PACKAGE_JSON));
-  writeAtomic(join(sdkDir, 'app.mjs'), (tmp) => copyFileSync(spec.sdkFile, tmp));
-  const args = [
-    '--experimental-permission', '--disable-warning=ExperimentalWarning',
-    ...[paths.src, paths.config, paths.data, sdkDir].map((p) => `--allow-fs-read=${p}`),
-    `--allow-fs-write=${paths.data}`,
-    join(paths.src, manifest.entry),
-  ];
-  const child = spawn(process.execPath, args, { cwd: paths.data, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, SKYWIRE_SOCKET: paths.socket, SKYWIRE_APP_CONFIG: paths.config, SKYWIRE_APP_DATA: paths.data, HOME: '/nonexistent' } });
-  const weak = ['Node permission-model fallback: no network isolation, no uid of its own, no pids/memory/CPU/disk limits'];
-  return Object.assign(child, { sandbox: { uid: process.getuid?.() ?? -1, limits: 'none' as const, weak, events: () => undefined, finished: new Promise<undefined>((r) => child.once('exit', () => r(undefined))) } });
-};
-
 
 /** Groups of different nodes on one host must not collide (the name carries the home's hash),
  *  nor two runs of one app (the last one's group may still be being removed). */

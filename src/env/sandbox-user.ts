@@ -40,22 +40,29 @@ const walk = (dir: string, visit: (p: string, isDir: boolean, uid: number, gid: 
 };
 
 /** data/ belongs to the app (0700: no other app's uid may enter); src/ and config/ stay the
- *  node's, group-readable by the app. Only entries that are wrong are changed, so a restart of
- *  an app whose files are already right writes nothing. */
+ *  node's, group-readable by the app. Only entries that are wrong are changed. data/ and src/
+ *  are walked only while their top is wrong: everything the app itself makes under data/ is
+ *  its own already, and the node lays out a new src/ (install, update, import) or data/
+ *  (import, or a node from before per-app uids) as a whole tree; config/ is small and the
+ *  master may push files into it, so it is always walked. */
 export const prepareOwnership = (p: { data: string; src: string; config: string }, uid: number): void => {
-  const own = (path: string, isDir: boolean, u: number, g: number): void => { if (u !== uid || g !== uid) chownSync(path, uid, uid); void isDir; };
+  const own = (path: string, _isDir: boolean, u: number, g: number): void => { if (u !== uid || g !== uid) chownSync(path, uid, uid); };
   const top = lstatSync(p.data);
-  own(p.data, true, top.uid, top.gid);
-  chmodSync(p.data, 0o700);
-  walk(p.data, own);
+  if (top.uid !== uid || top.gid !== uid) {
+    walk(p.data, own);
+    chownSync(p.data, uid, uid);
+  }
+  if ((top.mode & 0o777) !== 0o700) chmodSync(p.data, 0o700);
   for (const dir of [p.src, p.config]) {
+    if (dir === p.src && lstatSync(dir).gid === uid) continue;
     const readable = (path: string, isDir: boolean, u: number, g: number, mode: number): void => {
       if (g !== uid) chownSync(path, u, uid);
       const want = mode | (isDir ? 0o050 : 0o040);
       if ((mode & 0o7777) !== (want & 0o7777)) chmodSync(path, want & 0o7777);
     };
+    // The top last: it marks the tree as done.
+    walk(dir, readable);
     const s = lstatSync(dir);
     readable(dir, true, s.uid, s.gid, s.mode);
-    walk(dir, readable);
   }
 };

@@ -31,29 +31,29 @@ const CLONE_NEW_ANY = 0x7e020000;
 interface ArchTable { arch: number; clone: number; clone3: number; deny: Record<string, number> }
 
 // Both tables name the same calls; x86_64 adds its legacy ones (iopl, create_module, ...).
-const COMMON = ['ptrace', 'mount', 'umount2', 'pivot_root', 'chroot', 'kexec_load', 'kexec_file_load', 'init_module', 'finit_module', 'delete_module',
+const COMMON = Object.freeze(['ptrace', 'mount', 'umount2', 'pivot_root', 'chroot', 'kexec_load', 'kexec_file_load', 'init_module', 'finit_module', 'delete_module',
   'bpf', 'perf_event_open', 'keyctl', 'add_key', 'request_key', 'reboot', 'swapon', 'swapoff', 'open_by_handle_at', 'name_to_handle_at', 'userfaultfd',
   'unshare', 'setns', 'process_vm_readv', 'process_vm_writev', 'kcmp', 'acct', 'settimeofday', 'clock_settime', 'clock_adjtime', 'adjtimex', 'quotactl',
   'quotactl_fd', 'syslog', 'vhangup', 'lookup_dcookie', 'nfsservctl', 'fanotify_init', 'open_tree', 'move_mount', 'fsopen', 'fsconfig', 'fsmount', 'fspick',
-  'mount_setattr', 'io_uring_setup', 'io_uring_enter', 'io_uring_register'] as const;
+  'mount_setattr', 'io_uring_setup', 'io_uring_enter', 'io_uring_register'] as const);
 
-export const X86_64: ArchTable = { arch: AUDIT_ARCH_X86_64, clone: 56, clone3: 435, deny: {
+export const X86_64: Readonly<ArchTable> = Object.freeze({ arch: AUDIT_ARCH_X86_64, clone: 56, clone3: 435, deny: {
   ptrace: 101, mount: 165, umount2: 166, pivot_root: 155, chroot: 161, kexec_load: 246, kexec_file_load: 320, init_module: 175, finit_module: 313, delete_module: 176,
   bpf: 321, perf_event_open: 298, keyctl: 250, add_key: 248, request_key: 249, reboot: 169, swapon: 167, swapoff: 168, open_by_handle_at: 304, name_to_handle_at: 303,
   userfaultfd: 323, unshare: 272, setns: 308, process_vm_readv: 310, process_vm_writev: 311, kcmp: 312, acct: 163, settimeofday: 164, clock_settime: 227,
   clock_adjtime: 305, adjtimex: 159, quotactl: 179, quotactl_fd: 443, syslog: 103, vhangup: 153, lookup_dcookie: 212, nfsservctl: 180, fanotify_init: 300,
   open_tree: 428, move_mount: 429, fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, mount_setattr: 442, io_uring_setup: 425, io_uring_enter: 426,
   io_uring_register: 427, iopl: 172, ioperm: 173, create_module: 174, get_kernel_syms: 177, query_module: 178, uselib: 134, _sysctl: 156,
-} };
+} });
 
-export const AARCH64: ArchTable = { arch: AUDIT_ARCH_AARCH64, clone: 220, clone3: 435, deny: {
+export const AARCH64: Readonly<ArchTable> = Object.freeze({ arch: AUDIT_ARCH_AARCH64, clone: 220, clone3: 435, deny: {
   ptrace: 117, mount: 40, umount2: 39, pivot_root: 41, chroot: 51, kexec_load: 104, kexec_file_load: 294, init_module: 105, finit_module: 273, delete_module: 106,
   bpf: 280, perf_event_open: 241, keyctl: 219, add_key: 217, request_key: 218, reboot: 142, swapon: 224, swapoff: 225, open_by_handle_at: 265, name_to_handle_at: 264,
   userfaultfd: 282, unshare: 97, setns: 268, process_vm_readv: 270, process_vm_writev: 271, kcmp: 272, acct: 89, settimeofday: 170, clock_settime: 112,
   clock_adjtime: 266, adjtimex: 171, quotactl: 60, quotactl_fd: 443, syslog: 116, vhangup: 58, lookup_dcookie: 18, nfsservctl: 42, fanotify_init: 262,
   open_tree: 428, move_mount: 429, fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, mount_setattr: 442, io_uring_setup: 425, io_uring_enter: 426,
   io_uring_register: 427,
-} };
+} });
 
 export const DENIED_CALLS: readonly string[] = COMMON;
 
