@@ -3,10 +3,11 @@
 // full tmpfs, a real node registering with it: the master keeps running and answering, status
 // shows registry.json failing with ENOSPC, a command that needs its sequence number on disk is
 // refused with WRITE_FAILED instead of sent, and once space is back the registry is written.
+// Then the node's disk is full: a command it cannot record is refused with WRITE_FAILED, not run.
 import test from 'ava';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sky, skyDaemon, tmpHome, until, type Daemon } from './helpers/cli.ts';
+import { sky, skyDaemon, until, type Daemon } from './helpers/cli.ts';
 import { mountSmallDisk } from './helpers/tmpfs.ts';
 
 interface Failure { file: string; errno: string; retries: number }
@@ -19,8 +20,9 @@ const id = (home: string): { address: string; publicKey: string } => JSON.parse(
 
 test('a master on a full disk keeps running; registry.json is retried, shown in status, never claimed; a command is refused until it can be persisted', async (t) => {
   const disk = mountSmallDisk(t, 'master');
+  const nodeDisk = mountSmallDisk(t, 'mnode');
   const mh = join(disk.dir, 'master');
-  const nh = tmpHome('dmaster-node');
+  const nh = join(nodeDisk.dir, 'node');
   t.is(sky('init', '--home', mh).code, 0);
   t.is(sky('init', '--home', nh).code, 0);
   const m = id(mh);
@@ -58,6 +60,22 @@ test('a master on a full disk keeps running; registry.json is retried, shown in 
   await until(() => (status(mh)?.disk.ok ? true : undefined), 90_000, 'the registry written after space came back');
   const saved = JSON.parse(readFileSync(registry, 'utf8')) as { nodes: Record<string, { name: string }> };
   t.is(saved.nodes[n.address]?.name, 'n1');
+
+  // The node's own disk full: it cannot record the command's sequence number, so it does not
+  // run the command and says why (not a silent drop, not a crash); with space back it does.
+  interface Exec { results: { reply: { ok: boolean; error?: { code: string; message: string } } }[] }
+  const ok = sky('exec', 'n1', '--home', mh, '--json', '--', 'true');
+  t.is(ok.code, 0, ok.stdout + ok.stderr);
+  nodeDisk.fill();
+  const refused = sky('exec', 'n1', '--home', mh, '--json', '--', 'true');
+  t.is(refused.code, 1, refused.stdout + refused.stderr);
+  const reply = (JSON.parse(refused.stdout) as Exec).results[0]!.reply;
+  t.is(reply.error?.code, 'WRITE_FAILED');
+  t.regex(reply.error?.message ?? '', /cannot write .*command-seq\.json \(ENOSPC: the disk is full\), so the command was not run/);
+  t.is(daemons[1]!.proc.exitCode, null, 'the node is still running');
+  nodeDisk.free();
+  const again = sky('exec', 'n1', '--home', mh, '--json', '--', 'true');
+  t.is(again.code, 0, again.stdout + again.stderr);
   dm.proc.kill('SIGTERM');
   t.is(await dm.exited, 0);
 });

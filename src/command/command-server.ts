@@ -41,7 +41,10 @@ export class CommandServer {
       clock.clearTimeout(timer);
       this.answer(bytes, { peer, stream }).then((reply) => {
         if (reply !== STREAM_TAKEN) stream.end(jsonFrame(reply));
-      }).catch(() => stream.destroy());
+      }).catch((e: unknown) => {
+        // verify() failed to record the sequence number (WRITE_FAILED), or a bug: say so.
+        if (!stream.destroyed) stream.end(jsonFrame({ ok: false, error: { code: (e as { code?: string }).code ?? 'INTERNAL', message: (e as Error).message } }));
+      });
     }, MAX_COMMAND_BYTES);
   }
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../config/atomic-write.ts';
 import type { SeqStore } from './command-verifier.ts';
+import { mustWrite } from '../node/disk-health.ts';
 
 export const SEQ_FILE = 'command-seq.json';
 
@@ -22,7 +23,8 @@ export const fileSeqStore = (home: string): SeqStore => {
   return {
     last: () => last,
     accept(seq) {
-      writeFileAtomic(path, JSON.stringify({ lastSeq: seq }) + '\n');
+      // Not on disk, not run: a full disk refuses the command (WRITE_FAILED) rather than risk a replay.
+      mustWrite(path, 'the command was not run', () => writeFileAtomic(path, JSON.stringify({ lastSeq: seq }) + '\n'), 'send it again');
       last = seq;
     },
   };

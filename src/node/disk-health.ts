@@ -27,15 +27,16 @@ export const errnoOf = (e: unknown): string => {
   return typeof code === 'string' && code !== '' ? code : 'ERROR';
 };
 
-/** Runs a write the node cannot start without (its identity key): an I/O failure becomes one
- *  line, WRITE_FAILED with the file, the errno and the fix, instead of a stack trace. */
-export const mustWrite = <T>(file: string, what: string, fn: () => T): T => {
+/** Runs a write that must happen before something else may (the identity key before the node
+ *  starts, a command's sequence number before it runs): an I/O failure becomes one line,
+ *  WRITE_FAILED with the file, the errno, what did not happen and the fix, not a stack trace. */
+export const mustWrite = <T>(file: string, what: string, fn: () => T, retry = 'start again'): T => {
   try {
     return fn();
   } catch (e) {
     if (e instanceof SkywireError || typeof (e as NodeJS.ErrnoException | null)?.code !== 'string') throw e;
     const errno = errnoOf(e);
-    throw new SkywireError('WRITE_FAILED', `cannot write ${file} (${errno}${errno === 'ENOSPC' ? ': the disk is full' : ''}), so ${what}: free space on that disk (or fix its permissions) and start again`, { cause: e });
+    throw new SkywireError('WRITE_FAILED', `cannot write ${file} (${errno}${errno === 'ENOSPC' ? ': the disk is full' : ''}), so ${what}: free space on that disk (or fix its permissions) and ${retry}`, { cause: e });
   }
 };
 
