@@ -58,12 +58,14 @@ test('full disk: writes fail with ENOSPC, counted and reported once; writing res
   t.true(existsSync(join(mnt, 'app.log')) && readFileSync(join(mnt, 'app.log'), 'utf8').endsWith('back\n'));
 });
 
-test('output faster than the disk takes it is dropped past 256 KiB pending, and counted', async (t) => {
+test('a writer that ignores backpressure (write() false) is cut off at 256 KiB pending, the rest counted as dropped', async (t) => {
   const dir = tmpHome('applog-burst');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const log = new AppLog(join(dir, 'app.log'), () => undefined);
   const chunk = Buffer.alloc(64 * 1024, 0x62);
-  for (let i = 0; i < 32; i++) log.write(chunk); // 2 MiB in one tick: nothing can drain meanwhile
+  const accepted = Array.from({ length: 32 }, () => log.write(chunk)); // 2 MiB in one tick: nothing drains meanwhile
+  t.is(accepted[0], true);
+  t.is(accepted[1], false, 'past 64 KiB the caller is told to pause');
   await log.close();
   t.true(log.stats.droppedBytes > 0);
   t.is(log.stats.bytes + log.stats.droppedBytes, 32 * 64 * 1024);

@@ -3,11 +3,14 @@
 // an app can hold at most twice the cap of the node's disk. A write that fails (full disk, I/O
 // error) never reaches the node as an exception: the bytes are dropped and counted, the first
 // failure of each kind is reported with the file and the errno, and the next chunk tries again
-// on a freshly opened file. Output that arrives faster than the disk takes it is dropped past
-// maxPending bytes (counted), so a chatty app cannot grow the node's memory either.
+// on a freshly opened file. Output that arrives faster than the disk takes it holds the app
+// back: write() says false past HIGH_WATER, and the caller pauses the pipe until drained(), so
+// the app blocks on its own full pipe. A caller that does not is cut off at MAX_PENDING (the
+// rest dropped and counted), so a chatty app cannot grow the node's memory either way.
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 
 export const LOG_CAP_BYTES = 1024 * 1024;
+const HIGH_WATER = 64 * 1024;
 const MAX_PENDING = 256 * 1024;
 
 export interface AppLogStats { bytes: number; rotations: number; writeErrors: number; droppedBytes: number; lastError: string | null }
@@ -24,10 +27,11 @@ export class AppLog {
 
   constructor(readonly file: string, private readonly report: (line: string) => void, readonly capBytes = LOG_CAP_BYTES) {}
 
-  write(chunk: Buffer): void {
+  /** Queues a chunk; false once the queue is over its high-water mark (pause the source). */
+  write(chunk: Buffer): boolean {
     if (this.pendingBytes + chunk.length > MAX_PENDING) {
       this.stats.droppedBytes += chunk.length;
-      return;
+      return false;
     }
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
@@ -35,6 +39,12 @@ export class AppLog {
       this.draining = true;
       this.running = this.drain();
     }
+    return this.pendingBytes < HIGH_WATER;
+  }
+
+  /** Resolves once the queue is empty (each chunk written or dropped). */
+  drained(): Promise<void> {
+    return this.running;
   }
 
   /** Resolves once everything queued is written (or dropped) and the file is closed. */

@@ -91,8 +91,14 @@ export const sandboxLauncher = (o: LauncherOptions): AppLauncher & { status(name
       const st: SandboxStatus = { uid: proc.sandbox.uid, limits: proc.sandbox.limits, weak: proc.sandbox.weak, log: appLog.stats, limitHits: [] };
       statuses.set(manifest.name, { st, proc });
       for (const w of proc.sandbox.weak) o.log(`app ${manifest.name}: WEAK SANDBOX: ${w}`);
-      proc.stdout?.on('data', (c: Buffer) => appLog.write(c));
-      proc.stderr?.on('data', (c: Buffer) => appLog.write(c));
+      // Backpressure: a pipe paused until the log has caught up makes the app wait, not the node.
+      for (const out of [proc.stdout, proc.stderr]) {
+        out?.on('data', (c: Buffer) => {
+          if (appLog.write(c)) return;
+          out.pause();
+          appLog.drained().then(() => out.resume(), () => out.resume());
+        });
+      }
       const watch = watchQuota(paths.data, quota, (u) => {
         st.limitHits.push(`disk quota (${manifest.limits.diskMiB} MiB): data/ reached ${Math.ceil(u.bytes / MiB)} MiB, app stopped`);
         o.log(`app ${manifest.name} is over its disk quota (${Math.ceil(u.bytes / MiB)} MiB of ${manifest.limits.diskMiB} MiB in data/): stopped`);
