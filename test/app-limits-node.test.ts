@@ -2,7 +2,8 @@
 // a fork bomb, a memory hog, a disk filler and a chatty app each hit their limit while the node
 // keeps answering `skywire status` and a well-behaved app beside them keeps running, untouched.
 import test from 'ava';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
 import { writeApp } from './helpers/app-fixtures.ts';
@@ -118,4 +119,58 @@ test('fork bomb, memory hog, disk filler and chatty app each hit their limit; th
   t.true(steady.sandbox!.uid !== 0 && steady.sandbox!.limits.startsWith('cgroup'));
   t.deepEqual(steady.sandbox!.weak, []);
   t.is(node.proc.exitCode, null, 'the node is still running');
+});
+
+// The issue's crash: an app filled the disk, the node's write of its log failed unhandled and
+// took the node down. Here the node's home is a real 48 MiB tmpfs and the app's quota is above
+// it, so the disk really fills.
+const FLOOD = `
+import fs from 'node:fs';
+import { connectApp } from 'skywire/app';
+const sdk = await connectApp();
+await sdk.ready();
+const mib = Buffer.alloc(1024 * 1024, 7);
+let i = 0;
+setInterval(() => {
+  try { fs.writeFileSync(sdk.paths.data + '/f' + (i++), mib); } catch (e) { for (let k = 0; k < 20; k++) console.log('write failed', e.code, 'x'.repeat(200)); }
+}, 20);
+`;
+const QUIET = `
+import { connectApp } from 'skywire/app';
+const sdk = await connectApp();
+await sdk.ready();
+setInterval(() => undefined, 1000);
+`;
+
+test('a full disk: the node keeps running and answering, app log write failures are counted and reported', async (t) => {
+  const mnt = mkdtempSync('/var/tmp/sky-fulldisk-');
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mnt], { encoding: 'utf8' });
+  t.is(m.status, 0, m.stderr);
+  const node = { proc: undefined as undefined | ReturnType<typeof skyDaemon> };
+  t.teardown(async () => {
+    node.proc?.proc.kill('SIGTERM');
+    await node.proc?.exited;
+    spawnSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  });
+  const home = join(mnt, 'home');
+  writeApp(home, { name: 'flood', limits: { diskMiB: 1024 } }, { 'main.mjs': FLOOD });
+  writeApp(home, { name: 'quiet' }, { 'main.mjs': QUIET });
+  node.proc = skyDaemon('node', '--home', home, '--listen', '127.0.0.1:0');
+  const apps = (): AppRow[] => {
+    const r = sky('status', '--home', home, '--json');
+    if (r.code !== 0) throw new Error(r.stderr);
+    return (JSON.parse(r.stdout) as { apps: AppRow[] }).apps;
+  };
+  await until(() => (apps().find((a) => a.name === 'quiet')?.state === 'running' ? true : undefined), 60_000, 'quiet running');
+  await until(() => ((apps().find((a) => a.name === 'flood')?.sandbox?.log.writeErrors ?? 0) > 0 ? true : undefined), 60_000, 'log writes failing');
+  const d = node.proc;
+  await until(() => (/app flood: app log .*app\.log: write failed \(ENOSPC\)/.test(d.output()) ? true : undefined), 30_000, 'the failure in the node\'s log');
+  t.is(spawnSync('df', ['--output=avail', '-B1', mnt], { encoding: 'utf8' }).stdout.trim().split('\n').at(-1)?.trim(), '0', 'the disk is really full');
+  // Still answering, still running the other app, several seconds into the full disk.
+  await new Promise((r) => setTimeout(r, 3000));
+  const quiet = apps().find((a) => a.name === 'quiet')!;
+  t.deepEqual([quiet.state, quiet.restarts], ['running', 0]);
+  t.is(node.proc.proc.exitCode, null, 'the node is still running');
+  t.is((node.proc.output().match(/write failed \(ENOSPC\)/g) ?? []).length, 1, 'reported once, not once per chunk');
 });
