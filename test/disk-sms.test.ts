@@ -7,7 +7,7 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until, type Daemon } from './helpers/cli.ts';
-import { mountSmallDisk } from './helpers/tmpfs.ts';
+import { mountSmallDisk, type SmallDisk } from './helpers/tmpfs.ts';
 import { controlRequest } from '../src/env/control-client.ts';
 
 const json = <T>(...args: string[]): T | undefined => {
@@ -25,10 +25,12 @@ const smsStatus = async (home: string): Promise<SmsStatus | undefined> => (await
 const status = (home: string): Status | undefined => json<Status>('status', '--home', home, '--json');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-test('c cannot store the message: no custody ack, no "delivered", no receipt until it is on disk; then it lands exactly once', async (t) => {
-  const disk = mountSmallDisk(t, 'sms');
-  const homes: Record<string, string> = { a: tmpHome('dsms-a'), b: tmpHome('dsms-b'), c: join(disk.dir, 'c') };
+interface Line { homes: Record<string, string>; addr: Record<string, string>; daemons: Record<string, Daemon> }
+
+/** a - b - c on loopback UDP, `full`'s home on a small tmpfs; resolves once a has a route to c. */
+const line = async (t: { teardown(fn: () => void): void; is(a: unknown, b: unknown): void }, disk: SmallDisk, full: string): Promise<Line> => {
   const names = ['a', 'b', 'c'];
+  const homes = Object.fromEntries(names.map((n) => [n, n === full ? join(disk.dir, n) : tmpHome(`dsms-${n}`)]));
   const addr: Record<string, string> = {};
   for (const n of names) {
     t.is(sky('init', '--home', homes[n]!).code, 0);
@@ -41,12 +43,18 @@ test('c cannot store the message: no custody ack, no "delivered", no receipt unt
     const peers = neighbours[n]!.map((p) => `${addr[p]}@127.0.0.1:${port(p)}`);
     writeFileSync(join(homes[n]!, 'config.json'), JSON.stringify({ version: 1, name: n, listen: `127.0.0.1:${port(n)}`, peers, link: { keepaliveMs: 500, deadAfterMs: 2000 } }));
   }
-  const daemons: Daemon[] = [];
-  t.teardown(() => { for (const d of daemons) d.proc.kill('SIGKILL'); });
-  const [da, db, dc] = names.map((n) => { const d = skyDaemon('node', '--home', homes[n]!); daemons.push(d); return d; }) as [Daemon, Daemon, Daemon];
+  const daemons: Record<string, Daemon> = {};
+  t.teardown(() => { for (const d of Object.values(daemons)) d.proc.kill('SIGKILL'); });
+  for (const n of names) daemons[n] = skyDaemon('node', '--home', homes[n]!);
   for (const n of names) await until(() => (sky('status', '--home', homes[n]!).code === 0 ? true : undefined), 30_000, `node ${n}`);
   await until(() => (json<{ state: string }>('route', addr.c!, '--home', homes.a!, '--json')?.state === 'established' ? true : undefined), 40_000, 'a reaches c');
+  return { homes, addr, daemons };
+};
 
+test('c cannot store the message: no custody ack, no "delivered", no receipt until it is on disk; then it lands exactly once', async (t) => {
+  const disk = mountSmallDisk(t, 'sms');
+  const { homes, addr, daemons } = await line(t, disk, 'c');
+  const { a: da, b: db, c: dc } = daemons as { a: Daemon; b: Daemon; c: Daemon };
   disk.fill();
   const r = sky('sms', 'send', addr.c!, 'sent while the disk at c is full', '--home', homes.a!, '--json');
   t.is(r.code, 0, r.stderr);
@@ -74,4 +82,26 @@ test('c cannot store the message: no custody ack, no "delivered", no receipt unt
   t.is(dc.output().split('\n').filter((l) => l.includes(`sms ${id} from ${addr.a} delivered to the inbox`)).length, 1);
   t.is((await smsStatus(homes.c!))?.awaitingDisk, 0);
   for (const d of [da, db, dc]) t.is(d.proc.exitCode, null);
+});
+
+test('the relay b cannot store it: b neither acks a nor passes it on until it is on b\'s disk; then c gets it exactly once', async (t) => {
+  const disk = mountSmallDisk(t, 'smsrelay');
+  const { homes, addr, daemons } = await line(t, disk, 'b');
+  disk.fill();
+  const r = sky('sms', 'send', addr.c!, 'through a relay whose disk is full', '--home', homes.a!, '--json');
+  t.is(r.code, 0, r.stderr);
+  const id = (JSON.parse(r.stdout) as Sent).id;
+  await until(async () => (((await smsStatus(homes.b!))?.awaitingDisk ?? 0) >= 1 ? true : undefined), 30_000, 'b holding it unsaved');
+  await until(async () => (((await smsStatus(homes.b!))?.counters['awaiting-disk'] ?? 0) >= 1 ? true : undefined), 30_000, 'a resend from a, not acked');
+  t.is(sent(homes.a!)[0]?.state, 'queued', 'a was never told b has it');
+  t.deepEqual(inbox(homes.c!), [], 'b did not pass on what it had not stored');
+  t.is(((await smsStatus(homes.c!))?.counters.delivered ?? 0), 0);
+  t.is(daemons.b!.proc.exitCode, null);
+
+  disk.free();
+  await until(() => (sent(homes.a!)[0]?.state === 'delivered' ? true : undefined), 90_000, 'receipt at a').catch((e) => { t.log(daemons.b!.output()); throw e; });
+  await until(() => (relaying(homes.b!) === 0 ? true : undefined), 30_000, 'b handed it on');
+  await sleep(2000);
+  t.deepEqual(inbox(homes.c!).map((m) => m.id), [id]);
+  t.is(daemons.c!.output().split('\n').filter((l) => l.includes(`sms ${id} from ${addr.a} delivered to the inbox`)).length, 1);
 });
