@@ -144,8 +144,19 @@ test.serial('skywire app config pushes an app\'s config from the master: signed,
 
 test.serial('nodes remove revokes at once: every node learns the list and the removed node reaches nothing', async (t) => {
   const { m, a, b } = nodes;
+  // A stream A opened before it is removed (to B's SOCKS port, left waiting for its greeting).
+  const open = spawn(process.execPath, [BIN, 'connect', b.address, '1080', '--home', a.home], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let openErr = '';
+  open.stderr.on('data', (c: Buffer) => { openErr += c.toString(); });
+  t.teardown(() => open.kill('SIGKILL'));
+  await until(async () => ((await status(b)).routes as unknown[]).length > 0 || ((await status(a)).routes as { state: string }[]).some((x) => x.state === 'established') ? true : undefined, 20_000, 'A connected to B');
+  await new Promise((r) => setTimeout(r, 1000));
+  t.is(open.exitCode, null, `the stream is open before the removal: ${openErr}`);
   const r = await run(['nodes', 'remove', a.address, '--home', m.home]);
   t.is(r.code, 0, r.stderr);
+  // The conversation A had open is ended at B and at the relaying master, not only new ones refused.
+  await until(async () => (((await status(b)).drops?.['route-peer-revoked'] ?? 0) >= 1 ? true : undefined), 20_000, 'B ended its conversation with A');
+  t.true(((await status(m)).drops?.['route-peer-revoked'] ?? 0) >= 1, 'the master stopped relaying for A');
   await until(async () => ((await status(b)).membership?.revocations?.entries === 1 ? true : undefined), 20_000, 'B holds the revocation list');
   await until(async () => ((await status(a)).master?.registration?.state === 'removed' ? true : undefined), 20_000, 'A told it was removed');
   const ls = await run(['fs', 'ls', `${b.address}:/`, '--home', a.home]);

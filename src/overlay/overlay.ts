@@ -55,6 +55,8 @@ export class Overlay {
     // A record that came before its origin's credential was dropped: ask for it again now.
     this.membership.changes$.subscribe((c) => {
       if (c.kind === 'credential' && c.address !== node.address && !this.topology.record(c.address)) this.topology.request(c.address);
+      // A revocation takes effect on what is open, not only on what opens next.
+      if (c.kind === 'revocations') for (const a of this.membership.revocations?.entries.keys() ?? []) if (!this.membership.isMember(a)) this.router.evictPeer(a);
     });
   }
 

@@ -7,6 +7,7 @@
 // - at `maxInbound`, a new one evicts the conversation idle longest, if it has been idle for
 //   two keepalive periods (a live one hears a keepalive every period); otherwise the newcomer
 //   is refused.
+import { encodeClose } from './route-wire.ts';
 import type { LinkLayer } from '../overlay/link-layer.ts';
 import { Conversation } from './conversation.ts';
 import type { EndEntry, RouteTable } from './route-table.ts';
@@ -88,6 +89,19 @@ export class InboundConversations {
     }
   }
 
+  /** `peer` left the fleet: its conversations end now, with 'forbidden'. */
+  evictPeer(peer: string): number {
+    let n = 0;
+    for (const slot of [...this.slots.values()]) {
+      if (slot.conv.peer !== peer) continue;
+      // Told, so its stream fails now rather than at its next keepalive.
+      if (slot.entry && slot.entry.remoteId !== 0) this.layer.sendTo(slot.entry.peer, encodeClose(slot.entry.remoteId));
+      this.remove(slot, 'forbidden');
+      n++;
+    }
+    return n;
+  }
+
   private evictIdlest(): boolean {
     let idlest: Slot | undefined;
     for (const s of this.slots.values()) if (!idlest || s.conv.lastRx < idlest.conv.lastRx) idlest = s;
@@ -97,7 +111,7 @@ export class InboundConversations {
     return true;
   }
 
-  private remove(slot: Slot): void {
+  private remove(slot: Slot, code: 'reset' | 'forbidden' = 'reset'): void {
     this.slots.delete(slot.key);
     this.byConv.delete(slot.conv);
     if (slot.entry) {
@@ -105,7 +119,7 @@ export class InboundConversations {
       this.table.remove(slot.entry.myId);
     }
     slot.conv.unbind();
-    slot.conv.upper?.fail('reset');
+    slot.conv.upper?.fail(code);
     this.release(slot.conv);
   }
 }

@@ -8,7 +8,7 @@ import { RouteActor } from '../../actors/route-actor.ts';
 import { Conversation } from './conversation.ts';
 import { acceptSetup } from './inbound.ts';
 import { InboundConversations } from './inbound-convs.ts';
-import { breakRelay, BrokenReason, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
+import { breakRelay, BrokenReason, brokenToDest, brokenToSource, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
 import { RouteTable, type RouteEntry } from './route-table.ts';
 import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, RouteMsg } from './route-wire.ts';
 import { entryForLost, LostLabels } from './lost-label.ts';
@@ -154,6 +154,26 @@ export class Router {
       if (e.kind === 'end') e.handler.onBroken(new Uint8Array(0));
     }
     this.inbound.sweep(this.layer.clock.now());
+  }
+
+  /** `peer` was revoked: end our conversations with it and every route we relay to or from it
+   *  (both ends hear Broken), so a removal takes effect on open streams too, not only new ones. */
+  evictPeer(peer: string): void {
+    const n = this.inbound.evictPeer(peer);
+    const src = this.routes.get(peer);
+    if (src) {
+      src.conv.upper?.fail('forbidden');
+      this.close(peer);
+    }
+    // Relayed routes: the source hears NotMember (its route fails with 'forbidden', no repair),
+    // the destination a plain break.
+    for (const e of [...this.table.byId.values()]) {
+      if (e.kind !== 'relay' || (e.prevPeer !== peer && e.nextPeer !== peer)) continue;
+      this.table.remove(e.myId);
+      this.layer.sendTo(e.prevPeer, brokenToSource(this.ctx, e.prevId, e.myId, e.hopKey, BrokenReason.NotMember));
+      if (e.nextId !== 0) this.layer.sendTo(e.nextPeer, brokenToDest(this.ctx, e.nextId, e.myId));
+    }
+    if (n > 0 || src) this.layer.countDrop('route-peer-revoked');
   }
 
   close(dest: string): void {
