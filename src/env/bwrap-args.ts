@@ -37,8 +37,8 @@ export interface BwrapSpec {
   /** The SDK package.json written beside the app's node-side state (paths.run). */
   sdkPackageJson: string;
   env: Record<string, string>;
-  /** The descriptor (in the child) bubblewrap reads the seccomp program from. */
-  seccompFd: number;
+  /** The descriptor (in the child) bubblewrap reads the seccomp program from, if any. */
+  seccompFd?: number;
   /** Size of the private /tmp. */
   tmpBytes: number;
   /** Set when the node is root: the host uid (= gid) to run the app as, and setpriv's path. */
@@ -82,7 +82,7 @@ export const bwrapArgs = (spec: BwrapSpec, execPath: string): string[] => {
     '--ro-bind', paths.socket, IN_SANDBOX.socket,
     '--chdir', IN_SANDBOX.data,
     '--remount-ro', '/',
-    '--seccomp', String(spec.seccompFd),
+    ...(spec.seccompFd === undefined ? [] : ['--seccomp', String(spec.seccompFd)]),
     '--', ...drop, node, `${IN_SANDBOX.src}/${manifest.entry}`,
   ];
 };

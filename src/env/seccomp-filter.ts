@@ -3,8 +3,10 @@
 // bubblewrap's own set-up (mounts, namespaces) is not affected. It denies, with EPERM, the
 // system calls an app never needs and a kernel exploit often does: tracing other processes,
 // mounting, loading kernel code, keyrings, BPF, perf, userfaultfd, new namespaces. Numbers come
-// from the kernel headers (asm/unistd_64.h for x86_64, asm-generic/unistd.h for aarch64); any
-// other architecture, and x86_64's x32 ABI, is killed rather than guessed at.
+// from the kernel (asm/unistd_64.h for x86_64, asm-generic/unistd.h for aarch64,
+// arch/arm/tools/syscall.tbl for 32-bit ARM, which Raspberry Pi OS still ships); any other
+// architecture, and x86_64's x32 ABI, is killed rather than guessed at, and a node on an
+// architecture without a table runs its apps without the filter (SECCOMP_ARCHES; status says so).
 //
 // Layout (linux/seccomp.h, linux/filter.h): struct seccomp_data { int nr; u32 arch; u64 ip;
 // u64 args[6] } (nr at 0, arch at 4, args[0] at 16, low word first on both little-endian
@@ -24,6 +26,7 @@ const ENOSYS = 38;
 
 const AUDIT_ARCH_X86_64 = 0xc000003e;
 const AUDIT_ARCH_AARCH64 = 0xc00000b7;
+const AUDIT_ARCH_ARM = 0x40000028;
 const X32_SYSCALL_BIT = 0x40000000;
 /** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET. */
 const CLONE_NEW_ANY = 0x7e020000;
@@ -55,7 +58,19 @@ export const AARCH64: Readonly<ArchTable> = Object.freeze({ arch: AUDIT_ARCH_AAR
   io_uring_register: 427,
 } });
 
+export const ARM: Readonly<ArchTable> = Object.freeze({ arch: AUDIT_ARCH_ARM, clone: 120, clone3: 435, deny: {
+  ptrace: 26, mount: 21, umount2: 52, pivot_root: 218, chroot: 61, kexec_load: 347, kexec_file_load: 401, init_module: 128, finit_module: 379, delete_module: 129,
+  bpf: 386, perf_event_open: 364, keyctl: 311, add_key: 309, request_key: 310, reboot: 88, swapon: 87, swapoff: 115, open_by_handle_at: 371, name_to_handle_at: 370,
+  userfaultfd: 388, unshare: 337, setns: 375, process_vm_readv: 376, process_vm_writev: 377, kcmp: 378, acct: 51, settimeofday: 79, clock_settime: 262,
+  clock_adjtime: 372, adjtimex: 124, quotactl: 131, quotactl_fd: 443, syslog: 103, vhangup: 111, lookup_dcookie: 249, nfsservctl: 169, fanotify_init: 367,
+  open_tree: 428, move_mount: 429, fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, mount_setattr: 442, io_uring_setup: 425, io_uring_enter: 426,
+  io_uring_register: 427, clock_settime64: 404, clock_adjtime64: 405, uselib: 86, _sysctl: 149,
+} });
+
 export const DENIED_CALLS: readonly string[] = COMMON;
+
+/** Node's process.arch values the filter has a table for. */
+export const SECCOMP_ARCHES: readonly string[] = Object.freeze(['x64', 'arm64', 'arm']);
 
 type Insn = [code: number, jt: number, jf: number, k: number];
 
@@ -78,13 +93,16 @@ const archBlock = (t: ArchTable, x32Check: boolean): Insn[] => {
 /** The program: check the architecture, then that architecture's table. */
 export const seccompProgram = (): Insn[] => {
   const x86 = archBlock(X86_64, true);
-  const arm = archBlock(AARCH64, false);
+  const arm64 = archBlock(AARCH64, false);
+  const arm = archBlock(ARM, false);
   return [
     [LD_W_ABS, 0, 0, 4],
-    [JEQ_K, 2, 0, AUDIT_ARCH_X86_64], // -> x86 block (index 4)
-    [JEQ_K, 1 + x86.length, 0, AUDIT_ARCH_AARCH64], // -> arm block (index 4 + x86.length)
+    [JEQ_K, 3, 0, AUDIT_ARCH_X86_64], // -> x86 block (index 5)
+    [JEQ_K, 2 + x86.length, 0, AUDIT_ARCH_AARCH64], // -> arm64 block (index 5 + x86.length)
+    [JEQ_K, 1 + x86.length + arm64.length, 0, AUDIT_ARCH_ARM], // -> arm block
     [RET_K, 0, 0, RET_KILL_PROCESS],
     ...x86,
+    ...arm64,
     ...arm,
   ];
 };
