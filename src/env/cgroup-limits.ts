@@ -36,7 +36,8 @@ const v2Parent = (h: Hierarchy): string | string[] => {
   const dir = h.dir;
   const have = read(join(dir, 'cgroup.controllers')).split(/\s+/);
   const missing = CONTROLLERS.filter((c) => !have.includes(c));
-  if (missing.length) return [`cgroup v2 at ${dir} lacks ${missing.join(', ')} (bound to v1, or not delegated)`];
+  // A Raspberry Pi's kernel leaves memory off unless cmdline.txt says cgroup_enable=memory.
+  if (missing.length) return [`cgroup v2 at ${dir} lacks ${missing.join(', ')} (bound to v1, not delegated, or off at boot: on a Raspberry Pi add cgroup_enable=memory to /boot/firmware/cmdline.txt)`];
   const enable = (): void => writeFileSync(join(dir, 'cgroup.subtree_control'), CONTROLLERS.map((c) => `+${c}`).join(' '));
   try {
     enable();
