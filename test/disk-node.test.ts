@@ -24,7 +24,7 @@ test('a node on a full disk starts and says so, status shows state.json ENOSPC w
   const d = skyDaemon('node', '--home', home);
   t.teardown(() => d.proc.kill('SIGKILL'));
   const stateFile = join(home, 'state.json');
-  await until(() => (d.output().includes('listening') ? true : undefined), 30_000, 'node listening').catch((e) => { t.log(d.output()); throw e; });
+  await until(() => (d.output().includes('listening') ? true : undefined), 60_000, 'node listening').catch((e) => { t.log(d.output()); throw e; });
   t.true(d.output().includes(`warning: cannot write ${stateFile} (ENOSPC`), d.output());
   t.false(/\n\s+at /.test(d.output()), 'no stack trace');
 
@@ -81,9 +81,10 @@ test('a node stopped while its disk is full says its state is not saved, and exi
   disk.fill();
   const d = skyDaemon('node', '--home', home, '--listen', '127.0.0.1:0');
   t.teardown(() => d.proc.kill('SIGKILL'));
-  await until(() => (d.output().includes('listening') ? true : undefined), 30_000, 'node listening');
+  // Its signal handlers are in place once it runs; a failed retry (1 s in) shows that it does.
+  await until(() => ((status(home)?.disk.failing[0]?.retries ?? 0) >= 1 ? true : undefined), 60_000, 'a failed retry').catch((e) => { t.log(d.output()); throw e; });
   d.proc.kill('SIGTERM');
-  t.is(await d.exited, 1);
+  t.is(await d.exited, 1, d.output());
   t.regex(d.output(), /not retried \(stopping\)/);
   t.regex(d.output(), /bye; some state could not be saved/);
   t.false(existsSync(join(home, 'state.json')));
