@@ -96,7 +96,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   let radio: NodeRadio | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), ...opts.extraStatus?.(),
   });
   let membershipStore: MembershipStore | undefined;
   const agent = new NodeAgent({

@@ -124,6 +124,18 @@ export class Overlay {
     return this.muxes.size;
   }
 
+  /** Sizes of the tables outsiders can grow, each bounded (for status; the drops say what was
+   *  refused or evicted). */
+  tables(): { conversations: number; inbound: number; routeEntries: number; records: number; recordLinks: number } {
+    return {
+      conversations: this.muxes.size,
+      inbound: this.router.inbound.size,
+      routeEntries: this.router.table.byId.size,
+      records: this.topology.records,
+      recordLinks: this.topology.lsdb.totalLinks,
+    };
+  }
+
   stop(): void {
     for (const m of this.muxes.values()) m.close();
     this.gossip.stop();
