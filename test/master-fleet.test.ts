@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { sky, skyDaemon, until } from './helpers/cli.ts';
 import { addressOf, bootNode, bootText, identity, killAll, nodes, startMaster, waitNode, type Proc } from './helpers/master-world.ts';
 
-// Master M; relay R (an ordinary node linked to M); node A whose boot file names M itself as its
+// Master M; relay R (an ordinary fleet node linked to M); node A whose boot file names M itself as its
 // relay, node B whose boot file names R. Both boot from empty homes and register.
 test('nodes boot from master.txt, register, show in nodes/topology, run exec --all and take a pushed config', async (t) => {
   const m = startMaster();
   const r = identity('relay');
+  // The relay is in the fleet (registers with M like any node): the master routes only through members.
+  writeFileSync(join(r.home, 'config.json'), JSON.stringify({ master: m.publicKey }));
   r.daemon = skyDaemon('node', '--home', r.home, '--listen', `127.0.0.1:${r.port}`, '--accept-unknown', '--peer', `${m.address}@127.0.0.1:${m.port}`);
   const a = bootNode('node-a', bootText(m, m, 'node-a'));
   const b = bootNode('node-b', bootText(m, r, 'node-b'));
@@ -36,13 +38,13 @@ test('nodes boot from master.txt, register, show in nodes/topology, run exec --a
   const ex = sky('exec', '--home', m.home, '--all', '--json', '--', 'sh', '-c', 'echo "hi from $0"; echo warn >&2', 'x');
   t.is(ex.code, 0, ex.stderr);
   const er = JSON.parse(ex.stdout) as { results: { node: string; reply: { ok: boolean; result: { exitCode: number; stdout: string; stderr: string } } }[]; summary: Record<string, number> };
-  t.deepEqual(er.summary, { nodes: 2, succeeded: 2, failed: 0, unreachable: 0 });
-  t.deepEqual(er.results.map((x) => x.node).sort(), [a.address, b.address].sort());
+  t.deepEqual(er.summary, { nodes: 3, succeeded: 3, failed: 0, unreachable: 0 }, 'A, B and the relay, which is in the fleet too');
+  t.deepEqual(er.results.map((x) => x.node).sort(), [a.address, b.address, r.address].sort());
   for (const x of er.results) t.deepEqual([x.reply.result.exitCode, x.reply.result.stdout, x.reply.result.stderr], [0, 'hi from x\n', 'warn\n']);
   const failing = sky('exec', '--home', m.home, '--all', '--', 'sh', '-c', 'exit 3');
   t.is(failing.code, 1);
   t.regex(failing.stdout, /== node-a: exit 3/);
-  t.regex(failing.stdout, /2 node\(s\): 0 succeeded, 2 failed/);
+  t.regex(failing.stdout, /3 node\(s\): 0 succeeded, 3 failed/);
 
   const file = join(a.home, 'push.json');
   writeFileSync(file, JSON.stringify({ name: 'node-a', link: { keepaliveMs: 4000 } }));
@@ -68,7 +70,7 @@ test('nodes boot from master.txt, register, show in nodes/topology, run exec --a
   t.true(existsSync(join(m.home, 'registry.json')));
   m.daemon = skyDaemon('master', '--home', m.home, '--listen', `127.0.0.1:${m.port}`);
   await until(() => (sky('status', '--home', m.home).code === 0 ? true : undefined), 10_000, 'master back');
-  t.deepEqual(nodes(m).map((n) => n.name).sort(), ['node-a', 'node-b']);
+  t.deepEqual(nodes(m).map((n) => n.address).sort(), [a.address, b.address, r.address].sort());
   await waitNode(m, 'node-a', (n) => n.online && n.via === 'direct', 'node-a re-registered', 45_000);
   const st = sky('command', 'node-a', 'status', '--home', m.home);
   t.is(st.code, 0, st.stdout + st.stderr);

@@ -44,7 +44,7 @@ export const bootNode = (name: string, bootFile: string | null): Proc => {
 
 /** The booted node's address, once it has written its key file. */
 export const addressOf = async (p: Proc): Promise<string> => {
-  p.address = await until(() => (JSON.parse(readFileSync(join(p.home, 'identity.json'), 'utf8')) as { address: string }).address, 10_000, `${p.name} identity`);
+  p.address = await until(() => (JSON.parse(readFileSync(join(p.home, 'identity.json'), 'utf8')) as { address: string }).address, 30_000, `${p.name} identity`);
   return p.address;
 };
 
