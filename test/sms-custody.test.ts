@@ -4,7 +4,8 @@ import { Subject } from 'rxjs';
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { identityFromSeed } from '../src/identity/identity.ts';
 import type { LinkLayer } from '../src/overlay/link-layer.ts';
-import { SmsService } from '../src/sms/sms-service.ts';
+import { MAX_CUSTODY_PER_NEIGHBOUR, SmsService } from '../src/sms/sms-service.ts';
+import { signParcel } from '../src/sms/sms-sign.ts';
 import { memorySmsStore, type SmsDisk } from '../src/sms/sms-store.ts';
 import { MemClock } from './helpers/mem-clock.ts';
 
@@ -97,4 +98,25 @@ test('the relay crashes holding a message; restarted from its saved state it del
   await w.pump();
   t.deepEqual(w.delivered, [m.id]);
   t.is(JSON.parse(w.disks.a.saved!).sent[m.id].state, 'delivered');
+});
+
+test('custody is bounded: 10,000 signed parcels from one neighbour under made-up keys stop at its share, unacked (the sender keeps them), and another neighbour\'s parcel is still taken', async (t) => {
+  const w = world();
+  const b = w.boot('b');
+  const liar = Array.from({ length: 100 }, (_, i) => identityFromSeed(suite, new Uint8Array(32).fill(50 + i)));
+  let sent = 0;
+  for (let i = 0; i < 10_000; i++) {
+    const id = new Uint8Array(randomBytes(8));
+    b.receive(ids.a.address, signParcel(suite, liar[i % liar.length]!, { kind: 'msg', id, to: ids.c.addressBytes, time: Math.floor(w.clock.wallMs() / 1000), coding: 'utf8', body: new TextEncoder().encode('x') }));
+    sent++;
+  }
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); // saves settle; nothing delivered
+  t.is(sent, 10_000);
+  t.is(Object.keys((b as unknown as { d: { store: { data: { outbox: object } } } }).d.store.data.outbox).length, MAX_CUSTODY_PER_NEIGHBOUR);
+  t.is(b.counters.get('sms-custody-full-neighbour'), 10_000 - MAX_CUSTODY_PER_NEIGHBOUR);
+  const acks = w.wire.filter((f) => f.from === 'b' && f.to === 'a' && isAck(f.bytes)).length;
+  t.true(acks <= MAX_CUSTODY_PER_NEIGHBOUR, 'nothing refused was acked');
+  b.receive(ids.c.address, signParcel(suite, ids.c, { kind: 'msg', id: new Uint8Array(randomBytes(8)), to: ids.a.addressBytes, time: Math.floor(w.clock.wallMs() / 1000), coding: 'utf8', body: new TextEncoder().encode('help') }));
+  t.is(b.counters.get('custody'), MAX_CUSTODY_PER_NEIGHBOUR + 1, 'a legitimate parcel from another neighbour is taken');
+  b.stop();
 });

@@ -37,6 +37,15 @@ export interface SmsDeps {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 const HANDED_OFF_MAX = 10_000;
+/** Custody a relay takes for others, in all and per neighbour that handed it over. Full, it
+ *  takes no more (and acks nothing): the sender keeps custody and retries later, so nothing is
+ *  lost, and a neighbour flooding signed parcels under made-up keys cannot fill the disk.
+ *  Held parcels also expire (options.expireMs). */
+export const MAX_CUSTODY = 4096;
+export const MAX_CUSTODY_PER_NEIGHBOUR = 1024;
+/** Inbox entries kept (they are the dedupe record too); beyond, the oldest go, and a message
+ *  created before the oldest kept one is treated as already delivered (at most once holds). */
+export const MAX_INBOX = 20_000;
 
 export class SmsService {
   readonly counters = new SmsCounters();
@@ -117,7 +126,7 @@ export class SmsService {
     if (Buffer.from(p.to).equals(this.d.layer.identity.addressBytes)) {
       let done: () => void;
       if (p.kind === 'msg') {
-        if (data.inbox[id]) return this.duplicate(peer, p);
+        if (data.inbox[id] || p.time * 1000 < this.inboxHorizon()) return this.duplicate(peer, p);
         const text = decodeText(p.coding, p.body);
         if (text === null) return this.drop('sms-bad-text');
         done = this.deliver(p, id, text);
@@ -132,6 +141,9 @@ export class SmsService {
     }
     // A relay keeps one copy at a time; a parcel it handed on comes back only through a detour.
     if (data.outbox[key] || (this.handedOff.has(key) && this.handedOff.get(key) === peer)) return this.duplicate(peer, p);
+    const held = Object.values(data.outbox);
+    if (held.length >= MAX_CUSTODY) return this.drop('sms-custody-full');
+    if (held.length >= MAX_CUSTODY_PER_NEIGHBOUR && held.filter((h) => h.from === peer).length >= MAX_CUSTODY_PER_NEIGHBOUR) return this.drop('sms-custody-full-neighbour');
     data.outbox[key] = { kind: p.kind, frame: b64(bytes), dest: base32Encode(p.to), since: this.d.layer.clock.wallMs(), from: peer };
     this.counters.add('custody');
     this.persistThenAck(peer, p, () => this.forwarder.pump());
@@ -143,6 +155,7 @@ export class SmsService {
     const { layer, store } = this.d;
     const e: InboxEntry = { id, from: addressOf(p.key), text, createdAt: p.time * 1000, receivedAt: layer.clock.wallMs() };
     store.data.inbox[id] = e;
+    this.trimInbox();
     const done = (): void => { this.counters.add('delivered'); this.d.onDelivered?.(e); };
     const rcpt = signParcel(layer.suite, layer.identity, { kind: 'rcpt', id: p.id, to: addressBytesOf(p.key), time: Math.floor(layer.clock.wallMs() / 1000), coding: 'utf8', body: new Uint8Array(0) });
     if (e.from === this.address) {
@@ -205,6 +218,23 @@ export class SmsService {
     if (sent && sent.state !== 'delivered') sent.state = 'expired';
     this.counters.add('expired');
     this.d.store.persist();
+  }
+
+  /** createdAt of the oldest message the inbox still holds once it is full (0 before). */
+  private inboxHorizon(): number {
+    return this.d.store.data.inboxHorizon ?? 0;
+  }
+
+  private trimInbox(): void {
+    const { data } = this.d.store;
+    const ids = Object.keys(data.inbox);
+    if (ids.length <= MAX_INBOX) return;
+    const byAge = ids.sort((a, b) => data.inbox[a]!.createdAt - data.inbox[b]!.createdAt);
+    for (const id of byAge.slice(0, ids.length - MAX_INBOX)) {
+      data.inboxHorizon = Math.max(data.inboxHorizon ?? 0, data.inbox[id]!.createdAt + 1);
+      delete data.inbox[id];
+      this.counters.add('inbox-evicted');
+    }
   }
 
   private drop(reason: string): void {

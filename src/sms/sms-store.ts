@@ -32,6 +32,8 @@ export interface SmsData {
   outbox: Record<string, HeldParcel>;
   inbox: Record<string, InboxEntry>;
   sent: Record<string, SentEntry>;
+  /** Messages created before this (wall ms) count as delivered: the inbox let them go (bounded). */
+  inboxHorizon?: number;
 }
 export interface SmsStore {
   readonly data: SmsData;
