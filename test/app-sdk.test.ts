@@ -27,6 +27,9 @@ const codeOf = (p) => p.then(() => 'ok', (e) => e.code);
 const readAll = (s) => new Promise((res, rej) => { const parts = []; s.on('data', (c) => parts.push(c)); s.on('end', () => res(Buffer.concat(parts))); s.on('error', rej); });
 // Echo after the peer's FIN, then a trailer, then our FIN: half-close both ways.
 await sdk.listen(40, (s, from) => void readAll(s).then((all) => { s.write(all); s.end('|from=' + from.peer); }));
+// Port 42 is open to one address that is not node A's; 44 to anyone: the node decides.
+await sdk.listen(42, (s) => s.end('must not be reached'));
+await sdk.listen(44, (s, from) => s.end(JSON.stringify(from)));
 await sdk.onDatagram(41, (d) => void sdk.send(d.peer, 43, Buffer.concat([Buffer.from('echo:'), d.bytes])));
 const r = { address: sdk.address };
 r.undeclaredListen = await codeOf(sdk.listen(99, () => {}));
@@ -72,7 +75,7 @@ const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: 
 test.before(async () => {
   ({ a, b, stop: stopNodes } = await startNodePair());
   a.running.overlay.listen(50, 'fleet', (s, from) => void readAll(s).then((got) => s.end(`pong to ${from.peer}: ${got.toString()}`)));
-  const { paths, manifest } = writeApp(b.home, { name: 'echo', ports: [40, 41] }, { 'main.mjs': APP }, { 'peer.json': JSON.stringify({ address: a.address }) });
+  const { paths, manifest } = writeApp(b.home, { name: 'echo', ports: [40, 41, 42, 44], access: { 42: ['aaaaaaaaaaaaaaaaaaaaaaaaaa'], 44: 'anyone' } }, { 'main.mjs': APP }, { 'peer.json': JSON.stringify({ address: a.address }) });
   let onReady!: () => void;
   ready = new Promise((r) => { onReady = r; });
   host = await openAppHost({ overlay: b.running.overlay, manifest, socketPath: paths.socket, onReady, onListen: (p) => listened.push(p) });
@@ -102,9 +105,19 @@ test.serial('an app in the sandbox listens, dials out, refuses what its manifest
   t.is(r.dialOut, `pong to ${b.address}: ping from the app`, 'the app dialled node A as node B');
   t.is(r.sendTooBig, 'BAD_REQUEST', 'a datagram bigger than any path is refused by the SDK');
   t.is(r.sendOverPath, 'BAD_REQUEST', 'a datagram too big for this path is refused by the node, not silently lost');
-  t.deepEqual(listened, [40]);
-  t.deepEqual([...host.listening], [40]);
+  t.deepEqual(listened, [40, 42, 44]);
+  t.deepEqual([...host.listening], [40, 42, 44]);
   t.like(host.refused.snapshot().byReason, { denied: 3 });
+});
+
+test.serial('the manifest says who may call each port, the node enforces it before the app sees the stream, and the app learns who called', async (t) => {
+  await within(ready, 15_000, 'ready() from the app');
+  t.is(await codeOf(dialFromA(42)), 'refused', 'not on the port\'s address list: reset as if nobody listened');
+  t.true((b.running.overlay.refusedCallers[42] ?? 0) >= 1, 'counted on the node');
+  const s = await dialFromA(44);
+  s.end();
+  // Outside a fleet (no master configured) every authenticated peer counts as a member.
+  t.deepEqual(JSON.parse((await readAll(s)).toString()), { peer: a.address, member: true, role: null, name: null });
 });
 
 test.serial('node A exchanges 1 MB both ways with the sandboxed app, with half-close each way', async (t) => {
