@@ -52,7 +52,9 @@ test('a node with a relative --home commits a deploy; a failed export leaves the
   n.address = await until(() => (JSON.parse(readFileSync(join(n.home, 'identity.json'), 'utf8')) as { address: string }).address, 60_000, 'rel-node identity');
   await waitNode(m, 'rel-node', (r) => r.online, 'rel-node registered');
 
-  const v1 = build(writeHello('1.0.0'));
+  const helloDir = writeHello('1.0.0');
+  t.teardown(() => rmSync(helloDir, { recursive: true, force: true }));
+  const v1 = build(helloDir);
   const d = sky('app', 'deploy', v1.file, 'rel-node', '--home', m.home);
   t.is(d.code, 0, d.stdout + d.stderr + n.daemon!.output());
   t.regex(d.stdout, /committed/);
@@ -61,7 +63,9 @@ test('a node with a relative --home commits a deploy; a failed export leaves the
   t.regex(await greetUntil(/^hello 1\.0\.0 starts=1\n/, 'hello answers'), /^hello 1\.0\.0 starts=1\n/);
   t.is(sky('app', 'remove', 'rel-node', 'hello', '--home', m.home).code, 0);
 
-  const linky = build(writeLinky());
+  const linkyDir = writeLinky();
+  t.teardown(() => rmSync(linkyDir, { recursive: true, force: true }));
+  const linky = build(linkyDir);
   t.is(sky('app', 'deploy', linky.file, 'rel-node', '--home', m.home).code, 0);
   await until(() => appsOn(m, 'rel-node').find((a) => a.name === 'linky' && a.state === 'running'), 30_000, 'linky running');
   const out = join(tmpHome('linky-export'), 'linky.skyapp');
