@@ -1,7 +1,8 @@
 // Keeps a flood of handshake initiations from starving the node (as WireGuard's cookies do).
 // Public-key work happens only after cheap checks: mac1 proves the sender knows our address;
 // under load, mac2 proves it can receive at its source (a cookie we sent there); and per-source
-// and global token buckets cap how many signatures we verify per second.
+// and global token buckets cap how many signatures we verify per second; a work budget caps the
+// time spent answering them, so a slow or loaded machine is not starved by the count budget.
 import type { Clock } from '../env/clock.ts';
 import type { Random } from '../env/random.ts';
 import { DOMAIN } from '../wire/constants.ts';
@@ -19,13 +20,19 @@ export interface GuardOptions {
   /** Links at most for peers nobody configured (acceptUnknown): above a fleet's size, below
    *  what a flood of fresh identities could cost (src/node/unknown-peers.ts). */
   maxUnknownPeers: number;
+  /** Milliseconds per second the node may spend answering admitted inits (verify, respond,
+   *  make the link): the rest of the event loop stays for data and the control socket. A
+   *  count alone cannot bound this: on a loaded 2-core machine one stranger's init cost ~3 ms,
+   *  so 400/s took the whole core (bench/flood). Measured on the injected clock, so the
+   *  simulator (whose time stands still during work) never hits it. */
+  workMsPerSec?: number;
 }
 
-export const defaultGuardOptions: Readonly<GuardOptions> = Object.freeze({ underLoadPerSec: 50, perSourcePerSec: 5, perSourceBurst: 10, globalPerSec: 400, maxUnknownPeers: 4096 });
+export const defaultGuardOptions: Readonly<GuardOptions> = Object.freeze({ underLoadPerSec: 50, perSourcePerSec: 5, perSourceBurst: 10, globalPerSec: 400, maxUnknownPeers: 4096, workMsPerSec: 200 });
 const SECRET_LIFETIME_MS = 120_000;
 const MAX_SOURCES = 4096;
 
-export type Admission = 'process' | 'send-cookie' | 'rate-limited';
+export type Admission = 'process' | 'send-cookie' | 'rate-limited' | 'busy';
 
 export class HandshakeGuard {
   private secret: Uint8Array;
@@ -36,6 +43,10 @@ export class HandshakeGuard {
   private readonly sources = new Map<string, TokenBucket>();
   private readonly global: TokenBucket;
   private readonly cookieKey: Uint8Array;
+  // The work budget: ms left (negative after an expensive answer), refilled at workMsPerSec,
+  // at most a tenth of a second's worth, so answers are spread out, never one long burst.
+  private work: number;
+  private workAt: number;
 
   constructor(private readonly clock: Clock, private readonly random: Random, address: Uint8Array, private readonly opts: GuardOptions = defaultGuardOptions) {
     this.secret = random.bytes(32);
@@ -43,6 +54,17 @@ export class HandshakeGuard {
     this.secretAt = clock.now();
     this.global = new TokenBucket(opts.globalPerSec, opts.globalPerSec, clock.now());
     this.cookieKey = sha256(DOMAIN.cookie, address);
+    this.work = this.workBurst;
+    this.workAt = clock.now();
+  }
+
+  private get workBurst(): number {
+    return Math.max(10, (this.opts.workMsPerSec ?? Infinity) / 10);
+  }
+
+  /** The time an admitted init took to answer, charged to the work budget. */
+  spent(ms: number): void {
+    if (this.opts.workMsPerSec !== undefined) this.work -= ms;
   }
 
   /** Cookies valid for `source` now: current and previous secret. */
@@ -67,6 +89,11 @@ export class HandshakeGuard {
       this.sources.set(source, bucket);
     }
     if (!bucket.take(now)) return 'rate-limited';
+    if (this.opts.workMsPerSec !== undefined) {
+      this.work = Math.min(this.workBurst, this.work + ((now - this.workAt) * this.opts.workMsPerSec) / 1000);
+      this.workAt = now;
+      if (this.work <= 0) return 'busy';
+    }
     return this.global.take(now) ? 'process' : 'rate-limited';
   }
 

@@ -3,6 +3,7 @@
 import type { Carrier, Datagram } from '../env/carrier.ts';
 import { MsgType } from '../wire/constants.ts';
 import { decodeCookie } from '../wire/cookie-reply.ts';
+import type { HandshakeInit } from '../wire/handshake-init.ts';
 import { onInner } from './inner-dispatch.ts';
 import { decodeTransportHeader } from '../wire/transport.ts';
 import { checkInitMacs, consumeResp, createResp, verifyInit } from '../link/handshake.ts';
@@ -53,6 +54,15 @@ const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
     return node.countDrop('cookie-sent');
   }
   if (admission === 'rate-limited') return node.countDrop('rate-limited');
+  if (admission === 'busy') return node.countDrop('handshake-busy');
+  const started = node.clock.now();
+  answerInit(node, carrier, d, init);
+  node.guard.spent(node.clock.now() - started);
+};
+
+// The expensive part of an init (signature, response, maybe a new link), charged to the
+// guard's work budget by onInit.
+const answerInit = (node: SkyNode, carrier: Carrier, d: Datagram, init: HandshakeInit): void => {
   const verified = verifyInit(node.hs, init, d.bytes);
   if (!verified.ok) return node.countDrop(verified.reason);
   const peer = addressToString(verified.value);

@@ -1,0 +1,96 @@
+// A node under flood, side by side with the same node idle, in one run. The target is a real
+// `skywire master` process (it accepts unknown peers: the most exposed node); one legitimate
+// fleet member streams to it in every phase. Four phases of PHASE_MS each:
+//   idle       no attacker (the member's stream and the status probes only)
+//   decoy      the attacker does the handshake flood's work but sends to its own socket: on a
+//              shared machine its CPU alone slows the member and the probes, not the target
+//   handshake  an attacker process with SOCKETS source endpoints sends valid inits from fresh
+//              identities as fast as one core allows, answering cookie replies with mac2
+//   data       the attacker sends junk and well-formed unauthenticated transport packets
+// Each phase: status latency over the control socket (median/p99/max of up to PROBES), the
+// member's stream goodput, the master's RSS and CPU, its drop counters and link counts.
+// BENCH_PROF=DIR writes a CPU profile of the master (node --cpu-prof) into DIR.
+import { forkWorker, next, stopAll } from './fork-ipc.ts';
+import { print } from './machine.ts';
+import { dropDelta, probeStatus, procUsage, quantiles, startFleet, status, transfer, type Fleet } from './flood-fleet.ts';
+import type { FloodOrder, FloodReport } from './flood-worker.ts';
+
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 10_000);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 256);
+const PROBES = 50;
+const RAMP_MS = 500; // the attacker is at full rate before the measured window opens
+const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+
+const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], attacker: ReturnType<typeof forkWorker>, port: number) => {
+  const pid = f.master.proc.pid!;
+  const s0 = await status(f.master.home);
+  let report: Promise<FloodReport> | undefined;
+  if (kind !== 'idle') {
+    const order: FloodOrder = { kind: kind === 'decoy' ? 'handshake' : kind, sink: kind === 'decoy', host: '127.0.0.1', port: f.masterPort, responder: f.master.address, sockets: SOCKETS, durationMs: PHASE_MS + RAMP_MS + 1000 };
+    report = next<FloodReport>(attacker, 'report', PHASE_MS + 60_000);
+    attacker.send({ flood: order });
+    await new Promise((r) => setTimeout(r, RAMP_MS));
+  }
+  const u0 = procUsage(pid);
+  const t0 = Date.now();
+  let rssMax = u0.rssMiB;
+  const sampler = setInterval(() => { rssMax = Math.max(rssMax, procUsage(pid).rssMiB); }, 250);
+  const [stream, probes] = await Promise.all([
+    transfer(f, { port, bytes: Number.MAX_SAFE_INTEGER, durationMs: PHASE_MS, deadlineMs: 30_000 }),
+    probeStatus(f.master.home, { count: PROBES, everyMs: PHASE_MS / PROBES, untilMs: PHASE_MS, timeoutMs: 10_000 }),
+  ]);
+  clearInterval(sampler);
+  const u1 = procUsage(pid);
+  const wall = Date.now() - t0;
+  const attack = report ? await report : null;
+  const s1 = await status(f.master.home);
+  const answered = probes.filter((p) => p.ms !== null);
+  return {
+    phase: kind,
+    status: { requests: probes.length, answered: answered.length, ...quantiles(answered.map((p) => p.ms!)) },
+    stream: { mbPerSec: stream.mbPerSec, bytes: stream.received, ms: stream.ms, complete: stream.received === stream.sent },
+    master: {
+      rssMiB: u1.rssMiB, rssMaxMiB: rssMax, rssGrowthMiB: Math.round((u1.rssMiB - u0.rssMiB) * 10) / 10,
+      cpuPct: Math.round(((u1.cpuMs - u0.cpuMs) / wall) * 1000) / 10,
+      linksMax: Math.max(...answered.map((p) => p.links!)), unknownPeersMax: Math.max(...answered.map((p) => p.unknownPeers!)), unknownPeersCap: answered[0]?.unknownMax,
+      drops: dropDelta(s0, s1),
+    },
+    attacker: attack,
+  };
+};
+
+/** Stranger links from the phase before expire (one handshake period) before the next begins. */
+const settle = async (f: Fleet): Promise<number> => {
+  const t0 = Date.now();
+  while (Date.now() - t0 < 30_000 && ((await status(f.master.home)).unknownPeers?.count ?? 0) > 1) await new Promise((r) => setTimeout(r, 250));
+  return Date.now() - t0;
+};
+
+const fleet = await startFleet('flood', prof);
+const attacker = forkWorker('./flood-worker.ts');
+try {
+  await next(attacker, 'loaded', 60_000);
+  const idle = await phase(fleet, 'idle', attacker, 9001);
+  const decoy = await phase(fleet, 'decoy', attacker, 9004);
+  const handshake = await phase(fleet, 'handshake', attacker, 9002);
+  const settledMs = await settle(fleet);
+  const data = await phase(fleet, 'data', attacker, 9003);
+  const ratio = (x: number | null, y: number | null): number | null => (x !== null && y ? Math.round((x / y) * 100) / 100 : null);
+  const vs = (p: typeof idle, base: typeof idle) => ({
+    streamGoodput: ratio(p.stream.mbPerSec, base.stream.mbPerSec),
+    statusMedian: ratio(p.status.median, base.status.median),
+    statusP99: ratio(p.status.p99, base.status.p99),
+  });
+  print('flood', {
+    phaseMs: PHASE_MS, sockets: SOCKETS,
+    target: 'skywire master process (accepts unknown peers); the member streams to it and status is asked over its control socket in every phase',
+    phases: [idle, decoy, handshake, data],
+    vsIdle: { decoy: vs(decoy, idle), handshake: vs(handshake, idle), data: vs(data, idle) },
+    vsDecoy: { handshake: vs(handshake, decoy), data: vs(data, decoy), what: 'against the same attacker CPU load aimed elsewhere: the cost of the flood to the target itself' },
+    strangerLinksGoneMsAfterHandshakeFlood: settledMs,
+    goals: { statusAnswers: 'every request', streamGoodputVsIdle: 0.5 },
+  });
+} finally {
+  await stopAll([attacker]);
+  await fleet.stop();
+}
