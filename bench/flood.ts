@@ -10,6 +10,7 @@
 // Each phase: status latency over the control socket (median/p99/max of up to PROBES), the
 // member's stream goodput, the master's RSS and CPU, its drop counters and link counts.
 // BENCH_PROF=DIR writes a CPU profile of the master (node --cpu-prof) into DIR.
+import { readFileSync } from 'node:fs';
 import { forkWorker, next, stopAll } from './fork-ipc.ts';
 import { print } from './machine.ts';
 import { dropDelta, probeStatus, procUsage, quantiles, startFleet, status, transfer, type Fleet } from './flood-fleet.ts';
@@ -20,6 +21,13 @@ const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 256);
 const PROBES = 50;
 const RAMP_MS = 500; // the attacker is at full rate before the measured window opens
 const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+
+/** Datagrams the kernel dropped for a full socket receive buffer, machine-wide (/proc/net/snmp). */
+const rcvbufErrors = (): number => {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const [names, values] = lines.map((l) => l.trim().split(/\s+/));
+  return Number(values?.[names?.indexOf('RcvbufErrors') ?? -1] ?? NaN);
+};
 
 const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], attacker: ReturnType<typeof forkWorker>, port: number) => {
   const pid = f.master.proc.pid!;
@@ -32,6 +40,7 @@ const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], atta
     await new Promise((r) => setTimeout(r, RAMP_MS));
   }
   const u0 = procUsage(pid);
+  const k0 = rcvbufErrors();
   const t0 = Date.now();
   let rssMax = u0.rssMiB;
   const sampler = setInterval(() => { rssMax = Math.max(rssMax, procUsage(pid).rssMiB); }, 250);
@@ -41,6 +50,7 @@ const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], atta
   ]);
   clearInterval(sampler);
   const u1 = procUsage(pid);
+  const kernelRcvbufDrops = rcvbufErrors() - k0;
   const wall = Date.now() - t0;
   const attack = report ? await report : null;
   const s1 = await status(f.master.home);
@@ -55,6 +65,7 @@ const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], atta
       linksMax: Math.max(...answered.map((p) => p.links!)), unknownPeersMax: Math.max(...answered.map((p) => p.unknownPeers!)), unknownPeersCap: answered[0]?.unknownMax,
       drops: dropDelta(s0, s1),
     },
+    kernelRcvbufDropsMachineWide: kernelRcvbufDrops,
     attacker: attack,
   };
 };
