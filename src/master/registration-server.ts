@@ -86,7 +86,8 @@ export class RegistrationServer {
       node.lastSeenMs = this.overlay.node.clock.wallMs();
       if (Number.isSafeInteger(hb.configVersion)) node.configVersion = hb.configVersion as number;
       const changed = apply(node.links, hb.links, isLink) + apply(node.routes, hb.routes, isRoute);
-      if (changed > 0) node.path = this.overlay.topology.pathTo(node.address);
+      // Also while unknown: a record that came before its origin was admitted arrives later.
+      if (changed > 0 || node.path === null) node.path = this.overlay.topology.pathTo(node.address);
       this.registry.markDirty();
       // Renewed past half its life, so a registered node never holds an expired credential.
       const renewal = node.enrolment === 'accepted' ? this.policy.credentialFor(node) : undefined;
