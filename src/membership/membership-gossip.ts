@@ -69,25 +69,18 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership): { stop(
       o += 1 + len;
     }
   });
-  // The fleet's roster goes to members only: a stranger linked to the master (to register)
-  // learns our own credential and the revocation list, not who else is in the fleet.
-  const sync = (n: NeighbourInfo): void => {
-    const own = m.own();
-    const roster = m.isMember(n.peer) && !isSlow(n) ? m.current().map((c) => c.bytes) : own ? [own.bytes] : [];
-    send(n, roster, m.revocations?.bytes);
-  };
   const links = layer.linkEvents$.subscribe((e) => {
     if (e.to !== 'up' || e.from === 'rekeying' || !m.enforced) return;
     const n = layer.neighbours().find((x) => x.peer === e.peer);
-    if (n) sync(n);
+    if (!n) return;
+    const own = m.own();
+    send(n, isSlow(n) ? (own ? [own.bytes] : []) : m.current().map((c) => c.bytes), m.revocations?.bytes);
   });
   const changes = m.changes$.subscribe((c) => {
     for (const n of layer.neighbours()) {
       if (n.peer === c.from) continue;
       if (c.kind === 'revocations') layer.sendTo(n.peer, revocationPayload(c.bytes));
-      // A neighbour just admitted (its link came up before it was): now it gets the roster.
-      else if (c.address === n.peer) sync(n);
-      else if (m.isMember(n.peer) && (!isSlow(n) || c.bytes === m.own()?.bytes)) send(n, [c.bytes], undefined);
+      else if (!isSlow(n) || c.bytes === m.own()?.bytes) send(n, [c.bytes], undefined);
     }
   });
   return { stop: () => { links.unsubscribe(); changes.unsubscribe(); } };
