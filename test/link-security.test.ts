@@ -384,7 +384,9 @@ test.serial('handshake flood: 20,000 valid-looking inits at B; the A–B link st
   t.deepEqual(states, [], 'no state change on either side');
   t.true(aLink.stats.packetsIn - rx0 >= 5, 'A kept hearing B (pongs, pings)');
   t.true(payloads >= 5);
-  t.true(atB.length >= payloads - 1, `${atB.length} of ${payloads} payloads during the flood arrived`);
+  // UDP under a flood on a loaded two-core machine loses some datagrams in the kernel's buffer
+  // (the link's streams retransmit); the bound is issue 12's: legitimate traffic keeps at least half.
+  t.true(atB.length >= Math.ceil(payloads / 2), `${atB.length} of ${payloads} payloads during the flood arrived`);
   t.true(a.node.sendTo(b.identity.address, enc('after')));
   t.true(await until(() => atB.at(-1) === 'after', 2000));
 });
