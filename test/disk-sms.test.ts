@@ -103,5 +103,8 @@ test('the relay b cannot store it: b neither acks a nor passes it on until it is
   await until(() => (relaying(homes.b!) === 0 ? true : undefined), 30_000, 'b handed it on');
   await sleep(2000);
   t.deepEqual(inbox(homes.c!).map((m) => m.id), [id]);
-  t.is(daemons.c!.output().split('\n').filter((l) => l.includes(`sms ${id} from ${addr.a} delivered to the inbox`)).length, 1);
+  // c's log reaches us through a pipe: wait for the line rather than assume 2 s is enough.
+  const lines = (): number => daemons.c!.output().split('\n').filter((l) => l.includes(`sms ${id} from ${addr.a} delivered to the inbox`)).length;
+  await until(() => (lines() > 0 ? true : undefined), 15_000, 'c logged the delivery').catch(() => undefined);
+  t.is(lines(), 1);
 });
