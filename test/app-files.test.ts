@@ -366,7 +366,7 @@ test.serial('skywire fs put, ls, get, rm between two real nodes over the overlay
   // An upload cut off half-way (here over loopback TCP to the same store) is listed by the CLI,
   // counted in the usage line, and removed with rm-partial.
   const tcp = createServer({ allowHalfOpen: true }, (s) => serveFiles(s, store));
-  t.teardown(() => void tcp.close());
+  t.teardown(() => { tcp.close(); });
   await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
   const sock = connect({ port: (tcp.address() as { port: number }).port, host: '127.0.0.1' });
   await once(sock, 'connect');

@@ -25,26 +25,21 @@ export const addFleetCommands = (program: Command): void => {
       const list = (await controlRequest(o.home, { cmd: 'nodes' })) as NodeView[];
       process.stdout.write(o.json ? JSON.stringify(list) + '\n' : formatNodes(list, realClock().wallMs()));
     });
-  nodes.command('approve <node>')
-    .description('accept a node held for approval (address, unique address prefix or name)')
-    .option('--home <dir>', 'the master\'s home directory')
-    .action(async (node: string, o: { home?: string }) => {
-      // The parent `nodes` parses --home first wherever it appears on the line.
-      const h = o.home ?? nodes.opts<{ home?: string }>().home;
-      if (!h) throw new SkywireError('BAD_REQUEST', 'skywire nodes approve needs --home MASTERHOME');
-      const r = (await controlRequest(h, { cmd: 'nodes-approve', node })) as { address: string; name: string };
-      process.stdout.write(`approved ${r.name || '-'} ${r.address}\n`);
-    });
-
-  nodes.command('remove <node>')
-    .description('take a node out of the fleet now: its credential is revoked on every node, it can reach nothing but registration, and it stays out until approved again')
-    .option('--home <dir>', 'the master\'s home directory')
-    .action(async (node: string, o: { home?: string }) => {
-      const h = o.home ?? nodes.opts<{ home?: string }>().home;
-      if (!h) throw new SkywireError('BAD_REQUEST', 'skywire nodes remove needs --home MASTERHOME');
-      const r = (await controlRequest(h, { cmd: 'nodes-remove', node })) as { address: string; name: string };
-      process.stdout.write(`removed ${r.name || '-'} ${r.address}\n`);
-    });
+  // approve and remove: one node, one control request, one line back.
+  const enrolment = (verb: 'approve' | 'remove', description: string, done: string): void => {
+    nodes.command(`${verb} <node>`)
+      .description(description)
+      .option('--home <dir>', 'the master\'s home directory')
+      .action(async (node: string, o: { home?: string }) => {
+        // The parent `nodes` parses --home first wherever it appears on the line.
+        const h = o.home ?? nodes.opts<{ home?: string }>().home;
+        if (!h) throw new SkywireError('BAD_REQUEST', `skywire nodes ${verb} needs --home MASTERHOME`);
+        const r = (await controlRequest(h, { cmd: `nodes-${verb}`, node })) as { address: string; name: string };
+        process.stdout.write(`${done} ${r.name || '-'} ${r.address}\n`);
+      });
+  };
+  enrolment('approve', 'accept a node held for approval (address, unique address prefix or name)', 'approved');
+  enrolment('remove', 'take a node out of the fleet now: its credential is revoked on every node, it can reach nothing but registration, and it stays out until approved again', 'removed');
 
   home(program.command('topology'))
     .description('the fleet\'s links as the master knows them')
