@@ -23,18 +23,37 @@ const asReply = (f: Uint8Array | null, what: string): CommandReply => {
   return r && typeof r === 'object' && 'ok' in r ? r : failure(f ? 'INTERNAL' : 'timeout', f ? `garbled ${what}` : `no ${what} from the node`);
 };
 
+/** One dial: connected, or an error after CONNECT_MS. */
+const connect = (m: MasterService, address: string, label: string): Promise<Duplex> => {
+  const stream = m.overlay.dial(address, COMMAND_PORT);
+  const clock = m.overlay.node.clock;
+  return new Promise<Duplex>((resolve, reject) => {
+    // A node that is down would otherwise hold the move or deploy for the stream's own give-up.
+    const t = clock.setTimeout(() => {
+      const route = m.overlay.router.routes.get(address)?.state ?? 'none';
+      stream.destroy();
+      reject(new SkywireError('timeout', `${label} did not answer within ${CONNECT_MS / 1000} s (offline? route ${route})`));
+    }, CONNECT_MS);
+    stream.once('connect', () => { clock.clearTimeout(t); resolve(stream); });
+    stream.once('error', (e) => { clock.clearTimeout(t); reject(e); });
+  });
+};
+
 const open = async (m: MasterService, ref: string, cmd: CommandBody['cmd'], args: Record<string, unknown>): Promise<{ stream: Duplex; q: FrameQueue }> => {
   const r = m.admitted(ref);
   const signed = m.signer.sign(r.address, cmd, args);
   await m.registry.flush();
-  const stream = m.overlay.dial(r.address, COMMAND_PORT);
-  const clock = m.overlay.node.clock;
-  await new Promise<void>((resolve, reject) => {
-    // A node that is down would otherwise hold the move or deploy for the stream's own give-up.
-    const t = clock.setTimeout(() => { stream.destroy(); reject(new SkywireError('timeout', `${r.name || r.address} did not answer within ${CONNECT_MS / 1000} s (offline?)`)); }, CONNECT_MS);
-    stream.once('connect', () => { clock.clearTimeout(t); resolve(); });
-    stream.once('error', (e) => { clock.clearTimeout(t); reject(e); });
-  });
+  const label = r.name || r.address;
+  let stream: Duplex;
+  try {
+    stream = await connect(m, r.address, label);
+  } catch (e) {
+    // A node that restarted and registered again may still have our old route pinned (kept
+    // alive until its silence is noticed): start a fresh route once before giving up.
+    if ((e as { code?: string }).code !== 'timeout') throw e;
+    m.overlay.router.close(r.address);
+    stream = await connect(m, r.address, label);
+  }
   stream.on('error', () => undefined);
   const q = new FrameQueue(stream, m.overlay.node.clock, CHUNK + 16);
   stream.write(frame(signed));
