@@ -2,8 +2,9 @@
 // `skywire master` process (it accepts unknown peers: the most exposed node); one legitimate
 // fleet member streams to it in every phase. Four phases of PHASE_MS each:
 //   idle       no attacker (the member's stream and the status probes only)
-//   decoy      the attacker does the handshake flood's work but sends to its own socket: on a
-//              shared machine its CPU alone slows the member and the probes, not the target
+//   decoy-*    the attacker does the handshake (or data) flood's work but sends to its own
+//              socket: on a shared machine its CPU alone slows the member and the probes, not
+//              the target; each flood is compared with its own decoy
 //   handshake  an attacker process with SOCKETS source endpoints sends valid inits from fresh
 //              identities as fast as one core allows, answering cookie replies with mac2
 //   data       the attacker sends junk and well-formed unauthenticated transport packets
@@ -29,17 +30,18 @@ const rcvbufErrors = (): number => {
   return Number(values?.[names?.indexOf('RcvbufErrors') ?? -1] ?? NaN);
 };
 
-const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], attacker: ReturnType<typeof forkWorker>, port: number) => {
+const phase = async (f: Fleet, kind: 'idle' | 'decoy-handshake' | 'decoy-data' | FloodOrder['kind'], attacker: ReturnType<typeof forkWorker>, port: number) => {
   const pid = f.master.proc.pid!;
   const s0 = await status(f.master.home);
   let report: Promise<FloodReport> | undefined;
   if (kind !== 'idle') {
-    const order: FloodOrder = { kind: kind === 'decoy' ? 'handshake' : kind, sink: kind === 'decoy', host: '127.0.0.1', port: f.masterPort, responder: f.master.address, sockets: SOCKETS, durationMs: PHASE_MS + RAMP_MS + 1000 };
+    const order: FloodOrder = { kind: kind === 'decoy-handshake' ? 'handshake' : kind === 'decoy-data' ? 'data' : kind, sink: kind.startsWith('decoy'), host: '127.0.0.1', port: f.masterPort, responder: f.master.address, sockets: SOCKETS, durationMs: PHASE_MS + RAMP_MS + 1000 };
     report = next<FloodReport>(attacker, 'report', PHASE_MS + 60_000);
     attacker.send({ flood: order });
     await new Promise((r) => setTimeout(r, RAMP_MS));
   }
   const u0 = procUsage(pid);
+  const m0 = procUsage(f.member.proc.pid!);
   const k0 = rcvbufErrors();
   const t0 = Date.now();
   let rssMax = u0.rssMiB;
@@ -50,6 +52,7 @@ const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], atta
   ]);
   clearInterval(sampler);
   const u1 = procUsage(pid);
+  const m1 = procUsage(f.member.proc.pid!);
   const kernelRcvbufDrops = rcvbufErrors() - k0;
   const wall = Date.now() - t0;
   const attack = report ? await report : null;
@@ -65,6 +68,7 @@ const phase = async (f: Fleet, kind: 'idle' | 'decoy' | FloodOrder['kind'], atta
       linksMax: Math.max(...answered.map((p) => p.links!)), unknownPeersMax: Math.max(...answered.map((p) => p.unknownPeers!)), unknownPeersCap: answered[0]?.unknownMax,
       drops: dropDelta(s0, s1),
     },
+    memberCpuPct: Math.round(((m1.cpuMs - m0.cpuMs) / wall) * 1000) / 10,
     kernelRcvbufDropsMachineWide: kernelRcvbufDrops,
     attacker: attack,
   };
@@ -82,9 +86,10 @@ const attacker = forkWorker('./flood-worker.ts');
 try {
   await next(attacker, 'loaded', 60_000);
   const idle = await phase(fleet, 'idle', attacker, 9001);
-  const decoy = await phase(fleet, 'decoy', attacker, 9004);
+  const decoy = await phase(fleet, 'decoy-handshake', attacker, 9004);
   const handshake = await phase(fleet, 'handshake', attacker, 9002);
   const settledMs = await settle(fleet);
+  const dataDecoy = await phase(fleet, 'decoy-data', attacker, 9005);
   const data = await phase(fleet, 'data', attacker, 9003);
   const ratio = (x: number | null, y: number | null): number | null => (x !== null && y ? Math.round((x / y) * 100) / 100 : null);
   const vs = (p: typeof idle, base: typeof idle) => ({
@@ -95,9 +100,9 @@ try {
   print('flood', {
     phaseMs: PHASE_MS, sockets: SOCKETS,
     target: 'skywire master process (accepts unknown peers); the member streams to it and status is asked over its control socket in every phase',
-    phases: [idle, decoy, handshake, data],
-    vsIdle: { decoy: vs(decoy, idle), handshake: vs(handshake, idle), data: vs(data, idle) },
-    vsDecoy: { handshake: vs(handshake, decoy), data: vs(data, decoy), what: 'against the same attacker CPU load aimed elsewhere: the cost of the flood to the target itself' },
+    phases: [idle, decoy, handshake, dataDecoy, data],
+    vsIdle: { decoyHandshake: vs(decoy, idle), decoyData: vs(dataDecoy, idle), handshake: vs(handshake, idle), data: vs(data, idle) },
+    vsDecoy: { handshake: vs(handshake, decoy), data: vs(data, dataDecoy), what: 'against the same attacker CPU load aimed elsewhere: the cost of the flood to the target itself' },
     strangerLinksGoneMsAfterHandshakeFlood: settledMs,
     goals: { statusAnswers: 'every request', streamGoodputVsIdle: 0.5 },
   });

@@ -63,6 +63,18 @@ test('membership: valid while current, not before or after, not once revoked; a 
   t.true(m.isMember(node.address));
 });
 
+test('expire() forgets lapsed credentials (so their open streams can be ended) but keeps our own for status', (t) => {
+  const { m, time } = fresh();
+  m.offerCredential(issueCredential(suite, master.secretKey, body()).bytes);
+  m.offerCredential(issueCredential(suite, master.secretKey, body({ address: other.address, name: 'self', expiresAt: T0 + 3600 })).bytes);
+  t.deepEqual(m.expire(), [], 'nothing lapsed yet');
+  time.wallS = T0 + 3600;
+  t.deepEqual(m.expire(), [node.address]);
+  t.is(m.size, 1, 'our own lapsed credential stays, for status and renewal');
+  t.like(m.status(), { expired: 1 });
+  t.deepEqual(m.expire(), []);
+});
+
 test('revocation lists round-trip and refuse tampering', (t) => {
   const l = signRevocations(suite, master.secretKey, 7, new Map([[node.address, T0], [other.address, T0 + 1]]));
   const v = verifyRevocations(suite, master.publicKey, l.bytes);

@@ -1,7 +1,7 @@
 // Credentials and the revocation list travel along links, so every member can check every other
-// locally: on link up each side sends the revocation list and the credentials it holds (only
-// its own on slow radio links, where airtime is precious), and anything new it learns later goes
-// on to its other neighbours once (a newer list or a fresher credential is "new" only once, so a
+// locally: on link up each side sends its own credential, and to a neighbour it knows as a member
+// the revocation list and every credential it holds (only its own on slow radio links, where
+// airtime is precious); anything new it learns later goes on to its member neighbours once (a newer list or a fresher credential is "new" only once, so a
 // flood ends). Payload: Proto.Membership | kind | body.
 //   kind 1: credentials, each as len(1) | bytes     kind 2: one revocation list
 import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
@@ -51,7 +51,9 @@ const revocationPayload = (bytes: Uint8Array): Uint8Array => {
   return b;
 };
 
-export const attachMembershipGossip = (layer: LinkLayer, m: Membership): { stop(): void } => {
+/** pathToMaster: our path to the master (ourselves first), whose credentials a stranger gets:
+ *  it needs them (and those hops' topology records) to register through us. */
+export const attachMembershipGossip = (layer: LinkLayer, m: Membership, pathToMaster: () => readonly string[] = () => []): { stop(): void; offerWay(peer: string): void } => {
   const send = (n: NeighbourInfo, creds: Uint8Array[], revocations: Uint8Array | undefined): void => {
     if (revocations) layer.sendTo(n.peer, revocationPayload(revocations));
     for (const p of packCredentials(creds, Math.min(n.payloadMtu, 1400))) layer.sendTo(n.peer, p);
@@ -69,19 +71,42 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership): { stop(
       o += 1 + len;
     }
   });
+  // Neighbours that got the whole roster on this link session. Only members get it: a stranger
+  // linked to the master or a relay learns only our own credential and those of the hops on our
+  // path to the master (what it needs to register through us). A neighbour admitted after its link came up is synced the moment its
+  // credential reaches us (from it, or through the fleet), and from then on hears changes.
+  const synced = new Set<string>();
+  const fullSync = (n: NeighbourInfo): void => {
+    synced.add(n.peer);
+    send(n, m.current().map((c) => c.bytes), m.revocations?.bytes);
+  };
   const links = layer.linkEvents$.subscribe((e) => {
-    if (e.to !== 'up' || e.from === 'rekeying' || !m.enforced) return;
+    if (e.to !== 'up') {
+      if (e.to !== 'rekeying') synced.delete(e.peer);
+      return;
+    }
+    if (e.from === 'rekeying' || !m.enforced) return;
     const n = layer.neighbours().find((x) => x.peer === e.peer);
     if (!n) return;
+    if (!isSlow(n) && m.isMember(n.peer)) return fullSync(n);
+    synced.delete(n.peer);
     const own = m.own();
-    send(n, isSlow(n) ? (own ? [own.bytes] : []) : m.current().map((c) => c.bytes), m.revocations?.bytes);
+    send(n, [...(own ? [own.bytes] : []), ...(isSlow(n) ? [] : wayCredentials(own?.bytes))], undefined);
   });
+  const wayCredentials = (except?: Uint8Array): Uint8Array[] => pathToMaster().map((a) => m.credential(a)?.bytes).filter((c): c is Uint8Array => c !== undefined && c !== except);
   const changes = m.changes$.subscribe((c) => {
     for (const n of layer.neighbours()) {
-      if (n.peer === c.from) continue;
-      if (c.kind === 'revocations') layer.sendTo(n.peer, revocationPayload(c.bytes));
-      else if (!isSlow(n) || c.bytes === m.own()?.bytes) send(n, [c.bytes], undefined);
+      if (synced.has(n.peer) && !m.isMember(n.peer)) synced.delete(n.peer); // revoked or expired
+      if (n.peer === c.from && synced.has(n.peer)) continue;
+      if (!isSlow(n) && !synced.has(n.peer) && m.isMember(n.peer)) { fullSync(n); continue; }
+      if (c.kind === 'revocations') { if (synced.has(n.peer)) layer.sendTo(n.peer, revocationPayload(c.bytes)); }
+      else if (c.bytes === m.own()?.bytes || (synced.has(n.peer) && n.peer !== c.from) || (!synced.has(n.peer) && !isSlow(n) && pathToMaster().includes(c.address))) send(n, [c.bytes], undefined);
     }
   });
-  return { stop: () => { links.unsubscribe(); changes.unsubscribe(); } };
+  /** Our way to the master changed: a stranger neighbour gets the credentials along it. */
+  const offerWay = (peer: string): void => {
+    const n = layer.neighbours().find((x) => x.peer === peer);
+    if (n && !synced.has(peer) && !isSlow(n)) send(n, wayCredentials(), undefined);
+  };
+  return { stop: () => { links.unsubscribe(); changes.unsubscribe(); }, offerWay };
 };

@@ -30,7 +30,7 @@ export class Membership {
   private readonly creds = new Map<string, Credential>();
   revocations: RevocationList | undefined;
   readonly changes$ = new Subject<MembershipChange>();
-  readonly counters = { accepted: 0, evicted: 0, refused: {} as Record<string, number> };
+  readonly counters = { accepted: 0, evicted: 0, expired: 0, refused: {} as Record<string, number> };
 
   constructor(private readonly suite: CryptoSuite, private readonly clock: Clock, readonly self: string, private readonly maxCredentials = MAX_CREDENTIALS) {}
 
@@ -98,6 +98,20 @@ export class Membership {
     return c && isCurrent(c, this.nowS()) && !this.isRevoked(c) ? c : undefined;
   }
 
+  /** Forgets credentials past their expiry (not our own: the registrar renews it, and status
+   *  should show it lapsed) and returns whose they were: their open streams end too. */
+  expire(): string[] {
+    const now = this.nowS();
+    const gone: string[] = [];
+    for (const c of [...this.creds.values()]) {
+      if (c.address === this.self || isCurrent(c, now)) continue;
+      this.creds.delete(c.address);
+      this.counters.expired++;
+      gone.push(c.address);
+    }
+    return gone;
+  }
+
   /** This node's own current credential, to show to neighbours and route peers. */
   own(): Credential | undefined {
     return this.credential(this.self);
@@ -138,7 +152,7 @@ export class Membership {
       enforced: this.enforced, master: this.masterAddress ?? null, credentials: this.creds.size,
       own: own ? { name: own.name, role: own.role, serial: own.serial, expiresAt: own.expiresAt * 1000 } : null,
       revocations: this.revocations ? { seq: this.revocations.seq, entries: this.revocations.entries.size } : null,
-      accepted: this.counters.accepted, evicted: this.counters.evicted, refused: { ...this.counters.refused },
+      accepted: this.counters.accepted, evicted: this.counters.evicted, expired: this.counters.expired, refused: { ...this.counters.refused },
     };
   }
 }

@@ -17,6 +17,9 @@ import { routeStatus, type RouteStatus } from './route-status.ts';
 import { Membership, type Access, type Caller } from '../membership/membership.ts';
 import { attachMembershipGossip } from '../membership/membership-gossip.ts';
 import { membershipGate } from '../membership/route-gate.ts';
+import type { TimerHandle } from '../env/clock.ts';
+
+const EXPIRY_CHECK_MS = 60_000;
 
 export interface OverlayOptions { topology?: Partial<TopologyOptions>; route?: Partial<RouteConfig>; stream?: Partial<StreamConfig> }
 /** from.caller: who is calling, as membership proves it (checked against the listener's access
@@ -33,7 +36,9 @@ export class Overlay {
   readonly membership: Membership;
   /** Streams refused because the caller may not use the port, by port. */
   readonly refusedCallers: Record<number, number> = {};
-  private readonly gossip: { stop(): void };
+  private readonly gossip: ReturnType<typeof attachMembershipGossip>;
+  private expiryTimer: TimerHandle | undefined;
+  private stopped = false;
   private readonly muxes = new Map<Conversation, StreamMux>();
 
   private readonly streamConfig: Partial<StreamConfig> | undefined;
@@ -42,22 +47,58 @@ export class Overlay {
     this.streamConfig = opts.stream;
     this.membership = new Membership(node.suite, node.clock, node.address);
     // Records only from members: a stranger cannot fill every node's database (no-op without a master).
-    this.topology = new TopologyService(node, { ...opts.topology, admitOrigin: (origin) => this.membership.isMember(origin) });
+    this.topology = new TopologyService(node, {
+      ...opts.topology,
+      admitOrigin: (origin) => this.membership.isMember(origin),
+      // Strangers (a node not yet admitted, or anyone who linked to us) see only the records of
+      // our way to the master: enough to register, nothing of the rest of the fleet.
+      shareRecord: (peer, origin) => !this.membership.enforced || this.membership.isMember(peer) || this.wayToMaster().includes(origin),
+    });
     const rk = routeKeyPair(node.suite, node.identity);
     this.router = new Router(node, this.topology, rk.secret, (conv) => this.attach(conv), opts.route);
     // Conversations closed, evicted, swept or replaced take their mux with them.
     this.router.released$.subscribe((conv) => this.muxes.delete(conv));
-    this.gossip = attachMembershipGossip(node, this.membership);
+    this.gossip = attachMembershipGossip(node, this.membership, () => this.wayToMaster());
     this.router.ctx.gate = membershipGate(this.membership, () => {
       const master = this.membership.masterAddress;
       return master === undefined ? undefined : this.topology.pathTo(master)?.[1];
     });
+    // A credential that lapsed (its node lost touch with the master for a day) ends what that
+    // node has open, as a revocation does: checked once a minute, no per-packet cost.
+    const expiry = (): void => {
+      if (this.stopped) return;
+      for (const a of this.membership.expire()) if (!this.membership.isMember(a)) this.router.evictPeer(a);
+      this.expiryTimer = node.clock.setTimeout(expiry, EXPIRY_CHECK_MS);
+    };
+    this.expiryTimer = node.clock.setTimeout(expiry, EXPIRY_CHECK_MS);
+    // Our way to the master changed (records arrived, links moved): strangers linked to us get
+    // the records and credentials along it, which they need to register through us.
+    let way = '';
+    this.topology.changes$.subscribe(() => {
+      if (!this.membership.enforced) return;
+      const now = this.wayToMaster().join();
+      if (now === way) return;
+      way = now;
+      for (const n of node.neighbours()) {
+        if (this.membership.isMember(n.peer)) continue;
+        this.topology.resync(n.peer);
+        this.gossip.offerWay(n.peer);
+      }
+    });
     // A record that came before its origin's credential was dropped: ask for it again now.
     this.membership.changes$.subscribe((c) => {
       if (c.kind === 'credential' && c.address !== node.address && !this.topology.record(c.address)) this.topology.request(c.address);
+      // A neighbour just admitted saw only our way to the master: now it gets the database.
+      if (c.kind === 'credential' && node.neighbours().some((n) => n.peer === c.address)) this.topology.resync(c.address);
       // A revocation takes effect on what is open, not only on what opens next.
       if (c.kind === 'revocations') for (const a of this.membership.revocations?.entries.keys() ?? []) if (!this.membership.isMember(a)) this.router.evictPeer(a);
     });
+  }
+
+  /** Our path to the master, ourselves first; just ourselves when there is none (or we are it). */
+  private wayToMaster(): readonly string[] {
+    const master = this.membership.masterAddress;
+    return (master === undefined ? null : this.topology.pathTo(master)) ?? [this.node.address];
   }
 
   get address(): string {
@@ -137,6 +178,8 @@ export class Overlay {
   }
 
   stop(): void {
+    this.stopped = true;
+    if (this.expiryTimer) this.node.clock.clearTimeout(this.expiryTimer);
     for (const m of this.muxes.values()) m.close();
     this.gossip.stop();
     this.router.stop();

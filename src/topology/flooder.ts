@@ -17,7 +17,12 @@ export interface FloodPort {
   sendTo(peer: string, bytes: Uint8Array): boolean;
 }
 
-export interface FloodCaps { floodShare: number; fastFloodBytesPerSec: number }
+export interface FloodCaps {
+  floodShare: number; fastFloodBytesPerSec: number;
+  /** Whether `peer` may see `origin`'s record (fleet membership: strangers see only the path
+   *  to the master); unset, every neighbour sees every record. */
+  shareRecord?: ((peer: string, origin: string) => boolean) | undefined;
+}
 
 export interface FloodStats { sent: number; bytes: number; unsendable: number }
 
@@ -38,8 +43,17 @@ export class Flooder {
    *  even our own record would cost a hub with N stubs N copies of an N-link record whenever a
    *  link changes; a stub gets a fresh copy with every answer to its record requests. */
   flood(origin: string, msg: Uint8Array, except?: string): void {
-    for (const n of this.port.neighbours()) if (n.peer !== except && !this.stubs.has(n.peer)) this.put(n.peer, origin, msg);
+    for (const n of this.port.neighbours()) if (n.peer !== except && !this.stubs.has(n.peer) && this.shares(n.peer, origin)) this.put(n.peer, origin, msg);
     this.kick(0);
+  }
+
+  /** Queues `origin`'s record for one neighbour (sync, or a stub's answer), if it may see it. */
+  offerRecord(peer: string, origin: string, msg: Uint8Array): void {
+    if (this.shares(peer, origin)) this.enqueue(peer, origin, msg);
+  }
+
+  private shares(peer: string, origin: string): boolean {
+    return this.caps.shareRecord === undefined || this.caps.shareRecord(peer, origin);
   }
 
   /** Queues a message for one neighbour (database sync). */

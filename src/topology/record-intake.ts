@@ -86,9 +86,15 @@ export class RecordIntake {
     const path = this.d.pathTo(origin) ?? [origin];
     for (const a of path) {
       const r = a === peer ? undefined : lsdb.get(a);
-      if (r) flooder.enqueue(peer, r.origin, encodeRecordMsg(r.bytes));
+      if (r) flooder.offerRecord(peer, r.origin, encodeRecordMsg(r.bytes));
     }
     if (!lsdb.get(origin)) layer.countDrop('record-unknown');
+  }
+
+  /** Offers `peer` every record it may see now (it was just admitted to the fleet). */
+  resync(peer: string): void {
+    if (this.d.flooder.stubs.has(peer)) return; // a stub asks for what it needs
+    for (const r of this.d.lsdb.records()) this.d.flooder.offerRecord(peer, r.origin, encodeRecordMsg(r.bytes));
   }
 
   private answerSync(peer: string, stub: boolean): void {
@@ -105,8 +111,8 @@ export class RecordIntake {
     // to or through us can be set up, and behind a hub's whole database it would wait its turn
     // among hundreds of records.
     const own = lsdb.get(layer.address);
-    if (own) flooder.enqueue(peer, own.origin, encodeRecordMsg(own.bytes));
+    if (own) flooder.offerRecord(peer, own.origin, encodeRecordMsg(own.bytes));
     if (stub) return; // a stub asks for the rest when it needs it
-    for (const r of lsdb.records()) if (r !== own) flooder.enqueue(peer, r.origin, encodeRecordMsg(r.bytes));
+    for (const r of lsdb.records()) if (r !== own) flooder.offerRecord(peer, r.origin, encodeRecordMsg(r.bytes));
   }
 }

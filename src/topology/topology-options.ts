@@ -47,6 +47,9 @@ export interface TopologyOptions {
   /** When set, a record whose origin this refuses is dropped (counted 'topology-not-member')
    *  before it is stored or flooded: the fleet's membership decides who may appear. */
   admitOrigin?: ((origin: string) => boolean) | undefined;
+  /** When set, `origin`'s record goes to neighbour `peer` only if this says so (floods, syncs
+   *  and a stub's answers alike): strangers learn only the way to the master. */
+  shareRecord?: ((peer: string, origin: string) => boolean) | undefined;
 }
 
 export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
@@ -66,6 +69,7 @@ export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
   maxTotalLinks: 262_144,
   maxRecordLinks: MAX_RECORD_LINKS,
   admitOrigin: undefined,
+  shareRecord: undefined,
 });
 
 export const withTopologyDefaults = (partial?: Partial<TopologyOptions>): TopologyOptions => {

@@ -88,6 +88,11 @@ export class TopologyService {
   }
 
   /** Addresses from us to `dest` inclusive, or null; `avoid` holds undirected edges "a|b". */
+  /** Offers a neighbour every record it may see now: it was just admitted to the fleet. */
+  resync(peer: string): void {
+    this.intake.resync(peer);
+  }
+
   pathTo(dest: string, avoid?: ReadonlySet<string>): string[] | null {
     return this.paths.pathTo(dest, avoid);
   }
