@@ -24,6 +24,8 @@ export interface SmsSimSummary {
   undelivered: number;
   allDeliveredOnce: boolean;
   deliveryMs: { median: number | null; max: number | null };
+  /** From sending to the receipt back at the sender. */
+  receiptMs: { median: number | null; max: number | null };
   counters: Record<string, number>;
 }
 
@@ -36,6 +38,7 @@ export class SimSms {
   private readonly landed = new Map<string, number>();
   private readonly delays: number[] = [];
   private readonly receipts = new Set<string>();
+  private readonly receiptDelays: number[] = [];
   private readonly counters: Record<string, number> = {};
 
   constructor(private readonly spec: SmsSpec, private readonly now: () => number) {}
@@ -53,7 +56,10 @@ export class SimSms {
         this.landed.set(e.id, c);
         if (c === 1 && this.sentAt.has(e.id)) this.delays.push(this.now() - this.sentAt.get(e.id)!);
       },
-      onReceipt: (e) => void this.receipts.add(e.id),
+      onReceipt: (e) => {
+        if (!this.receipts.has(e.id) && this.sentAt.has(e.id)) this.receiptDelays.push(this.now() - this.sentAt.get(e.id)!);
+        this.receipts.add(e.id);
+      },
     }));
   }
 
@@ -78,6 +84,7 @@ export class SimSms {
     const counters = { ...this.counters };
     for (const s of this.services.values()) for (const [k, v] of Object.entries(s.counters.snapshot())) counters[k] = (counters[k] ?? 0) + v;
     const d = [...this.delays].sort((a, b) => a - b);
+    const r = [...this.receiptDelays].sort((a, b) => a - b);
     const sent = this.sentAt.size;
     const delivered = [...this.sentAt.keys()].filter((id) => this.landed.has(id)).length;
     const duplicates = [...this.landed.values()].reduce((a, c) => a + c - 1, 0);
@@ -85,6 +92,7 @@ export class SimSms {
       sent, delivered, duplicates, receipts: this.receipts.size, undelivered: sent - delivered,
       allDeliveredOnce: sent > 0 && delivered === sent && duplicates === 0,
       deliveryMs: { median: d.length ? d[Math.floor((d.length - 1) / 2)]! : null, max: d.length ? d[d.length - 1]! : null },
+      receiptMs: { median: r.length ? r[Math.floor((r.length - 1) / 2)]! : null, max: r.length ? r[r.length - 1]! : null },
       counters: Object.fromEntries(Object.entries(counters).sort(([a], [b]) => (a < b ? -1 : 1))),
     };
   }

@@ -1,7 +1,13 @@
-// Hands every parcel in custody to the next hop on the topology's path to its destination,
-// and resends with backoff until that hop acknowledges custody. No path (the destination or
-// everything toward it is away): the parcel waits; a link coming up or a topology change
-// retries at once whatever the backoff, so a returning node gets its messages promptly.
+// Hands every parcel in custody to the next hop toward its destination, and resends with backoff
+// until a hop acknowledges custody. The next hop is, in order: the topology's path; the
+// destination itself when it is a neighbour; the neighbour a parcel signed by the destination
+// last came in from (a breadcrumb: a receipt goes back the way its message came, with no map);
+// a neighbour the destination was last linked to. With none of these, a parcel on a radio is
+// flooded to every radio neighbour but the one it came from (a managed flood: each node floods a
+// given parcel once, src/sms/sms-service.ts drops what comes back): the first message over a
+// cold mesh needs no topology records, which at 2 % of 1200 bit/s take minutes to arrive.
+// Nothing at all (the destination and everything toward it is away): the parcel waits; a link
+// coming up or a topology change retries at once whatever the backoff.
 import type { Clock, TimerHandle } from '../env/clock.ts';
 import type { Random } from '../env/random.ts';
 import type { LinkLayer } from '../overlay/link-layer.ts';
@@ -25,14 +31,24 @@ export interface ForwarderDeps {
   held: () => Record<string, HeldParcel>;
   expire: (key: string) => void;
 }
-interface Attempt { tries: number; nextAt: number; hop: string | null }
+interface Attempt { tries: number; nextAt: number; hops: string }
+/** Breadcrumbs kept (address -> neighbour), and for how long one is trusted. */
+const MAX_CRUMBS = 4096;
+const CRUMB_MS = 30 * 60_000;
+/** Parcel keys flooded, remembered so a copy coming back is not taken and flooded again. */
+const MAX_FLOODED = 10_000;
 
 export class SmsForwarder {
   private readonly attempts = new Map<string, Attempt>();
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
   private stopped = false;
+  private readonly crumbs = new Map<string, { via: string; at: number }>();
+  /** Parcels this node flooded (or took from a flood and passed on): a copy that comes back
+   *  is a duplicate, never taken again. */
+  readonly flooded = new Set<string>();
   sends = 0;
+  floods = 0;
 
   constructor(private readonly d: ForwarderDeps) {}
 
@@ -53,12 +69,38 @@ export class SmsForwarder {
     return best ? best[1]! : null;
   }
 
+  /** A parcel signed by `origin` came in from neighbour `via`: the way back to `origin`. */
+  learn(origin: string, via: string): void {
+    if (origin === this.d.self || via === this.d.self) return;
+    this.crumbs.delete(origin);
+    if (this.crumbs.size >= MAX_CRUMBS) this.crumbs.delete(this.crumbs.keys().next().value!);
+    this.crumbs.set(origin, { via, at: this.d.clock.now() });
+  }
+
+  /** Where a held parcel goes now: one hop, or every radio neighbour but its sender (flood). */
+  hopsFor(key: string, p: Pick<HeldParcel, 'dest' | 'from'>): { hops: string[]; flood: boolean } {
+    const one = this.nextHop(p.dest);
+    if (one !== null) return { hops: [one], flood: false };
+    const up = this.d.layer.neighbours();
+    if (up.some((n) => n.peer === p.dest)) return { hops: [p.dest], flood: false };
+    const c = this.crumbs.get(p.dest);
+    if (c && this.d.clock.now() - c.at < CRUMB_MS && c.via !== p.from && up.some((n) => n.peer === c.via)) return { hops: [c.via], flood: false };
+    if (this.d.topology.record(p.dest)?.links.some((l) => l.peer === this.d.self)) return { hops: [], flood: false }; // we are its last neighbour: it comes back to us
+    const radios = up.filter((n) => n.bitrate !== undefined && n.peer !== p.from).map((n) => n.peer).sort();
+    if (radios.length === 0) return { hops: [], flood: false };
+    if (!this.flooded.has(key)) {
+      if (this.flooded.size >= MAX_FLOODED) this.flooded.delete(this.flooded.keys().next().value!);
+      this.flooded.add(key);
+    }
+    return { hops: radios, flood: true };
+  }
+
   /** After a link or topology change: parcels whose next hop changed go now, backoff reset. */
   reroute(): void {
     for (const [key, p] of Object.entries(this.d.held())) {
-      const hop = this.nextHop(p.dest);
+      const hops = this.hopsFor(key, p).hops.join();
       const a = this.attempts.get(key);
-      if (!a || a.hop !== hop) this.attempts.set(key, { tries: 0, nextAt: 0, hop });
+      if (!a || a.hops !== hops) this.attempts.set(key, { tries: 0, nextAt: 0, hops });
     }
     this.pump();
   }
@@ -76,16 +118,21 @@ export class SmsForwarder {
     for (const [key, p] of Object.entries(this.d.held())) {
       if (wall - p.since > this.d.options.lifetimeMs) { this.forget(key); this.d.expire(key); continue; }
       let a = this.attempts.get(key);
-      if (!a) this.attempts.set(key, (a = { tries: 0, nextAt: 0, hop: null }));
+      if (!a) this.attempts.set(key, (a = { tries: 0, nextAt: 0, hops: '' }));
       if (a.nextAt > now) { next = Math.min(next, a.nextAt); continue; }
       const frame = new Uint8Array(Buffer.from(p.frame, 'base64'));
-      a.hop = this.nextHop(p.dest);
-      const nb = a.hop === null ? undefined : this.d.layer.neighbours().find((n) => n.peer === a.hop);
-      if (a.hop !== null) {
-        if (this.d.layer.sendTo(a.hop, frame)) this.sends++;
+      const { hops, flood } = this.hopsFor(key, p);
+      a.hops = hops.join();
+      const up = this.d.layer.neighbours();
+      let slowest: { bitrate: number | undefined; rttMs: number | null } | undefined;
+      for (const hop of hops) {
+        const nb = up.find((n) => n.peer === hop);
+        if (nb && (!slowest || (nb.bitrate ?? Infinity) < (slowest.bitrate ?? Infinity))) slowest = nb;
+        if (this.d.layer.sendTo(hop, frame)) this.sends++;
         else this.d.layer.countDrop(nb && frame.length > nb.payloadMtu ? 'sms-too-big' : 'sms-send-failed');
       }
-      a.nextAt = now + retryDelayMs(this.d.options, a.tries++, frame.length, nb?.bitrate, this.d.random.float());
+      if (flood) this.floods++;
+      a.nextAt = now + retryDelayMs(this.d.options, a.tries++, frame.length, slowest?.bitrate, this.d.random.float(), slowest?.rttMs ?? undefined);
       next = Math.min(next, a.nextAt);
     }
     this.arm(next);

@@ -25,10 +25,12 @@ export const SMS_DEFAULTS: SmsOptions = Object.freeze({
 
 export const withSmsDefaults = (o: Partial<SmsOptions> = {}): SmsOptions => ({ ...SMS_DEFAULTS, ...o });
 
-/** Delay before try `tries + 1`: (ack timeout + round-trip airtime) doubled per try, capped, jittered. */
-export const retryDelayMs = (o: SmsOptions, tries: number, frameBytes: number, bitrate: number | undefined, unit: number): number => {
+/** Delay before try `tries + 1`: (ack timeout + round-trip airtime + the link's measured round
+ *  trip, which on a half-duplex radio holds the modems' turnaround) doubled per try, capped,
+ *  jittered. Without the measured part a resend could go out before the ack had a chance. */
+export const retryDelayMs = (o: SmsOptions, tries: number, frameBytes: number, bitrate: number | undefined, unit: number, rttMs?: number): number => {
   const air = bitrate ? Math.ceil(((frameBytes + ACK_BYTES + 2 * o.linkOverheadBytes) * 8 * 1000) / bitrate) : 0;
-  const base = o.ackTimeoutMs + 2 * air;
+  const base = o.ackTimeoutMs + 2 * air + Math.min(rttMs ?? 0, 30_000);
   const d = Math.min(Math.max(o.maxRetryMs, base), base * 2 ** Math.min(tries, 20));
   return Math.max(1, Math.round(d * (1 + o.jitter * (2 * unit - 1))));
 };

@@ -123,6 +123,7 @@ export class SmsService {
     const { data } = this.d.store;
     const id = hex(p.id);
     const key = `${p.kind}:${id}`;
+    if (peer !== this.address) this.forwarder.learn(addressOf(p.key), peer); // the way back to its signer
     if (Buffer.from(p.to).equals(this.d.layer.identity.addressBytes)) {
       let done: () => void;
       if (p.kind === 'msg') {
@@ -140,7 +141,8 @@ export class SmsService {
       return this.persistThenAck(peer, p, () => { done(); this.forwarder.pump(); }); // the receipt goes at once
     }
     // A relay keeps one copy at a time; a parcel it handed on comes back only through a detour.
-    if (data.outbox[key] || (this.handedOff.has(key) && this.handedOff.get(key) === peer)) return this.duplicate(peer, p);
+    // A flooded parcel is taken once: a copy that comes back by another way is only acked.
+    if (data.outbox[key] || this.forwarder.flooded.has(key) || (this.handedOff.has(key) && this.handedOff.get(key) === peer)) return this.duplicate(peer, p);
     const held = Object.values(data.outbox);
     if (held.length >= MAX_CUSTODY) return this.drop('sms-custody-full');
     if (held.length >= MAX_CUSTODY_PER_NEIGHBOUR && held.filter((h) => h.from === peer).length >= MAX_CUSTODY_PER_NEIGHBOUR) return this.drop('sms-custody-full-neighbour');
@@ -244,7 +246,7 @@ export class SmsService {
 
   status(): Record<string, unknown> {
     const { data } = this.d.store;
-    return { held: Object.keys(data.outbox).length, inbox: Object.keys(data.inbox).length, sent: Object.keys(data.sent).length, awaitingDisk: this.unsaved.size, counters: this.counters.snapshot() };
+    return { held: Object.keys(data.outbox).length, floods: this.forwarder.floods, inbox: Object.keys(data.inbox).length, sent: Object.keys(data.sent).length, awaitingDisk: this.unsaved.size, counters: this.counters.snapshot() };
   }
 
   stop(): void {
