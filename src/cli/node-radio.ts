@@ -29,7 +29,7 @@ export interface RadioStatus {
 
 export interface NodeRadio { status(): RadioStatus; close(): Promise<void> }
 
-export const attachRadio = (node: SkyNode, c: RadioConfig, clock: Clock, log: Logger, startedAt: number): NodeRadio => {
+export const attachRadio = (node: SkyNode, c: RadioConfig, clock: Clock, log: Logger, startedAt: number, index = 0): NodeRadio => {
   const peers = radioPeers(c);
   let carrier: KissSerialCarrier | undefined;
   let error: string | null = null;
@@ -41,7 +41,7 @@ export const attachRadio = (node: SkyNode, c: RadioConfig, clock: Clock, log: Lo
   const attempt = async (): Promise<void> => {
     timer = undefined;
     try {
-      const opened = await openRadioCarrier(c, { address: node.address });
+      const opened = await openRadioCarrier(c, { address: node.address, kind: index === 0 ? 'kiss' : `kiss${index}` });
       if (closed) { await opened.close(); return; }
       carrier = opened;
       openedAt = clock.now();

@@ -79,10 +79,12 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const carrier = await openUdpCarrier(listen);
   const node = new SkyNode({ clock, random: realRandom(), trace: nullTrace, suite, identity, name: config.name }, { ...config.link, acceptUnknown: opts.acceptUnknown ?? config.link.acceptUnknown });
   node.attach(carrier);
-  const radioNeighbours = config.radio ? radioPeers(config.radio).map((p) => p.address) : [];
+  const radioNeighbours = config.radios.flatMap((r) => radioPeers(r).map((p) => p.address));
   const staticPeers = opts.trustAllNeighbours ? undefined : [...[...config.peers, ...config.relays, ...cliPeers].map((p) => p.address), ...radioNeighbours];
   // A radio's bit rate sets the topology's pace (src/radio/radio-topology.ts), as in the simulator.
-  const radioTimers = config.radio ? radioTopologyTimers(config.radio.bitrate, config.radio.txDelayMs + config.radio.txTailMs) : {};
+  // The slowest radio sets it: records must fit that channel's share.
+  const slowest = [...config.radios].sort((a, b) => a.bitrate - b.bitrate)[0];
+  const radioTimers = slowest ? radioTopologyTimers(slowest.bitrate, slowest.txDelayMs + slowest.txTailMs) : {};
   // Real nodes move 64 KB packets on loopback paths (path MTU): 256 KiB buffers would hold only
   // four of them in flight, so they get 1 MiB (bench/throughput: +20-35 % over one to three
   // relays). A limit, not an allocation; the simulator keeps the defaults.
@@ -94,9 +96,9 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   stateFile.request(); // this start; on a full disk the warning names the file and the errno
   if (previousUnclean) log.warn('the previous run did not shut down cleanly (killed or power loss); state is from its last save');
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
-  let radio: NodeRadio | undefined;
+  let radios: NodeRadio[] = [];
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radio?.status() ?? null, apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radios[0]?.status() ?? null, radios: radios.map((r) => r.status()), apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), ...opts.extraStatus?.(),
   });
   let membershipStore: MembershipStore | undefined;
   const agent = new NodeAgent({
@@ -128,7 +130,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   node.linkEvents$.subscribe((e) => log.info(`link ${e.peer} ${e.from} -> ${e.to}`));
   node.start();
   log.info(`node ${identity.address} listening on udp ${carrier.local} with ${node.links.size} peer(s)`);
-  radio = config.radio ? attachRadio(node, config.radio, clock, log, startedAt) : undefined;
+  radios = config.radios.map((r, i) => attachRadio(node, r, clock, log, startedAt, i));
   let timer = clock.setTimeout(function save() {
     recordStatus(db.data, node.status());
     stateFile.request();
@@ -148,12 +150,12 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     node.stop();
     await control.close();
     await carrier.close();
-    await radio?.close();
+    for (const r of radios) await r.close();
     db.data.cleanShutdown = true;
     db.data.lastStopAt = clock.wallMs();
     stateFile.request();
     // Last tries of state.json, sms.json (and the master's registry); failures were logged.
     log.info(await disk.close() ? 'state saved; bye' : 'bye; some state could not be saved (see the warnings above)');
   })());
-  return { node, overlay, agent, radio, apps, disk, stop };
+  return { node, overlay, agent, radio: radios[0], apps, disk, stop };
 };

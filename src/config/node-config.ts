@@ -36,6 +36,9 @@ export const configSchema = z.object({
   configVersion: z.number().int().nonnegative().default(0),
   /** A KISS TNC on a serial port (src/radio/radio-config.ts); open it with openRadioCarrier. */
   radio: radioSchema.optional(),
+  /** More TNCs, one channel each (a relay between two radio channels, or an HF and a VHF
+   *  radio): each is a radio section of its own. */
+  radios: z.array(radioSchema).max(8).default([]),
   /** A leaf: learn only the neighbours' own topology records and fetch others when dialling. */
   stub: z.boolean().default(false),
   /** Applications. unsandboxed: run apps under Node's permission model when bubblewrap is
@@ -54,6 +57,8 @@ export interface NodeConfig {
   relays: PeerSpec[];
   configVersion: number;
   radio?: RadioConfig | undefined;
+  /** Every radio: `radio` first, then `radios`. */
+  radios: RadioConfig[];
   stub?: boolean | undefined;
   apps: { allowWeakSandbox: boolean };
 }
@@ -78,7 +83,7 @@ export const loadNodeConfig = (home: string): NodeConfig => {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { peers: [], link: {}, relays: [], configVersion: 0, apps: { allowWeakSandbox: false } };
+    if (code === 'ENOENT') return { peers: [], link: {}, relays: [], radios: [], configVersion: 0, apps: { allowWeakSandbox: false } };
     throw new SkywireError('CONFIG_UNREADABLE', `cannot read ${path} (${code}): check its owner and mode`);
   }
   return parseNodeConfig(text, path);
@@ -103,6 +108,11 @@ export const parseNodeConfig = (text: string, path: string): NodeConfig => {
     return typeof p === 'string' ? parsePeerSpec(p, where) : parsePeerSpec(`${p.address}@${p.endpoint}`, where);
   });
   const relays = c.relays.map((p, i) => parsePeerSpec(p, `${path}: relays.${i}`));
-  const radio = c.radio === undefined ? undefined : parseRadioConfig(c.radio, `${path}: radio`);
-  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio, stub: c.stub, apps: c.apps };
+  const more = c.radios.map((x, i) => parseRadioConfig(x, `${path}: radios.${i}`));
+  const radio = c.radio === undefined ? more[0] : parseRadioConfig(c.radio, `${path}: radio`);
+  const radios = c.radio === undefined ? more : [radio!, ...more];
+  const devices = radios.map((x) => x.device);
+  const twice = devices.find((d, i) => devices.indexOf(d) !== i);
+  if (twice !== undefined) throw new SkywireError('CONFIG_INVALID', `${path}: radios: ${twice} is named twice; each radio needs its own TNC`);
+  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio, radios, stub: c.stub, apps: c.apps };
 };

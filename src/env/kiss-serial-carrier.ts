@@ -20,6 +20,8 @@ export interface RadioDeps {
   random?: Random;
   /** Shorter identification interval for tests (FCC 97.119 default: 10 minutes). */
   idEveryMs?: number;
+  /** The carrier's kind on the node: "kiss" for the first radio, "kiss1"... for more. */
+  kind?: string;
 }
 
 export interface KissSerialCarrier extends RadioCarrier {
@@ -35,7 +37,7 @@ export const openRadioCarrier = async (config: RadioConfigInput, deps: RadioDeps
   await io.open();
   const amateur = c.mode === 'amateur';
   const carrier = new RadioCarrier({
-    kind: 'kiss',
+    kind: deps.kind ?? 'kiss',
     station: amateur ? parseCallsign(c.callsign ?? '') : stationForAddress(deps.address),
     amateur,
     io,

@@ -17,6 +17,7 @@ export const startPump = (fifo: string, out: Writable, bytesPerSec: number): Aud
   let total = 0;
   sock.on('data', (b: Buffer) => { pending.push(b); queued += b.length; total += b.length; });
   sock.on('error', () => undefined);
+  out.on('error', () => undefined); // the modem exited (EPIPE): its own exit is what gets reported
   const tickMs = 20;
   let due = 0;
   let last = Date.now();
