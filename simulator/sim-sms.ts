@@ -12,7 +12,7 @@ const ms = z.number().int().positive();
 export const smsSchema = z.object({
   /** `count` messages from `from` to `to`, the first at `at`, then one every `every`. */
   messages: z.array(z.object({ at: durationField(), from: name, to: name, count: z.number().int().min(1).default(1), every: durationField({ positive: true }).default(1000), text: z.string().default('Water is rising near the bridge. We are safe at the school gym, 40 people. Need blankets.') }).strict()),
-  options: z.object({ ackTimeoutMs: ms, maxRetryMs: ms, lifetimeMs: ms }).partial().strict().optional(),
+  options: z.object({ ackTimeoutMs: ms, maxRetryMs: ms, lifetimeMs: ms, routing: z.enum(['mapless', 'map']) }).partial().strict().optional(),
 }).strict();
 export type SmsSpec = z.output<typeof smsSchema>;
 

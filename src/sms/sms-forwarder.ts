@@ -81,12 +81,16 @@ export class SmsForwarder {
   hopsFor(key: string, p: Pick<HeldParcel, 'dest' | 'from'>): { hops: string[]; flood: boolean } {
     const one = this.nextHop(p.dest);
     if (one !== null) return { hops: [one], flood: false };
+    if (this.d.options.routing === 'map') return { hops: [], flood: false };
     const up = this.d.layer.neighbours();
     if (up.some((n) => n.peer === p.dest)) return { hops: [p.dest], flood: false };
     const c = this.crumbs.get(p.dest);
     if (c && this.d.clock.now() - c.at < CRUMB_MS && c.via !== p.from && up.some((n) => n.peer === c.via)) return { hops: [c.via], flood: false };
     if (this.d.topology.record(p.dest)?.links.some((l) => l.peer === this.d.self)) return { hops: [], flood: false }; // we are its last neighbour: it comes back to us
-    const radios = up.filter((n) => n.bitrate !== undefined && n.peer !== p.from).map((n) => n.peer).sort();
+    // Not back onto the channel it came in on: the neighbour that sent it floods there itself
+    // (everyone on a shared channel is its neighbour too), so those stations have their copy.
+    const inOn = p.from === null ? undefined : up.find((n) => n.peer === p.from)?.carrier;
+    const radios = up.filter((n) => n.bitrate !== undefined && n.peer !== p.from && n.carrier !== inOn).map((n) => n.peer).sort();
     if (radios.length === 0) return { hops: [], flood: false };
     if (!this.flooded.has(key)) {
       if (this.flooded.size >= MAX_FLOODED) this.flooded.delete(this.flooded.keys().next().value!);

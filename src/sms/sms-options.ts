@@ -13,6 +13,10 @@ export interface SmsOptions {
   lifetimeMs: number;
   /** Link overhead per frame assumed for airtime (link header, tag, AX.25 and KISS framing). */
   linkOverheadBytes: number;
+  /** 'mapless' (default): with no path on the map, a direct neighbour, a breadcrumb, then a
+   *  managed flood over radio neighbours. 'map': the topology's path only (the design before
+   *  issue 13, kept so the simulator can compare the two in one run). */
+  routing: 'mapless' | 'map';
 }
 
 export const SMS_DEFAULTS: SmsOptions = Object.freeze({
@@ -21,6 +25,7 @@ export const SMS_DEFAULTS: SmsOptions = Object.freeze({
   jitter: 0.2,
   lifetimeMs: 7 * 24 * 3600_000,
   linkOverheadBytes: 60,
+  routing: 'mapless',
 });
 
 export const withSmsDefaults = (o: Partial<SmsOptions> = {}): SmsOptions => ({ ...SMS_DEFAULTS, ...o });
