@@ -35,6 +35,8 @@ interface Attempt { tries: number; nextAt: number; hops: string }
 /** Breadcrumbs kept (address -> neighbour), and for how long one is trusted. */
 const MAX_CRUMBS = 4096;
 const CRUMB_MS = 30 * 60_000;
+/** A breadcrumb is not replaced by another way for this long after it was laid. */
+const CRUMB_KEEP_MS = 60_000;
 /** Parcel keys flooded, remembered so a copy coming back is not taken and flooded again. */
 const MAX_FLOODED = 10_000;
 
@@ -72,6 +74,10 @@ export class SmsForwarder {
   /** A parcel signed by `origin` came in from neighbour `via`: the way back to `origin`. */
   learn(origin: string, via: string): void {
     if (origin === this.d.self || via === this.d.self) return;
+    // The first copy to arrive marks the way; later copies of a flood (slower, by other ways)
+    // must not turn it round, or two relays could point at each other for a while.
+    const had = this.crumbs.get(origin);
+    if (had && had.via !== via && this.d.clock.now() - had.at < CRUMB_KEEP_MS) return;
     this.crumbs.delete(origin);
     if (this.crumbs.size >= MAX_CRUMBS) this.crumbs.delete(this.crumbs.keys().next().value!);
     this.crumbs.set(origin, { via, at: this.d.clock.now() });
