@@ -67,14 +67,20 @@ interface AppRow { name: string; state: string; restarts: number; sandbox: { uid
 
 test('fork bomb, memory hog, disk filler and chatty app each hit their limit; the node and a steady app go on', async (t) => {
   const home = tmpHome('limits-node');
-  t.teardown(() => rmSync(home, { recursive: true, force: true }));
+  // The node is stopped (and waited for: its apps, the disk filler among them, may still be
+  // writing) before its home goes; rmSync retries what a late write put back.
+  t.teardown(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
   writeApp(home, { name: 'steady' }, { 'main.mjs': STEADY });
   writeApp(home, { name: 'forkbomb', limits: { pids: 32 } }, { 'main.mjs': FORKBOMB });
   writeApp(home, { name: 'memhog', limits: { memoryMiB: 96 } }, { 'main.mjs': MEMHOG });
   writeApp(home, { name: 'filler', limits: { diskMiB: 8 } }, { 'main.mjs': FILLER });
   writeApp(home, { name: 'chatty' }, { 'main.mjs': CHATTY });
   const node = skyDaemon('node', '--home', home, '--listen', '127.0.0.1:0');
-  t.teardown(() => { node.proc.kill('SIGTERM'); });
+  t.teardown(async () => {
+    node.proc.kill('SIGTERM');
+    const stopped = await Promise.race([node.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+    if (!stopped) { node.proc.kill('SIGKILL'); await node.exited; }
+  });
   const apps = (): AppRow[] => {
     const r = sky('status', '--home', home, '--json');
     if (r.code !== 0) throw new Error(r.stderr);
