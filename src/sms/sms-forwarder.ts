@@ -3,8 +3,8 @@
 // destination itself when it is a neighbour; the neighbour a parcel signed by the destination
 // last came in from (a breadcrumb: a receipt goes back the way its message came, with no map);
 // a neighbour the destination was last linked to. With none of these, a parcel on a radio is
-// flooded to every radio neighbour but the one it came from (a managed flood: each node floods a
-// given parcel once, src/sms/sms-service.ts drops what comes back): the first message over a
+// flooded to the radio neighbours on the other channels than the one it came in on (a managed
+// flood: each node floods a given parcel once, src/sms/sms-service.ts drops what comes back): the first message over a
 // cold mesh needs no topology records, which at 2 % of 1200 bit/s take minutes to arrive.
 // Nothing at all (the destination and everything toward it is away): the parcel waits; a link
 // coming up or a topology change retries at once whatever the backoff.
