@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Starts the CLI from dist/skywire.mjs (built by `npm install`, ~0.2 s to start) when it is newer
 // than every source file, else from the TypeScript sources through tsx (~1 s): an edited tree
-// never runs stale code. SKYWIRE_FROM_SOURCE=1 forces the sources.
+// never runs stale code. SKYWIRE_FROM_SOURCE=1 forces the sources; SKYWIRE_FROM_BUNDLE=1 forces
+// the bundle (tests of the installed CLI), and says so when there is none.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,11 @@ const newestSource = (dir) => {
 };
 
 const fresh = () => {
+  if (process.env.SKYWIRE_FROM_BUNDLE === '1') {
+    if (existsSync(bundle)) return true;
+    process.stderr.write(`skywire: error [INSTALL_BROKEN]: ${bundle} is missing: run "npm install" (or "npm run build") in ${root}\n`);
+    process.exit(1);
+  }
   if (process.env.SKYWIRE_FROM_SOURCE === '1' || !existsSync(bundle)) return false;
   const built = statSync(bundle).mtimeMs;
   const dirs = ['src', 'actors', 'machines', 'simulator', 'tui'].map((d) => join(root, d)).filter((d) => existsSync(d));
@@ -54,6 +60,8 @@ const softwareChild = () => {
   const bin = version ? join(home, 'software', version, 'bin', 'skywire.js') : undefined;
   if (!bin || !existsSync(bin)) return undefined;
   const env = { ...process.env, SKYWIRE_SOFTWARE: version, ...(trial ? { SKYWIRE_SOFTWARE_TRIAL: '1' } : {}) };
+  // A deployed version is a source tree (no dist/): it runs through tsx whatever this one ran.
+  delete env.SKYWIRE_FROM_BUNDLE;
   return spawn(process.execPath, [bin, ...process.argv.slice(2)], { stdio: 'inherit', env });
 };
 

@@ -3,13 +3,20 @@
 // several seconds on a Pi; the bundle starts in ~0.2 s. Native and optional packages stay
 // external. bin/skywire.js uses the bundle only while it is newer than every source file.
 import { build } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-await build({
+// The `sim run --watch` worker is forked as its own process (tui/sim/sim-source.ts), so it is a
+// second bundle beside the CLI: dist/sim-worker.mjs.
+mkdirSync(join(root, 'dist'), { recursive: true });
+// The CLI goes last: bin/skywire.js takes its mtime as the time the whole build was made.
+const entries = [['tui/sim/sim-worker.ts', 'dist/sim-worker.mjs'], ['src/cli/main.ts', 'dist/skywire.mjs']];
+for (const [entry, outfile] of entries) await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/skywire.mjs',
+  entryPoints: [entry],
+  outfile,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -18,4 +25,11 @@ await build({
   // Bundled CommonJS packages call require(); ESM output needs one.
   banner: { js: "import { createRequire as __skywireRequire } from 'node:module'; const require = __skywireRequire(import.meta.url);" },
   logLevel: 'warning',
+  // Written whole and renamed into place: a node or test starting meanwhile loads the old
+  // bundle or the new one, never half of one.
+  write: false,
+}).then((r) => {
+  const tmp = `${join(root, outfile)}.${process.pid}.tmp`;
+  writeFileSync(tmp, r.outputFiles[0].contents);
+  renameSync(tmp, join(root, outfile));
 });

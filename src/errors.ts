@@ -65,6 +65,9 @@ export type ErrorCode =
   | 'FS_CHECKSUM'
   | 'FS_BUSY'
   | 'SOCKS_POLICY'
+  // The installation itself (a file npm install builds is missing) and the simulation worker.
+  | 'INSTALL_BROKEN'
+  | 'SIM_FAILED'
   | 'INTERNAL';
 
 export class SkywireError extends Error {

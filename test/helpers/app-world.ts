@@ -9,14 +9,11 @@ import { join } from 'node:path';
 import { buildBuiltinApp, type BuiltinName } from '../../src/apps/builtin-build.ts';
 import { loadOrCreateIdentity } from '../../src/identity/key-file.ts';
 import { nodeSuite } from '../../src/identity/node-suite.ts';
+import { BIN, sky } from './cli.ts';
 
-export const BIN = join(process.cwd(), 'bin', 'skywire.js');
+export { BIN, sky };
 export interface AppWorld { a: string; b: string; bAddress: string; procs: ChildProcess[]; stop(): void }
 
-export const sky = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 
 export const waitFor = async <T>(fn: () => T | undefined, ms: number, what: string): Promise<T> => {
   const end = Date.now() + ms;

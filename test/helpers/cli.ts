@@ -1,10 +1,18 @@
 // Runs the real `skywire` binary as a user would, in child processes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { ensureFreshBundle } from './bundle.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BIN = join(process.cwd(), 'bin', 'skywire.js');
+
+// Tests run the installed CLI (dist/skywire.mjs, built by `npm install` and again by `npm test`),
+// not the sources: every child started from here or inheriting this environment loads the
+// bundle. A test file run on its own in an edited tree rebuilds a stale bundle first (the build
+// renames the finished files into place, so a concurrent reader never sees half of one).
+ensureFreshBundle();
+process.env.SKYWIRE_FROM_BUNDLE = '1';
 
 export const tmpHome = (label: string): string => mkdtempSync(join(tmpdir(), `sky-${label}-`));
 

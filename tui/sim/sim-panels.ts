@@ -7,7 +7,7 @@ const secs = (ms: number): string => `${(ms / 1000).toFixed(3)}s`;
 
 export const simHeader = (p: SimPlayer): string => {
   const m = p.model;
-  const state = p.atEnd() ? 'END' : p.paused ? 'PAUSED' : 'PLAY';
+  const state = p.source === 'starting' ? 'STARTING' : p.source === 'failed' ? 'FAILED' : p.atEnd() ? 'END' : p.paused ? 'PAUSED' : 'PLAY';
   return `${m.scenario || 'sim'} seed ${m.seed}  t=${secs(p.vt)}/${secs(p.duration)}  x${p.speed} ${state}  ev ${p.index}/${p.events.length}${p.done ? '' : '+'}`;
 };
 
@@ -37,6 +37,8 @@ export const counterLines = (p: SimPlayer): string[] => {
 };
 
 export const changeLines = (p: SimPlayer, rows: number): string[] => {
+  if (p.source === 'starting') return ['starting the simulation (loading the scenario in a worker)...'];
+  if (p.source === 'failed') return ['the simulation stopped:', p.failure, '', 'q quits'];
   const ch = p.model.changes.slice(-rows);
   return ch.length ? ch.map((c) => `${secs(c.t).padStart(9)} ${fit(`${c.node}>${c.dest}`, 12)} ${c.from} -> ${c.to}`) : ['(no route transitions yet)'];
 };

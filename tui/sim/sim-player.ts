@@ -19,6 +19,10 @@ export class SimPlayer {
   /** Set when the source has sent everything (the run ended or the file was read). */
   done = false;
   hash: string | null = null;
+  /** Where a live run's worker is: 'starting' until it has loaded the scenario, 'failed' with
+   * `failure` when it ended without a summary (shown on the screen, not only after quitting). */
+  source: 'starting' | 'running' | 'failed' = 'running';
+  failure = '';
 
   constructor(public duration: number, paused = false) { this.paused = paused; }
 
