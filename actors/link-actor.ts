@@ -33,6 +33,10 @@ export class LinkActor {
   private prevPending: InitiatorState | undefined;
   cookie: { value: Uint8Array; at: number } | undefined;
   lastInitTimestamp = -1;
+  /** Since when we have dialled without an answer (first init of this try); cleared when up. */
+  dialingSince: number | undefined;
+  /** The endpoint said our init was not for it, and which address it has (src/wire/misaddressed.ts). */
+  misaddressed: { answeredAs: string; at: number } | undefined;
   readonly stats = new LinkStats();
   readonly state$: BehaviorSubject<LinkState>;
   private readonly actor: Actor<typeof linkMachine>;
@@ -143,6 +147,7 @@ export class LinkActor {
     this.host.indexes.set(keys.localIndex, { link: this, session: s });
     for (const p of [this.pending, this.prevPending]) if (p && p.senderIndex !== keys.localIndex) this.host.indexes.delete(p.senderIndex);
     this.pending = this.prevPending = undefined;
+    this.dialingSince = this.misaddressed = undefined;
     this.rekeyRequested = false;
     this.stats.handshakes++;
     this.stats.lastHandshakeAt = this.host.clock.wallMs();
@@ -188,6 +193,7 @@ export class LinkActor {
       responder: this.peerBytes, senderIndex: index, ephemeralSecret: this.host.random.bytes(32), timestamp: this.host.clock.wallMs(), cookie,
     });
     this.stats.bytesOut += this.pending.bytes.length;
+    this.dialingSince ??= this.host.clock.now();
     this.carrier.send(this.endpoint, this.pending.bytes);
   }
 

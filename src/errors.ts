@@ -67,6 +67,9 @@ export type ErrorCode =
   | 'SOCKS_POLICY'
   // The installation itself (a file npm install builds is missing) and the simulation worker.
   | 'INSTALL_BROKEN'
+  // The home directory cannot be used by this user, or is not a directory (src/node/home-dir.ts).
+  | 'HOME_PERMISSION'
+  | 'HOME_INVALID'
   | 'SIM_FAILED'
   | 'INTERNAL';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
 
@@ -78,9 +78,18 @@ test('two node processes link up within a second; status --json shows the link u
     t.true(st.links[0].rttMs >= 0 && st.links[0].rttMs < 100);
     t.true(st.links[0].bytesIn > 0 && st.links[0].bytesOut > 0);
     t.true(st.links[0].lastHandshakeAt > 0);
-    t.is(statSync(join(ha, 'control.sock')).mode & 0o777, 0o600);
+    // The socket is owner and group; the home (0700) keeps everyone else from reaching it.
+    t.is(statSync(join(ha, 'control.sock')).mode & 0o777, 0o660);
+    t.is(statSync(ha).mode & 0o077, 0);
+    // A second node on the home is refused before it reads or writes anything there.
+    // (state.json is left out of the mtimes: the live node itself saves it every 30 s.)
+    const listing = (): string[] => readdirSync(ha).map((f) => (f === 'state.json' ? f : `${f} ${statSync(join(ha, f)).mtimeMs}`)).sort();
+    const before = listing();
     const second = sky('node', '--home', ha, '--listen', '127.0.0.1:0');
-    t.regex(second.stderr, /NODE_RUNNING/);
+    t.regex(second.stderr, /^skywire: error \[NODE_RUNNING\]: a node is already running with home .* \(pid \d+/);
+    t.not(second.code, 0);
+    t.notRegex(second.stdout + second.stderr, /did not shut down|registering|listening/);
+    t.deepEqual(listing(), before, 'nothing in the home changed');
   } finally {
     da.proc.kill('SIGTERM');
     db.proc.kill('SIGINT');

@@ -201,10 +201,12 @@ test('a live link survives 100,000 garbage datagrams: every one counted as a dro
   states.length = 0;
   let bCookiesOut = 0;
   let bRespOut = 0;
+  let bNoticesOut = 0;
   let injecting = false;
   w.net.taps.push((from, _to, bytes) => {
     if (from === 'B' && injecting && bytes[1] === MsgType.CookieReply) bCookiesOut++;
     if (from === 'B' && injecting && bytes[1] === MsgType.HandshakeResp) bRespOut++;
+    if (from === 'B' && injecting && bytes[1] === MsgType.Misaddressed) bNoticesOut++;
   });
   const dropsBefore = { ...b.node.drops } as Record<string, number>;
   const N = 100_000;
@@ -243,6 +245,8 @@ test('a live link survives 100,000 garbage datagrams: every one counted as a dro
   t.is(dropTotal(delta), N);
   t.is(dropsDuringTraffic, 0, 'the real traffic between batches caused no drops');
   t.is(bRespOut, 0, 'B never answered garbage with a handshake response');
+  // Inits for another address get a 22-byte notice, at most 10 a second plus a burst of 10.
+  t.true(bNoticesOut <= 10 + 10 * 5 + 1, `${bNoticesOut} misaddressed notices in 5 s of virtual time`);
   t.is(bCookiesOut, delta['cookie-sent'] ?? 0, 'B answered garbage only with cookie replies, one per cookie-sent drop');
   for (const reason of ['malformed', 'bad-version', 'unknown-type', 'unknown-index', 'bad-tag', 'replay', 'bad-mac']) {
     t.true((delta[reason] ?? 0) > 0, `saw ${reason}`);

@@ -4,13 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { homeOption } from './home-option.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { controlPipe } from '../env/control-pipe.ts';
 import { SkywireError } from '../errors.ts';
 import type { CommandReply } from '../command/command-server.ts';
 import { followDeploy } from './app-progress.ts';
 
-const home = (c: Command): Command => c.requiredOption('--home <dir>', 'the master\'s home directory').option('--json', 'JSON output');
+const home = (c: Command): Command => homeOption(c, 'the master\'s home directory').option('--json', 'JSON output');
 const why = (r: CommandReply): string => (r.ok ? 'ok' : 'refused' in r ? `refused (${r.refused})` : `${r.error.code}: ${r.error.message}`);
 const LONG = 15 * 60_000;
 

@@ -2,6 +2,9 @@
 // `nodes approve`, `topology`, `exec`, `config set` and `command`.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { defaultHome } from '../node/home-dir.ts';
+import { HOME_DEFAULT_HELP } from './home-option.ts';
+import { homeOption } from './home-option.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { realClock } from '../env/real-clock.ts';
 import { SkywireError } from '../errors.ts';
@@ -10,7 +13,7 @@ import { topologyDot } from '../master/fleet-view.ts';
 import type { NodeReply } from '../master/master-control.ts';
 import { formatExec, formatNodes } from './format-fleet.ts';
 
-const home = (c: Command): Command => c.requiredOption('--home <dir>', 'the master\'s home directory');
+const home = (c: Command): Command => homeOption(c, 'the master\'s home directory');
 const print = (v: unknown): void => void process.stdout.write(JSON.stringify(v) + '\n');
 
 export const addFleetCommands = (program: Command): void => {
@@ -18,22 +21,20 @@ export const addFleetCommands = (program: Command): void => {
   // given to `nodes approve`.
   const nodes = program.command('nodes')
     .description('list registered nodes: online or offline, last seen, links, path (direct or via a relay)')
-    .option('--home <dir>', 'the master\'s home directory')
+    .option('--home <dir>', `the master's home directory ${HOME_DEFAULT_HELP}`)
     .option('--json', 'one JSON array')
     .action(async (o: { home?: string; json?: boolean }) => {
-      if (!o.home) throw new SkywireError('BAD_REQUEST', 'skywire nodes needs --home MASTERHOME');
-      const list = (await controlRequest(o.home, { cmd: 'nodes' })) as NodeView[];
+      const list = (await controlRequest(o.home ?? defaultHome(), { cmd: 'nodes' })) as NodeView[];
       process.stdout.write(o.json ? JSON.stringify(list) + '\n' : formatNodes(list, realClock().wallMs()));
     });
   // approve and remove: one node, one control request, one line back.
   const enrolment = (verb: 'approve' | 'remove', description: string, done: string): void => {
     nodes.command(`${verb} <node>`)
       .description(description)
-      .option('--home <dir>', 'the master\'s home directory')
+      .option('--home <dir>', `the master's home directory ${HOME_DEFAULT_HELP}`)
       .action(async (node: string, o: { home?: string }) => {
         // The parent `nodes` parses --home first wherever it appears on the line.
-        const h = o.home ?? nodes.opts<{ home?: string }>().home;
-        if (!h) throw new SkywireError('BAD_REQUEST', `skywire nodes ${verb} needs --home MASTERHOME`);
+        const h = o.home ?? nodes.opts<{ home?: string }>().home ?? defaultHome();
         const r = (await controlRequest(h, { cmd: `nodes-${verb}`, node })) as { address: string; name: string };
         process.stdout.write(`${done} ${r.name || '-'} ${r.address}\n`);
       });

@@ -2,6 +2,8 @@
 // NODE's files app, reached through the local node (--home) as one overlay stream joined to its
 // control socket (`connect`).
 import type { Command } from 'commander';
+import { defaultHome } from '../node/home-dir.ts';
+import { HOME_DEFAULT_HELP } from './home-option.ts';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { controlPipe } from '../env/control-pipe.ts';
@@ -44,7 +46,7 @@ const partialsLines = (r: PartialsReport): string[] => {
 };
 
 const cmd = (parent: Command, spec: string, what: string): Command =>
-  parent.command(spec).description(what).requiredOption('--home <dir>', 'home of the local node to go through').option('--json', 'one JSON object as the result');
+  parent.command(spec).description(what).option('--home <dir>', `home of the local node to go through ${HOME_DEFAULT_HELP}`, defaultHome()).option('--json', 'one JSON object as the result');
 
 export const addFsCommands = (program: Command): void => {
   const fs = program.command('fs').description(`files in a node's files app (overlay port ${FILES_PORT}), through the local node`);

@@ -1,5 +1,7 @@
 // `skywire master`: run the master node until SIGINT/SIGTERM.
 import type { Command } from 'commander';
+import { defaultHome } from '../node/home-dir.ts';
+import { HOME_DEFAULT_HELP } from './home-option.ts';
 import { realClock } from '../env/real-clock.ts';
 import { parseAddress } from '../identity/address.ts';
 import { SkywireError } from '../errors.ts';
@@ -12,7 +14,7 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 export const addMasterCommand = (program: Command): void => {
   program.command('master')
     .description('run the master: a node that registers nodes, shows the fleet and signs commands to them')
-    .requiredOption('--home <dir>', 'master home directory (identity, config.json, registry.json, control socket)')
+    .option('--home <dir>', `master home directory (identity, config.json, registry.json, control socket) ${HOME_DEFAULT_HELP}`, defaultHome())
     .option('--listen <host:port>', 'UDP address to bind (default from config, else 0.0.0.0:7000)')
     .option('--peer <address@host:port>', 'a neighbour to link with, e.g. a public relay (repeatable)', collect, [])
     .option('--auto-accept', 'accept every node that registers (the default)')

@@ -1,5 +1,7 @@
 // `skywire node`: run a real node until SIGINT/SIGTERM, then save state and exit 0.
 import type { Command } from 'commander';
+import { defaultHome } from '../node/home-dir.ts';
+import { HOME_DEFAULT_HELP } from './home-option.ts';
 import { realClock } from '../env/real-clock.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { runNode, type RunningNode } from './run-node.ts';
@@ -11,7 +13,7 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 export const addNodeCommand = (program: Command): void => {
   program.command('node')
     .description('run a node on UDP; peers from --peer and HOME/config.json; --boot for first boot from the boot partition')
-    .option('--home <dir>', 'node home directory (identity, config.json, state, control socket)', '/var/lib/skywire')
+    .option('--home <dir>', `node home directory (identity, config.json, state, control socket) ${HOME_DEFAULT_HELP}`, defaultHome())
     .option('--listen <host:port>', 'UDP address to bind (default from config, else 0.0.0.0:7000)')
     .option('--peer <address@host:port>', 'a neighbour to link with (repeatable)', collect, [])
     .option('--accept-unknown', 'accept links from nodes not in the peer list')

@@ -1,11 +1,12 @@
 // `skywire route`, `ping`, `connect` and `accept`: ask the running node to use its routes.
 import type { Command } from 'commander';
+import { homeOption } from './home-option.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { controlPipe } from '../env/control-pipe.ts';
 import type { RouteStatus } from '../overlay/route-status.ts';
 import type { PingResult } from './control-routes.ts';
 
-const home = (c: Command): Command => c.requiredOption('--home <dir>', 'node home directory');
+const home = (c: Command): Command => homeOption(c, 'node home directory');
 
 export const addRouteCommands = (program: Command): void => {
   home(program.command('route <address>'))

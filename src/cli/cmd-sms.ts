@@ -2,13 +2,15 @@
 // the delivery state of sent messages straight from HOME/sms.json (atomic renames make any read
 // a consistent snapshot, and it works with the node stopped), keep contacts by name.
 import type { Command } from 'commander';
+import { HOME_DEFAULT_HELP, homeOption } from './home-option.ts';
+import { defaultHome } from '../node/home-dir.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { readSmsFile } from '../sms/sms-file-store.ts';
 import { addContact, contactNames, readContacts, resolveRecipient } from '../sms/contacts.ts';
 import type { SentEntry } from '../sms/sms-store.ts';
 import { fail } from '../errors.ts';
 
-const home = (c: Command): Command => c.requiredOption('--home <dir>', 'node home directory');
+const home = (c: Command): Command => homeOption(c, 'node home directory');
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const when = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 
@@ -57,10 +59,10 @@ export const addSmsCommands = (program: Command): void => {
   // and is checked by hand: a required option would be demanded before "add" could run.
   const contacts = sms.command('contacts')
     .description('contacts by name (HOME/contacts.json)')
-    .option('--home <dir>', 'node home directory')
+    .option('--home <dir>', `node home directory ${HOME_DEFAULT_HELP}`)
     .option('--json', 'one JSON object')
     .action((o: { home?: string; json?: boolean }) => {
-      const c = readContacts(o.home ?? fail('BAD_REQUEST', 'required option --home <dir> not specified'));
+      const c = readContacts(o.home ?? defaultHome());
       if (o.json) return out(JSON.stringify(c));
       const names = Object.keys(c).sort();
       if (names.length === 0) return out('no contacts');
@@ -69,7 +71,7 @@ export const addSmsCommands = (program: Command): void => {
   contacts.command('add <name> <address>')
     .description('add or replace a contact (--home as for "contacts")')
     .action((name: string, address: string) => {
-      addContact(contacts.opts<{ home?: string }>().home ?? fail('BAD_REQUEST', 'required option --home <dir> not specified'), name, address);
+      addContact(contacts.opts<{ home?: string }>().home ?? defaultHome(), name, address);
       out(`${name} = ${address}`);
     });
 };

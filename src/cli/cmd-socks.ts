@@ -1,6 +1,8 @@
 // `skywire socks --exit NODE`: a local SOCKS5 proxy (point a browser or `curl --socks5-hostname`
 // at it) whose connections leave the overlay at NODE, through NODE's socks app.
 import type { Command } from 'commander';
+import { defaultHome } from '../node/home-dir.ts';
+import { HOME_DEFAULT_HELP } from './home-option.ts';
 import { DEFAULT_SOCKS_LISTEN, startSocksClient } from './socks-client.ts';
 import { exitAfter } from './last-resort.ts';
 
@@ -12,7 +14,7 @@ export const addSocksCommand = (program: Command): void => {
     .requiredOption('--exit <address>', 'overlay address of the node running the socks app')
     .option('--listen <host:port>', 'local address to listen on', DEFAULT_SOCKS_LISTEN)
     .option('--allow-lan', 'permit a non-loopback --listen (anyone who reaches it can use your exit)')
-    .requiredOption('--home <dir>', 'node home directory')
+    .option('--home <dir>', `node home directory ${HOME_DEFAULT_HELP}`, defaultHome())
     .action(async (o: SocksFlags) => {
       const client = await startSocksClient({
         home: o.home, exit: o.exit, listen: o.listen, allowLan: o.allowLan,

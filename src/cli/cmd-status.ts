@@ -1,5 +1,7 @@
 // `skywire status`: ask the running node over its control socket.
 import type { Command } from 'commander';
+import { defaultHome } from '../node/home-dir.ts';
+import { HOME_DEFAULT_HELP } from './home-option.ts';
 import { controlRequest } from '../env/control-client.ts';
 import type { NodeStatus } from '../node/node-status.ts';
 import { formatStatus } from './format-status.ts';
@@ -9,7 +11,7 @@ import { formatFleetStatus, type FleetStatusPart } from './format-fleet-status.t
 export const addStatusCommand = (program: Command): void => {
   program.command('status')
     .description('show the running node\'s links: state, RTT, bytes, last handshake, drops')
-    .requiredOption('--home <dir>', 'node home directory')
+    .option('--home <dir>', `node home directory ${HOME_DEFAULT_HELP}`, defaultHome())
     .option('--json', 'one JSON object')
     .action(async (o: { home: string; json?: boolean }) => {
       const status = (await controlRequest(o.home, { cmd: 'status' })) as NodeStatus & FleetStatusPart;

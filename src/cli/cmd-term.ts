@@ -2,6 +2,8 @@
 // the master's home). The local tty goes raw so every key (^C, ^Z, arrows) reaches the remote
 // shell; window changes follow; the exit status is the remote shell's.
 import type { Command } from 'commander';
+import { defaultHome } from '../node/home-dir.ts';
+import { HOME_DEFAULT_HELP } from './home-option.ts';
 import { controlPipe } from '../env/control-pipe.ts';
 import { runTermClient } from '../term/term-client.ts';
 import { addForwardCommand } from './cmd-forward.ts';
@@ -12,7 +14,7 @@ const size = (): { cols: number; rows: number } =>
 export const addTermCommands = (program: Command): void => {
   program.command('term <node>')
     .description('open a shell on NODE (a real PTY) through the master whose --home is given')
-    .requiredOption('--home <dir>', 'the master\'s home directory')
+    .option('--home <dir>', `the master's home directory ${HOME_DEFAULT_HELP}`, defaultHome())
     .action(async (node: string, o: { home: string }) => {
       const { cols, rows } = size();
       const { sock } = await controlPipe(o.home, { cmd: 'term', address: node, cols, rows, term: process.env.TERM });

@@ -16,7 +16,9 @@ export const formatFleetStatus = (s: FleetStatusPart): string => {
     out += 'master: none configured (start with --boot DIR, or set "master" in config.json)\n';
   }
   if (m) {
-    out += `commands: ${m.commands.accepted} accepted, refused: ${Object.entries(m.commands.refused).map(([k, v]) => `${k} ${v}`).join(', ')}\n`;
+    // Only the refusals that happened, so the line fits 80 columns.
+    const refused = Object.entries(m.commands.refused).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
+    out += `commands: ${m.commands.accepted} accepted, ${refused ? `refused: ${refused}` : 'none refused'}\n`;
   }
   if (s.fleet) out += `fleet: ${String(s.fleet.nodes)} node(s), ${String(s.fleet.online)} online, mode ${String(s.fleet.mode)}\n`;
   return out;

@@ -8,6 +8,17 @@ import type { DiskStatus } from '../node/disk-health.ts';
 const ago = (at: number | null, now: number): string => (at === null ? '-' : `${Math.max(0, Math.round((now - at) / 1000))}s ago`);
 const bytes = (n: number): string => (n < 10_000 ? `${n}B` : n < 10_000_000 ? `${Math.round(n / 1024)}K` : `${Math.round(n / 1048576)}M`);
 
+/** Words into lines of at most `width` characters (a longer word stands alone). */
+const wrap = (text: string, width: number): string[] => {
+  const out: string[] = [];
+  let cur = '';
+  for (const w of text.split(' ')) {
+    if (cur && cur.length + 1 + w.length > width) { out.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) out.push(cur);
+  return out;
+};
+
 export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: RadioStatus | null; apps?: AppStatus[]; disk?: DiskStatus }, nowWall: number): string => {
   const lines = [
     `node ${s.name === s.address ? s.address : `${s.name} (${s.address})`}  up ${Math.round(s.uptimeMs / 1000)}s`,
@@ -16,6 +27,8 @@ export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: R
   for (const l of s.links) {
     lines.push(`${l.peer.padEnd(28)}${l.state.padEnd(12)}${(l.rttMs === null ? '-' : `${l.rttMs}ms`).padStart(7)}` +
       `${`${l.lossPct}%`.padStart(6)}${bytes(l.bytesIn).padStart(7)}${bytes(l.bytesOut).padStart(7)}  ${ago(l.lastHandshakeAt, nowWall)}`);
+    // Why it is not up, wrapped under its row so the table keeps 80 columns.
+    if (l.problem) lines.push(...wrap(`! ${l.problem}`, 76).map((w) => `  ${w}`));
   }
   if (s.links.length === 0) lines.push('(no links: add peers with --peer ADDRESS@HOST:PORT or in config.json)');
   if (s.routes && s.routes.length > 0) {

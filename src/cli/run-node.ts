@@ -15,6 +15,9 @@ import { SkyNode } from '../node/node.ts';
 import { openNodeState, recordStatus } from '../node/node-state.ts';
 import { DiskHealth, mustWrite } from '../node/disk-health.ts';
 import { join } from 'node:path';
+import { prepareHome } from '../node/home-dir.ts';
+import { acquireHomeLock, type HomeLock } from '../node/home-lock.ts';
+import { linkProblem } from '../node/link-problem.ts';
 import { exitAfter } from './last-resort.ts';
 import type { Logger } from './logger.ts';
 import { Overlay } from '../overlay/overlay.ts';
@@ -64,6 +67,18 @@ export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent
 const SAVE_EVERY_MS = 30_000;
 
 export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<RunningNode> => {
+  // Before anything in the home is read or written: a usable home, and no other node on it.
+  prepareHome(opts.home);
+  const lock = acquireHomeLock(opts.home);
+  try {
+    return await startNode(opts, log, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+};
+
+const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Promise<RunningNode> => {
   const clock = realClock();
   const startedAt = clock.now();
   const suite = opts.suite ?? nodeSuite();
@@ -128,6 +143,20 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     throw Object.assign(new Error(`unknown command ${String(req.cmd)}`), { code: 'BAD_REQUEST' });
   });
   node.linkEvents$.subscribe((e) => log.info(`link ${e.peer} ${e.from} -> ${e.to}`));
+  // A link that stays down says why, once per cause (not once per retry), and says when it is fixed.
+  const problems = new Map<string, string>();
+  let problemTimer = clock.setTimeout(function checkLinks() {
+    for (const [peer, l] of node.links) {
+      const p = linkProblem(l, clock.now());
+      const key = p?.replace(/ for \d+ s/, '') ?? '';
+      if (key === (problems.get(peer) ?? '')) continue;
+      if (p) log.warn(`link ${peer}: ${p}`);
+      else if (l.state === 'up') log.info(`link ${peer}: up again`);
+      if (p) problems.set(peer, key); else problems.delete(peer);
+    }
+    for (const peer of problems.keys()) if (!node.links.has(peer)) problems.delete(peer);
+    problemTimer = clock.setTimeout(checkLinks, 5000);
+  }, 5000);
   node.start();
   log.info(`node ${identity.address} listening on udp ${carrier.local} with ${node.links.size} peer(s)`);
   radios = config.radios.map((r, i) => attachRadio(node, r, clock, log, startedAt, i));
@@ -140,6 +169,7 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   const stop = (reason: string): Promise<void> => (stopping ??= (async () => {
     log.info(`stopping (${reason})`);
     clock.clearTimeout(timer);
+    clock.clearTimeout(problemTimer);
     boot?.watcher.stop();
     agent.stop();
     services.stop();
@@ -155,7 +185,9 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
     db.data.lastStopAt = clock.wallMs();
     stateFile.request();
     // Last tries of state.json, sms.json (and the master's registry); failures were logged.
-    log.info(await disk.close() ? 'state saved; bye' : 'bye; some state could not be saved (see the warnings above)');
+    const saved = await disk.close();
+    lock.release();
+    log.info(saved ? 'state saved; bye' : 'bye; some state could not be saved (see the warnings above)');
   })());
   return { node, overlay, agent, radio: radios[0], apps, disk, stop };
 };

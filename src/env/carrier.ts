@@ -29,6 +29,9 @@ export interface Carrier {
   readonly received$: Observable<Datagram>;
   /** Fire and forget: a carrier never throws on send, it counts failures. */
   send(to: string, bytes: Uint8Array, hint?: SendHint): void;
+  /** Why the last send to `to` failed, as an errno (ENOTFOUND: the host name does not resolve),
+   *  or undefined when the last one went out; for the link's diagnosis (src/node/link-problem.ts). */
+  sendErrorFor?(to: string): string | undefined;
   /**
    * 'signed' on an amateur radio carrier: links send signed plaintext instead of AEAD
    * (src/radio/signed-link.ts). Undefined: the encrypted link.

@@ -3,6 +3,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { SkywireError, type ErrorCode } from '../errors.ts';
+import { controlUnavailable } from './control-client.ts';
 
 export const controlPipe = (home: string, req: Record<string, unknown>): Promise<{ result: unknown; sock: Socket }> => {
   const path = join(home, 'control.sock');
@@ -31,6 +32,6 @@ export const controlPipe = (home: string, req: Record<string, unknown>): Promise
     };
     sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
     sock.on('data', onData);
-    sock.once('error', (e: NodeJS.ErrnoException) => reject(new SkywireError('CONTROL_UNAVAILABLE', `no node is running with home ${home} (${e.code} on ${path}); start one with "skywire node --home ${home}"`)));
+    sock.once('error', (e: NodeJS.ErrnoException) => reject(controlUnavailable(home, path, e)));
   });
 };

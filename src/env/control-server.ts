@@ -1,4 +1,6 @@
-// The node's local control socket: HOME/control.sock, owner-only. One JSON request line in,
+// The node's local control socket: HOME/control.sock, mode 0660 (owner and group; the home's own
+// mode decides who reaches it: 0700 by default, 0750 under packaging/skywire.service, so the
+// 'skywire' group is who may run `skywire status` on a Pi). One JSON request line in,
 // one JSON response line out. A second node on the same home is refused, a stale socket reused.
 import { createServer, type Server, type Socket } from 'node:net';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
@@ -59,7 +61,7 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
       return { ok: false, error: { code: err.code ?? 'INTERNAL', message: err.message ?? String(e) } };
     }
   };
-  const old = process.umask(0o177); // the socket is born 0600: no window where others may connect
+  const old = process.umask(0o117); // the socket is born 0660: no window where others may connect
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -68,7 +70,7 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
   } finally {
     process.umask(old);
   }
-  chmodSync(path, 0o600);
+  chmodSync(path, 0o660);
   return {
     path,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

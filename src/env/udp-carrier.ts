@@ -38,6 +38,26 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
   sock.socket.on('error', () => { carrier.sendErrors++; });
   const local = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
   const mtus = new Map<string, number>();
+  // The last send error per endpoint (a bounded table: endpoints come from config and from
+  // whoever sends to us); an entry goes when a send there succeeds.
+  const failing = new Map<string, string>();
+  // One send callback per endpoint, made once (not a closure per packet on the datapath).
+  const callbacks = new Map<string, (err: Error | null) => void>();
+  const sent = (to: string): ((err: Error | null) => void) => {
+    let cb = callbacks.get(to);
+    if (!cb) {
+      if (callbacks.size >= 4096) callbacks.clear();
+      cb = (err) => {
+        if (err) {
+          carrier.sendErrors++;
+          if (failing.size >= 1024 && !failing.has(to)) failing.clear();
+          failing.set(to, (err as NodeJS.ErrnoException).code ?? 'EIO');
+        } else if (failing.size > 0) failing.delete(to);
+      };
+      callbacks.set(to, cb);
+    }
+    return cb;
+  };
   const carrier = {
     kind: 'udp',
     local,
@@ -59,8 +79,9 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     send(to: string, bytes: Uint8Array): void {
       const ep = parseEndpoint(to);
       if (!ep) { carrier.sendErrors++; return; }
-      sock.socket.send(bytes, ep.port, ep.host, (err) => { if (err) carrier.sendErrors++; });
+      sock.socket.send(bytes, ep.port, ep.host, sent(to));
     },
+    sendErrorFor: (to: string): string | undefined => failing.get(to),
     async close(): Promise<void> {
       received$.complete();
       await sock.close().catch(() => undefined);

@@ -1,7 +1,8 @@
 // The key file is the node's identity: created once with mode 0600 and never overwritten.
 // A corrupt file is an error that names the file and the fix; it must never quietly become a
 // new identity, because that would change the node's address under the operator's feet.
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { prepareHome } from '../node/home-dir.ts';
 import { join, dirname } from 'node:path';
 import { SkywireError } from '../errors.ts';
 import type { CryptoSuite } from './crypto-suite.ts';
@@ -44,7 +45,7 @@ export const loadIdentity = (suite: CryptoSuite, home: string): Identity => {
 
 /** Creates the key file atomically; fails with KEY_FILE_EXISTS rather than overwrite. */
 export const createIdentity = (suite: CryptoSuite, home: string, seed: Uint8Array): Identity => {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  prepareHome(home);
   const path = keyFilePath(home);
   const id = identityFromSeed(suite, seed);
   const body = JSON.stringify({

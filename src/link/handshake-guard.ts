@@ -43,6 +43,8 @@ export class HandshakeGuard {
   private readonly sources = new Map<string, TokenBucket>();
   private readonly global: TokenBucket;
   private readonly cookieKey: Uint8Array;
+  /** Misaddressed notices: 10 a second at most, whoever asks (each is 22 bytes, unauthenticated). */
+  private readonly notices: TokenBucket;
   // The work budget: ms left (negative after an expensive answer), refilled at workMsPerSec,
   // at most a tenth of a second's worth, so answers are spread out, never one long burst.
   private work: number;
@@ -54,6 +56,7 @@ export class HandshakeGuard {
     this.secretAt = clock.now();
     this.global = new TokenBucket(opts.globalPerSec, opts.globalPerSec, clock.now());
     this.cookieKey = sha256(DOMAIN.cookie, address);
+    this.notices = new TokenBucket(10, 10, clock.now());
     this.work = this.workBurst;
     this.workAt = clock.now();
   }
@@ -95,6 +98,11 @@ export class HandshakeGuard {
       if (this.work <= 0) return 'busy';
     }
     return this.global.take(now) ? 'process' : 'rate-limited';
+  }
+
+  /** Whether one more misaddressed notice may go out now. */
+  mayNotify(): boolean {
+    return this.notices.take(this.clock.now());
   }
 
   cookieReply(source: string, initiatorIndex: number, initMac1: Uint8Array): Uint8Array {

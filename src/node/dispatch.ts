@@ -1,8 +1,9 @@
 // Routes each received datagram by type to the handshake or session it belongs to. Untrusted
 // bytes never throw here: every early return counts a drop reason, and the node goes on.
 import type { Carrier, Datagram } from '../env/carrier.ts';
-import { MsgType } from '../wire/constants.ts';
+import { INIT_BYTES, MsgType } from '../wire/constants.ts';
 import { decodeCookie } from '../wire/cookie-reply.ts';
+import { decodeMisaddressed, encodeMisaddressed } from '../wire/misaddressed.ts';
 import type { HandshakeInit } from '../wire/handshake-init.ts';
 import { onInner } from './inner-dispatch.ts';
 import { decodeTransportHeader } from '../wire/transport.ts';
@@ -25,6 +26,7 @@ export const dispatch = (node: SkyNode, carrier: Carrier, d: Datagram): void => 
     case MsgType.HandshakeInit: return onInit(node, carrier, d);
     case MsgType.HandshakeResp: return onResp(node, carrier, d);
     case MsgType.CookieReply: return onCookie(node, d);
+    case MsgType.Misaddressed: return onMisaddressed(node, d);
     default: return node.countDrop('unknown-type');
   }
 };
@@ -46,7 +48,15 @@ const onInit = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const cookies = node.guard.cookiesFor(d.from);
   let checked = checkInitMacs(node.hs, d.bytes, cookies[0]);
   if (checked.ok && !checked.mac2ok) checked = checkInitMacs(node.hs, d.bytes, cookies[1]);
-  if (!checked.ok) return node.countDrop(checked.reason);
+  if (!checked.ok) {
+    // A well-formed init for another address: someone has the wrong key for this endpoint.
+    // Tell them (22 bytes, rate-limited), so their node can say so instead of retrying blind.
+    if (checked.reason === 'bad-mac' && d.bytes.length === INIT_BYTES && node.guard.mayNotify()) {
+      carrier.send(d.from, encodeMisaddressed({ receiverIndex: new DataView(d.bytes.buffer, d.bytes.byteOffset).getUint32(2), address: node.addressBytes }));
+      node.misaddressedAnswered++;
+    }
+    return node.countDrop(checked.reason);
+  }
   const init = checked.value;
   const admission = node.guard.admit(d.from, checked.mac2ok === true);
   if (admission === 'send-cookie') {
@@ -100,6 +110,17 @@ const onResp = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   link.touched(d.from, carrier, d.bytes.length);
   link.installSession(keys.value);
   link.send({ kind: 'keepalive' }); // confirms the session to the responder at once
+};
+
+/** The answer to an init of ours that reached a node with another address (src/wire/misaddressed.ts). */
+const onMisaddressed = (node: SkyNode, d: Datagram): void => {
+  const m = decodeMisaddressed(d.bytes);
+  if (!m) return node.countDrop('malformed');
+  const link = node.indexes.get(m.receiverIndex)?.link as LinkActor | undefined;
+  // Only from where that very init went: a notice from anywhere else is noise or a forgery.
+  if (!link?.pendingFor(m.receiverIndex) || link.endpoint !== d.from) return node.countDrop('unknown-index');
+  link.misaddressed = { answeredAs: addressToString(m.address), at: node.clock.now() };
+  node.countDrop('misaddressed-notice');
 };
 
 const onCookie = (node: SkyNode, d: Datagram): void => {

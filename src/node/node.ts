@@ -41,6 +41,9 @@ export interface Payload { peer: string; bytes: Uint8Array }
 export class SkyNode implements LinkHost, LinkLayer {
   readonly name: string;
   readonly address: string;
+  readonly addressBytes: Uint8Array;
+  /** Misaddressed notices sent (answers, not drops: the init is also counted as bad-mac). */
+  misaddressedAnswered = 0;
   readonly clock: Clock;
   /** RxJS time operators in upper layers take this, so they run on the node's clock. */
   readonly scheduler: SchedulerLike;
@@ -70,6 +73,7 @@ export class SkyNode implements LinkHost, LinkLayer {
     this.random = deps.random;
     this.trace = deps.trace;
     this.address = deps.identity.address;
+    this.addressBytes = deps.identity.addressBytes;
     this.name = deps.name ?? deps.identity.address;
     this.hs = { suite: deps.suite, identity: deps.identity };
     this.identity = deps.identity;

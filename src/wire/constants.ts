@@ -6,6 +6,9 @@ export const MsgType = {
   HandshakeResp: 0x02,
   CookieReply: 0x03,
   Transport: 0x04,
+  /** "Your init was not for me": sent (rate-limited) to an init whose mac1 is not for our
+   *  address, so the sender learns it has the wrong key for this endpoint (src/node/link-problem.ts). */
+  Misaddressed: 0x05,
 } as const;
 
 export const KEY_BYTES = 32;
@@ -20,6 +23,8 @@ export const RESP_BYTES = 2 + 4 + 4 + KEY_BYTES + KEY_BYTES + SIG_BYTES + MAC_BY
 export const RESP_SIGNED_BYTES = 2 + 4 + 4 + KEY_BYTES + KEY_BYTES; // 74
 export const COOKIE_NONCE_BYTES = 12;
 export const COOKIE_BYTES = 2 + 4 + COOKIE_NONCE_BYTES + MAC_BYTES + TAG_BYTES; // 50
+/** version, type, the init's sender index, our address: smaller than the init (no amplification). */
+export const MISADDRESSED_BYTES = 2 + 4 + ADDR_BYTES; // 22
 export const TRANSPORT_HEADER_BYTES = 2 + 4 + 8; // 14
 export const TRANSPORT_OVERHEAD = TRANSPORT_HEADER_BYTES + TAG_BYTES; // 30
 
