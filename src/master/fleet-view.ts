@@ -1,5 +1,6 @@
 // Plain-data views of the registry for `skywire nodes` and `skywire topology`, built on demand
-// from the per-node records (which heartbeats update in place).
+// from the per-node records (which heartbeats update in place). Names compare numerically where
+// they hold numbers: node2 before node10.
 import type { MasterService } from './master-service.ts';
 import type { NodeRecord } from './registry.ts';
 
@@ -32,7 +33,7 @@ export const nodeView = (m: MasterService, r: NodeRecord): NodeView => {
 };
 
 export const nodesView = (m: MasterService): NodeView[] =>
-  Object.values(m.registry.nodes).map((r) => nodeView(m, r)).sort((a, b) => a.name.localeCompare(b.name) || a.address.localeCompare(b.address));
+  Object.values(m.registry.nodes).map((r) => nodeView(m, r)).sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }) || a.address.localeCompare(b.address));
 
 export interface TopologyView {
   master: string;

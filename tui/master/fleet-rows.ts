@@ -10,7 +10,7 @@ export type Show = typeof SHOW[number];
 export interface FleetQuery { sort: SortKey; show: Show; filter: string }
 
 const byKey: Record<SortKey, (a: NodeView, b: NodeView) => number> = {
-  name: (a, b) => a.name.localeCompare(b.name) || a.address.localeCompare(b.address),
+  name: (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }) || a.address.localeCompare(b.address),
   'last seen': (a, b) => b.lastSeenMs - a.lastSeenMs,
   online: (a, b) => Number(a.online) - Number(b.online),
   links: (a, b) => a.linksUp - b.linksUp,
@@ -20,7 +20,7 @@ export const selectNodes = (all: NodeView[], q: FleetQuery): NodeView[] => {
   const f = q.filter.toLowerCase();
   return all
     .filter((n) => (q.show === 'all' || n.online === (q.show === 'online')) && (!f || n.name.toLowerCase().includes(f) || n.address.startsWith(f)))
-    .sort((a, b) => byKey[q.sort](a, b) || a.name.localeCompare(b.name));
+    .sort((a, b) => byKey[q.sort](a, b) || a.name.localeCompare(b.name, undefined, { numeric: true }));
 };
 
 export const FLEET_HEADER = `${fit('name', 12)}${fit('address', 14)}${fit('status', 9)}${fit('seen', 6)}${fit('links', 6)}${fit('via', 10)}${fit('cfg', 4)}enrol`;
