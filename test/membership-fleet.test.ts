@@ -153,6 +153,31 @@ test.serial('skywire app config pushes an app\'s config from the master: signed,
   t.regex(bad.stderr, /^skywire: error \[BAD_REQUEST\]: cannot read .*nope\.json \(ENOENT\)/);
 });
 
+test.serial('names: a member and the master reach kitchen-pi by name (route, ping, fs, socks); the stranger claiming it gets nobody', async (t) => {
+  const { a, b, s, m } = nodes;
+  // On a member the name comes from the fleet's credentials (signed by the master).
+  const route = await run(['route', 'kitchen-pi', '--home', a.home]);
+  t.is(route.code, 0, route.stderr);
+  t.regex(route.stdout, new RegExp(`^route to kitchen-pi \\(${b.address}\\): established`));
+  const ping = await run(['ping', 'kitchen-pi', '--count', '1', '--home', a.home]);
+  t.is(ping.code, 0, ping.stderr);
+  t.regex(ping.stdout, new RegExp(`^ping kitchen-pi \\(${b.address}\\)`));
+  const ls = await run(['fs', 'ls', 'kitchen-pi:/', '--home', a.home, '--json']);
+  t.is(ls.code, 0, ls.stderr);
+  t.regex(ls.stdout, /secret\.txt/);
+  // On the master, from the registry: the admitted holder of the name, never the stranger.
+  const mr = JSON.parse((await run(['route', 'kitchen-pi', '--home', m.home, '--json'])).stdout) as { dest: string; name: string };
+  t.deepEqual([mr.dest, mr.name], [b.address, 'kitchen-pi']);
+  // An address prefix works where it is unique.
+  t.regex((await run(['route', b.address.slice(0, 8), '--home', a.home])).stdout, new RegExp(b.address));
+  // The stranger holds no credential, so the name means nothing to its node.
+  const sr = await run(['route', 'kitchen-pi', '--home', s.home]);
+  t.not(sr.code, 0);
+  t.regex(sr.stderr, /^skywire: error \[UNKNOWN_NODE\]: "kitchen-pi" is not an address/);
+  const socks = await run(['socks', '--exit', 'no-such-node', '--listen', '127.0.0.1:0', '--home', a.home]);
+  t.regex(socks.stderr, /^skywire: error \[UNKNOWN_NODE\]/);
+});
+
 test.serial('nodes remove revokes at once: every node learns the list and the removed node reaches nothing', async (t) => {
   const { m, a, b } = nodes;
   // A stream A opened before it is removed (to B's SOCKS port, left waiting for its greeting).

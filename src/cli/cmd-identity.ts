@@ -18,10 +18,12 @@ export const addIdentityCommands = (program: Command): void => {
     .description('print the node address and public key')
     .option('--home <dir>', `node home directory ${HOME_DEFAULT_HELP}`, defaultHome())
     .option('--json', 'one JSON object')
-    .action((o: { home: string; json?: boolean }) => {
+    .option('--address', 'only the address, for scripts (ADDRESS@HOST:PORT peer specs)')
+    .action((o: { home: string; json?: boolean; address?: boolean }) => {
       const id = loadIdentity(nodeSuite(), o.home);
       const publicKey = Buffer.from(id.publicKey).toString('base64');
-      if (o.json) process.stdout.write(JSON.stringify({ address: id.address, publicKey }) + '\n');
+      if (o.address) process.stdout.write(`${id.address}\n`);
+      else if (o.json) process.stdout.write(JSON.stringify({ address: id.address, publicKey }) + '\n');
       else process.stdout.write(`address    ${id.address}\npublic key ${publicKey}\n`);
     });
 };

@@ -11,7 +11,7 @@ interface SocksFlags { exit: string; listen: string; allowLan?: boolean; home: s
 export const addSocksCommand = (program: Command): void => {
   program.command('socks')
     .description('a local SOCKS5 proxy whose connections leave the overlay at the exit node (its socks app); runs until interrupted')
-    .requiredOption('--exit <address>', 'overlay address of the node running the socks app')
+    .requiredOption('--exit <node>', 'the node running the socks app: address, fleet name or contact')
     .option('--listen <host:port>', 'local address to listen on', DEFAULT_SOCKS_LISTEN)
     .option('--allow-lan', 'permit a non-loopback --listen (anyone who reaches it can use your exit)')
     .option('--home <dir>', `node home directory ${HOME_DEFAULT_HELP}`, defaultHome())

@@ -4,6 +4,7 @@
 // registration port: membership (src/membership) decides everything else.
 import type { ControlHandler } from '../env/control-server.ts';
 import { Registry } from '../master/registry.ts';
+import { SkywireError } from '../errors.ts';
 import { MasterService, type MasterOptions } from '../master/master-service.ts';
 import { masterControlHandlers } from '../master/master-control.ts';
 import { masterServiceHandlers } from '../term/master-handlers.ts';
@@ -20,6 +21,12 @@ export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<Ru
   let master: MasterService | undefined;
   const running = await runNode({
     home: opts.home, listen: opts.listen, peer: opts.peer, acceptUnknown: true, trustAllNeighbours: true, controlHandlers: handlers,
+    // route, ping, connect, fs and socks by a node's registered name (after the registry opened).
+    resolveName: (ref) => {
+      if (!master) throw new SkywireError('CONTROL_UNAVAILABLE', 'the master is still starting; try again in a moment');
+      const r = master.resolve(ref);
+      return { address: r.address, name: r.name };
+    },
     extraStatus: () => ({ fleet: master ? { mode: opts.mode, nodes: Object.keys(master.registry.nodes).length, online: Object.values(master.registry.nodes).filter((r) => master!.online(r)).length, registrations: master.server.registrations, heartbeats: master.server.heartbeats, refusedRegistrations: master.server.refused } : null }),
   }, log);
   const registry = await Registry.open(opts.home, running.node.clock, undefined, running.disk);

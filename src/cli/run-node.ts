@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { prepareHome } from '../node/home-dir.ts';
 import { acquireHomeLock, type HomeLock } from '../node/home-lock.ts';
 import { linkProblem } from '../node/link-problem.ts';
+import { resolveTarget } from '../node/resolve-target.ts';
 import { exitAfter } from './last-resort.ts';
 import type { Logger } from './logger.ts';
 import { Overlay } from '../overlay/overlay.ts';
@@ -52,6 +53,8 @@ export interface RunNodeOptions {
   trustAllNeighbours?: boolean | undefined;
   /** Extra control-socket requests (the master's); consulted before the node's own. */
   controlHandlers?: ReadonlyMap<string, ControlHandler> | undefined;
+  /** The master's registry lookup of a node by name or prefix (src/node/resolve-target.ts). */
+  resolveName?: ((ref: string) => { address: string; name: string }) | undefined;
   /** Extra fields for `skywire status` (the master's registry summary). */
   extraStatus?: (() => Record<string, unknown>) | undefined;
   /** After a master's 'restart' command stopped the node cleanly; default exit 0 (systemd restarts). */
@@ -131,10 +134,15 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log, restart: () => restartNode('software update from the master') });
   watchSoftwareTrial({ home: opts.home, agent, clock, log, exit: (code) => exitAfter(stop('software trial failed'), code) });
   const sms = await attachSms(overlay, { home: opts.home, disk, log: (m) => log.info(m) });
+  const resolveSources = { home: opts.home, membership: overlay.membership, registry: opts.resolveName };
   const control = await openControlServer(opts.home, (req) => {
     const extra = opts.controlHandlers?.get(String(req.cmd)) ?? sms.handlers.get(String(req.cmd));
     if (extra) return extra(req);
     if (req.cmd === 'ping') return 'pong';
+    // Names and prefixes become addresses here, once for every command that takes a node.
+    const target = (ref: unknown): string => resolveTarget(resolveSources, String(ref)).address;
+    if (req.cmd === 'resolve') return resolveTarget(resolveSources, String(req.ref));
+    if (req.cmd === 'route' || req.cmd === 'route-ping' || req.cmd === 'connect') req = { ...req, address: target(req.address) };
     if (req.cmd === 'status') return status();
     if (req.cmd === 'route') return routeRequest(overlay, req);
     if (req.cmd === 'route-ping') return pingRequest(overlay, req);

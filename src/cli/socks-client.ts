@@ -7,7 +7,6 @@ import { SkywireError } from '../errors.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { controlPipe } from '../env/control-pipe.ts';
 import { parseHostPort } from '../env/host-port.ts';
-import { parseAddress } from '../identity/address.ts';
 import { joinSocket } from '../term/join-socket.ts';
 import { SOCKS_PORT } from '../apps/builtin/socks/socks-port.ts';
 
@@ -27,19 +26,19 @@ const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
 export const startSocksClient = async (o: SocksClientOptions): Promise<SocksClient> => {
-  parseAddress(o.exit, '--exit');
   const { host, port } = parseHostPort(o.listen ?? DEFAULT_SOCKS_LISTEN, '--listen');
   if (!isLoopback(host) && o.allowLan !== true) {
     throw new SkywireError('BAD_LISTEN', `--listen ${host} is not a loopback address: anyone who can reach it could use your exit as an open proxy; add --allow-lan if that is what you want`);
   }
-  // Fail now, not on the first connection, when no node runs with this home.
-  await controlRequest(o.home, { cmd: 'ping' });
+  // Fail now, not on the first connection, when no node runs with this home or the exit is
+  // no node it knows; a name is resolved once, so every connection goes to the same node.
+  const exit = (await controlRequest(o.home, { cmd: 'resolve', ref: o.exit })) as { address: string; name: string };
   const live = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (tcp) => {
     live.add(tcp);
     tcp.once('close', () => live.delete(tcp));
     tcp.on('error', () => undefined);
-    controlPipe(o.home, { cmd: 'connect', address: o.exit, port: SOCKS_PORT }).then(
+    controlPipe(o.home, { cmd: 'connect', address: exit.address, port: SOCKS_PORT }).then(
       ({ sock }) => (tcp.destroyed ? sock.destroy() : joinSocket(tcp, sock)),
       (e: Error & { code?: string }) => {
         o.log?.(`no stream to the exit ${o.exit} [${e.code ?? 'INTERNAL'}]: ${e.message}`);
