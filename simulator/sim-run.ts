@@ -26,7 +26,11 @@ export interface RunOptions {
   keepLines?: boolean;
   /** Called with every trace event as it happens (the --watch UI); cannot change the run. */
   onEvent?: (e: TraceEvent) => void;
+  /** Once per simulated second (never per event: a progress display costs nothing measurable). */
+  onProgress?: (p: SimProgress) => void;
 }
+
+export interface SimProgress { t: number; duration: number; events: number; linksUp: number; links: number }
 
 export interface SimRun {
   summary: SimSummary;
@@ -99,6 +103,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   for (let t = step; t <= scenario.duration; t += step) {
     await runTo(t);
     counters.sample(t, nodes, edges);
+    opts.onProgress?.({ t, duration: scenario.duration, events: queue.processed, linksUp: counters.linksUp, links: edges.length });
   }
   await runTo(scenario.duration);
   trace.emit({ t: scenario.duration, ev: 'sim.end' });

@@ -359,7 +359,7 @@ test.serial('skywire fs put, ls, get, rm between two real nodes over the overlay
   t.true(readFileSync(out).equals(data));
   t.is(await code(skywireFs('get', `${B}:/docs/missing.bin`, out, ...home)), 'FS_NOT_FOUND');
   t.is(await code(skywireFs('ls', `${B}:/../../etc`, ...home)), 'PATH_ESCAPE');
-  t.is(await code(skywireFs('ls', 'not-an-address:/x', ...home)), 'BAD_ADDRESS');
+  t.is(await code(skywireFs('ls', 'not-an-address:/x', ...home)), 'UNKNOWN_NODE');
   t.is(await code(skywireFs('rm', `${B}:/docs`, ...home)), 'BAD_REQUEST', 'not empty without -r');
   await skywireFs('rm', `${B}:/docs`, '-r', ...home);
   t.deepEqual(readdirSync(dataDir).filter((n) => !n.startsWith('.')), []);

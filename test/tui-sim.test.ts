@@ -45,3 +45,14 @@ test('watching changes nothing: the trace hash is the same with and without a wa
   const f = await tm.until(/! +20\.000s cut n1-n2/);
   t.regex(f, /t=20\.000s/);
 });
+
+// Serial: the in-process runs of the first test would block this file's screen polling.
+(skip ? test.skip : test.serial)(`sim run on a terminal shows progress (simulated time, events/s, ETA), then the summary${skip ? ` (skipped: ${skip})` : ''}`, async (t) => {
+  const tm = startTmux('simprog', `node ${BIN} sim run scenarios/ring-20-transfer.yaml; sleep 60`);
+  t.teardown(() => tm.kill());
+  const p = await tm.until(/sim ring-20-transfer t=\d+\/120s [\d,]+ ev\/s [\d.]+x, ETA \d+s, links \d+\/20 up/, 60_000);
+  t.pass(p.split('\n').find((l) => l.includes('ev/s')));
+  const end = await tm.until(/traceHash/, 60_000);
+  t.notRegex(end, /ev\/s/, 'the progress line is cleared before the summary');
+  t.regex(end, /faults {5}1; 1 link\(s\) still down at the end/);
+});

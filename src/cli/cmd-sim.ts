@@ -1,5 +1,6 @@
 // `skywire sim run`: run a scenario in virtual time, print the summary and the trace hash.
 import type { Command } from 'commander';
+import { progressLine } from './sim-progress.ts';
 import { SkywireError } from '../errors.ts';
 
 interface SimRunOpts { seed?: string; trace?: string; checkDeterminism?: boolean; json?: boolean; watch?: boolean; paused?: boolean }
@@ -35,10 +36,14 @@ export const addSimCommands = (program: Command): void => {
         const { watchRun } = await import('../../tui/sim/sim-watch.ts');
         return watchRun(file, { seed, trace: o.trace, paused: o.paused }, (s) => process.stdout.write(o.json ? JSON.stringify(s) + '\n' : formatSummary(s, undefined)));
       }
-      const first = await runScenario(scenario, { seed, traceFile: o.trace, keepLines: o.checkDeterminism });
+      const progress = progressLine(`sim ${scenario.name}`);
+      const first = await runScenario(scenario, { seed, traceFile: o.trace, keepLines: o.checkDeterminism, onProgress: progress?.update });
+      progress?.done();
       let determinism: { identical: boolean; divergence?: unknown } | undefined;
       if (o.checkDeterminism) {
-        const second = await runScenario(scenario, { seed, keepLines: true });
+        const again = progressLine(`sim ${scenario.name} (second run)`);
+        const second = await runScenario(scenario, { seed, keepLines: true, onProgress: again?.update });
+        again?.done();
         const d = firstDivergence(first.lines!, second.lines!);
         determinism = d ? { identical: false, divergence: d } : { identical: true };
       }

@@ -5,8 +5,10 @@ export const hasTmux = (): boolean => spawnSync('tmux', ['-V']).status === 0;
 
 export interface Tmux { name: string; keys(...k: string[]): void; screen(): string; until(re: RegExp, ms?: number): Promise<string>; resize(cols: number, rows: number): void; kill(): void }
 
-// Unicode borders in captures (blessed draws ACS line characters otherwise).
-const ENV = 'NCURSES_NO_UTF8_ACS=1 LANG=C.UTF-8 SKYWIRE_FROM_SOURCE=1';
+// Unicode borders in captures (blessed draws ACS line characters otherwise). The installed CLI
+// (the bundle), as everywhere in the tests: set here because the command runs in the tmux
+// server's environment, which need not be this process's.
+const ENV = 'NCURSES_NO_UTF8_ACS=1 LANG=C.UTF-8 SKYWIRE_FROM_BUNDLE=1';
 
 export const startTmux = (label: string, command: string): Tmux => {
   const name = `sky-${label}-${process.pid}`;
