@@ -45,6 +45,16 @@ test('deploy, failed update rolled back, good update committed, export, move bet
   t.regex(greet(m, b.address), /^hello 3\.0\.0 starts=6\n/, 'on B with the data it had on A');
   t.false(existsSync(join(a.home, 'apps', 'hello')), 'removed from A once B was healthy');
   t.deepEqual(appsOn(m, 'app-a'), []);
+
+  // stop and start say what they did in a sentence; a stopped app shows "stopped".
+  const stop = sky('app', 'stop', 'app-b', 'hello', '--home', m.home);
+  t.is(stop.code, 0, stop.stderr);
+  t.regex(stop.stdout, /^stopped hello on app-b; "skywire app start app-b hello" starts it again\n$/);
+  t.regex(sky('app', 'list', 'app-b', '--home', m.home).stdout, /hello\s+3\.0\.0\s+stopped/);
+  const start = sky('app', 'start', 'app-b', 'hello', '--home', m.home);
+  t.is(start.code, 0, start.stderr);
+  t.regex(start.stdout, /^started hello on app-b: /);
+  await until(() => appsOn(m, 'app-b').find((x) => x.state === 'running'), 15_000, 'hello running again on B');
 });
 
 test('a move interrupted because the target is down loses nothing and resumes when run again', async (t) => {

@@ -19,6 +19,9 @@ const check = (label: string, r: CommandReply): void => {
   if (!r.ok) throw new SkywireError('COMMAND_REFUSED', `${label}: ${why(r)}`);
 };
 
+/** The app machine's 'installed' is what an operator calls stopped (installed, not running). */
+export const shownState = (s: string): string => (s === 'installed' ? 'stopped' : s);
+
 export const addAppCommands = (program: Command): Command => {
   const app = program.command('app').description('applications: build bundles, deploy, list, start, stop, export, import, move');
 
@@ -50,16 +53,20 @@ export const addAppCommands = (program: Command): Command => {
         if (!r.reply.ok) { process.stdout.write(`${r.name || r.node}: ${why(r.reply)}\n`); continue; }
         const apps = r.reply.result as { name: string; version: string | null; state: string; restarts: number; lastUpdate: string }[];
         process.stdout.write(`${r.name || r.node}: ${apps.length} app(s)\n`);
-        for (const a of apps) process.stdout.write(`  ${a.name.padEnd(16)} ${String(a.version).padEnd(10)} ${a.state.padEnd(12)} restarts ${a.restarts}  last update ${a.lastUpdate}\n`);
+        for (const a of apps) process.stdout.write(`  ${a.name.padEnd(16)} ${String(a.version).padEnd(10)} ${shownState(a.state).padEnd(12)} restarts ${a.restarts}  last update ${a.lastUpdate}\n`);
       }
     });
 
   for (const verb of ['start', 'stop', 'remove'] as const) {
     home(app.command(`${verb} <node> <app>`)).description(`${verb} APP on NODE`).action(async (node: string, name: string, o: { home: string; json?: boolean }) => {
-      const r = (await controlRequest(o.home, { cmd: `app-${verb}`, node, app: name }, 90_000)) as { reply: CommandReply };
+      const r = (await controlRequest(o.home, { cmd: `app-${verb}`, node, app: name }, 90_000)) as { node: string; name?: string; reply: CommandReply };
       if (o.json) return void process.stdout.write(JSON.stringify(r) + '\n');
       check(`${verb} ${name}`, r.reply);
-      process.stdout.write(`${name}: ${JSON.stringify(r.reply.ok ? r.reply.result : {})}\n`);
+      const res = (r.reply.ok ? r.reply.result : {}) as { state?: string };
+      const on = `${name} on ${r.name || r.node}`;
+      process.stdout.write(verb === 'remove' ? `removed ${on} (its src, config and data are gone)\n`
+        : verb === 'stop' ? `stopped ${on}; "skywire app start ${node} ${name}" starts it again\n`
+        : `started ${on}: ${shownState(res.state ?? 'starting')}${res.state === 'running' ? '' : ' (see "skywire app list" for when it is running)'}\n`);
     });
   }
 
@@ -95,9 +102,10 @@ export const addAppCommands = (program: Command): Command => {
   home(app.command('import <node> <archive>'))
     .description('install an exported app (src, config and data) on NODE and start it')
     .action(async (node: string, archive: string, o: { home: string; json?: boolean }) => {
-      const r = (await controlRequest(o.home, { cmd: 'app-import', node, file: resolve(archive) }, LONG)) as { reply: CommandReply };
+      const r = (await controlRequest(o.home, { cmd: 'app-import', node, file: resolve(archive) }, LONG)) as { node: string; name?: string; reply: CommandReply };
       check('import', r.reply);
-      process.stdout.write(o.json ? JSON.stringify(r.reply) + '\n' : `${JSON.stringify(r.reply.ok ? r.reply.result : {})}\n`);
+      const res = (r.reply.ok ? r.reply.result : {}) as { name?: string; version?: string; state?: string };
+      process.stdout.write(o.json ? JSON.stringify(r.reply) + '\n' : `imported ${res.name ?? '?'} ${res.version ?? ''} on ${r.name || node} from ${archive}: ${shownState(res.state ?? '?')}\n`);
     });
 
   home(app.command('move <app>'))

@@ -42,7 +42,7 @@ export const peekManifest = async (bytes: Uint8Array, unpack: (b: Uint8Array, d:
 export const appControlHandlers = (m: MasterService, codec: AppCodec, home: string): Map<string, ControlHandler> => {
   const h = new Map<string, ControlHandler>();
   const simple = (cmd: 'app-start' | 'app-stop' | 'app-remove') => async (req: Record<string, unknown>) =>
-    ({ node: m.resolve(str(req.node, 'node')).address, reply: await m.command(str(req.node, 'node'), cmd, { name: str(req.app, 'app') }, 60_000) });
+    ({ node: m.resolve(str(req.node, 'node')).address, name: m.resolve(str(req.node, 'node')).name, reply: await m.command(str(req.node, 'node'), cmd, { name: str(req.app, 'app') }, 60_000) });
   h.set('app-start', simple('app-start'));
   h.set('app-stop', simple('app-stop'));
   h.set('app-remove', simple('app-remove'));
@@ -95,7 +95,8 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
   h.set('app-import', async (req) => {
     const bytes = readInput(str(req.file, 'file'));
     const manifest = await peekManifest(bytes, (b, d) => codec.unpackArchive(b, d));
-    return { reply: await pushPayload(m, str(req.node, 'node'), 'app-import', { name: manifest.name }, bytes) };
+    const target = m.resolve(str(req.node, 'node'));
+    return { node: target.address, name: target.name, reply: await pushPayload(m, str(req.node, 'node'), 'app-import', { name: manifest.name }, bytes) };
   });
 
   h.set('app-move', (req) => moveApp(m, str(req.app, 'app'), str(req.from, 'from'), str(req.to, 'to'), join(home, 'run', 'moves')));
