@@ -1,7 +1,8 @@
 // A peer that cannot be reached says why (issue 14): a host name that does not resolve, nobody
 // answering at the endpoint, and an endpoint that answers as another node used to show the same
-// endless "handshaking -> down". The nodes run in a network namespace of their own with only
-// loopback (unshare -n), so the DNS lookup of the bad name never leaves this machine.
+// endless "handshaking -> down"; `skywire doctor` reports the same among its checks. The nodes
+// run in a network namespace of their own with only loopback (unshare -n), so the DNS lookup of
+// the bad name never leaves this machine.
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -60,4 +61,16 @@ const status = (home: string): StatusView | undefined => {
   const text = sky('status', '--home', a).stdout;
   t.regex(text, /! cannot resolve the host/);
   for (const line of text.split('\n')) t.true(line.length <= 80, line);
+  // skywire doctor names each problem with its fix, and fails.
+  const doc = sky('doctor', '--home', a);
+  t.is(doc.code, 1, doc.stdout + doc.stderr);
+  t.regex(doc.stdout, /^ ok +home +/m);
+  t.regex(doc.stdout, /^ ok +node +\S+, up \d+ s$/m);
+  t.regex(doc.stdout, /^warn +master +none configured/m);
+  t.regex(doc.stdout, new RegExp(`^FAIL  link ${C} .*answers as node`, 'm'));
+  t.regex(doc.stdout, new RegExp(`^FAIL  link ${D} cannot resolve`, 'm'));
+  t.regex(doc.stdout, new RegExp(`^FAIL  link ${E} no answer from`, 'm'));
+  const json = JSON.parse(sky('doctor', '--home', b, '--json').stdout) as { name: string; verdict: string }[];
+  t.false(json.some((c) => c.verdict === 'fail'), JSON.stringify(json));
+  t.true(json.some((c) => c.name === 'disk' && c.verdict === 'ok'));
 });

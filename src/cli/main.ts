@@ -17,6 +17,7 @@ import { addFsCommands } from './cmd-fs.ts';
 import { addSocksCommand } from './cmd-socks.ts';
 import { SKYWIRE_VERSION } from '../version.ts';
 import { installLastResort } from './last-resort.ts';
+import { addDoctorCommand } from './cmd-doctor.ts';
 
 installLastResort();
 
@@ -37,6 +38,7 @@ addSmsCommands(program);
 addAppBuildCommand(addAppCommands(program));
 addFsCommands(program);
 addSocksCommand(program);
+addDoctorCommand(program);
 
 try {
   await program.parseAsync(process.argv);
