@@ -51,14 +51,19 @@ export const acquireHomeLock = (home: string): HomeLock => {
     }
     // On a full disk the body may not fit: the empty file still marks the home, and the control
     // socket check (src/env/control-server.ts) still refuses a second node; the node must start.
-    try { writeSync(fd, JSON.stringify(body) + '\n'); } catch { /* see above */ } finally { closeSync(fd); }
+    let written = true;
+    try { writeSync(fd, JSON.stringify(body) + '\n'); } catch { written = false; } finally { closeSync(fd); }
     let released = false;
     return {
       release: () => {
         if (released) return;
         released = true;
-        // Only our own lock: a later owner's file is never removed.
-        try { if ((JSON.parse(readFileSync(file, 'utf8')) as LockBody).pid === process.pid) unlinkSync(file); } catch { /* gone already */ }
+        // Only our own lock: a later owner's file is never removed. One we could not write our
+        // pid into (a full disk) is ours as long as it is still empty.
+        try {
+          const text = readFileSync(file, 'utf8');
+          if (written ? (JSON.parse(text) as LockBody).pid === process.pid : text === '') unlinkSync(file);
+        } catch { /* gone already */ }
       },
     };
   }

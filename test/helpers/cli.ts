@@ -28,7 +28,8 @@ export const skyDaemon = (...args: string[]): Daemon => {
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   proc.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': exit can come before the last of stdout and stderr has been read.
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
   return { proc, output: () => out, exited };
 };
 
