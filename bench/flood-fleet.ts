@@ -95,9 +95,18 @@ const writeAll = (sock: Socket, b: Buffer): Promise<void> => new Promise((res) =
  *  passes), ends, and waits (at most `deadlineMs`) for the master's side to see the end. */
 export const transfer = async (f: Fleet, o: { port: number; bytes: number; durationMs: number; deadlineMs: number }): Promise<Transfer> => {
   const accepted = controlPipe(f.master.home, { cmd: 'accept', port: o.port });
-  await new Promise((r) => setTimeout(r, 100)); // the listener is up before the dial arrives
   const t0 = Date.now();
-  const { sock: out } = await controlPipe(f.member.home, { cmd: 'connect', address: f.master.address, port: o.port });
+  // The master's listener comes up when its (flooded, loaded) event loop gets to the accept
+  // request: a dial that arrives first is refused, so dial again until it is there (10 s).
+  let out: import('node:net').Socket | undefined;
+  for (let tries = 0; !out; tries++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      ({ sock: out } = await controlPipe(f.member.home, { cmd: 'connect', address: f.master.address, port: o.port }));
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'refused' || tries >= 100) throw e;
+    }
+  }
   const { sock: inn } = await accepted;
   const sentHash = createHash('sha256');
   const gotHash = createHash('sha256');

@@ -35,7 +35,10 @@ const underFlood = async (kind: FloodOrder['kind'], port: number) => {
       probeStatus(fleet.master.home, { count: 1000, everyMs: 250, untilMs: FLOOD_MS, timeoutMs: 5000 }),
       // Starts once the attacker is at full rate; the deadline is generous, not a speed bound.
       new Promise((r) => setTimeout(r, 500)).then(() => transfer(fleet, { port, bytes: 8 * 1024 * 1024, durationMs: 60_000, deadlineMs: 40_000 })),
-    ]);
+    ]).catch(async (e: unknown) => {
+      await report.catch(() => undefined); // this flood's report must not reach the next test
+      throw e;
+    });
     const attack = await report;
     const after = await status(fleet.master.home);
     const drops: Record<string, number> = {};
