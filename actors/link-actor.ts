@@ -10,6 +10,7 @@ import { allocateIndex, type LinkHost } from '../src/link/link-host.ts';
 import { Session } from '../src/link/session.ts';
 import { LinkStats } from '../src/link/link-stats.ts';
 import { encodeInner, type Inner } from '../src/wire/inner.ts';
+import { InnerType, TAG_BYTES, TRANSPORT_HEADER_BYTES } from '../src/wire/constants.ts';
 import { parseAddress } from '../src/identity/address.ts';
 import { Proto } from '../src/overlay/link-layer.ts';
 import type { SendHint } from '../src/env/carrier.ts';
@@ -122,11 +123,37 @@ export class LinkActor {
     this.stats.bytesOut += packet.length;
     this.stats.packetsOut++;
     this.carrier.send(this.endpoint, packet, hintOf(inner));
+    this.rekeyIfDue(s);
+    return true;
+  }
+
+  /**
+   * Sends a payload that has the link's room around it (src/wire/packet.ts: LINK_HEADROOM
+   * before, a tag's 16 bytes after, owned by the caller): the inner type byte, the header and
+   * the tag are written there and the payload is sealed in place. No copy.
+   */
+  sendPayloadInPlace(payload: Uint8Array): boolean {
+    if (this.carrier.linkMode === 'signed') return this.sendSigned({ kind: 'payload', bytes: payload });
+    const s = this.current;
+    if (!s || !s.confirmed || this.endpoint === undefined) return false;
+    const buf = new Uint8Array(payload.buffer);
+    const start = payload.byteOffset - 1; // the inner type byte
+    const end = payload.byteOffset + payload.length;
+    buf[start] = InnerType.Payload;
+    if (!s.sealPacket(buf, start, end)) return false;
+    const packet = buf.subarray(start - TRANSPORT_HEADER_BYTES, end + TAG_BYTES);
+    this.stats.bytesOut += packet.length;
+    this.stats.packetsOut++;
+    this.carrier.send(this.endpoint, packet, payload[0] === Proto.Topology ? 'control' : 'user');
+    this.rekeyIfDue(s);
+    return true;
+  }
+
+  private rekeyIfDue(s: Session): void {
     if (!this.rekeyRequested && s.sent >= this.host.config.rekeyAfterPackets) {
       this.rekeyRequested = true;
       this.actor.send({ type: 'LINK.REKEY_NEEDED' });
     }
-    return true;
   }
 
   /** Any authenticated packet: liveness, and roaming to the endpoint it came from. */

@@ -21,7 +21,7 @@ for (const [entry, outfile] of entries) await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['node-pty', 'serialport', '@serialport/*', 'blessed', 'wifi-control', 'esbuild'],
+  external: ['node-pty', 'serialport', '@serialport/*', 'blessed', 'wifi-control', 'esbuild', 'sodium-native'],
   // Bundled CommonJS packages call require(); ESM output needs one.
   banner: { js: "import { createRequire as __skywireRequire } from 'node:module'; const require = __skywireRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -59,10 +59,11 @@ test('a packet altered by a relay is dropped at the endpoint and counted', (t) =
   const w = twoPaths();
   const r = establish(w, 'a', 'f');
   const c = w.n('c');
-  const sendTo = c.node.sendTo.bind(c.node);
-  c.node.sendTo = (peer, bytes) => {
+  // A relay forwards data in place (sendPacket); the flip lands in the end-to-end ciphertext.
+  const sendPacket = c.node.sendPacket.bind(c.node);
+  c.node.sendPacket = (peer, bytes) => {
     if (bytes[0] === 2 && bytes[1] === 3 && bytes.length > 40) bytes[bytes.length - 20]! ^= 1;
-    return sendTo(peer, bytes);
+    return sendPacket(peer, bytes);
   };
   r.conv.send(enc('do not touch'));
   w.world.clock.advance(50);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { decodeHeader, decodeReply, decodeSetup, encodeClose, encodeData, encodeReply, encodeSetup, RouteMsg, SETUP_FIXED_BYTES, SLOTS_BYTES } from '../src/route/route-wire.ts';
+import { decodeHeader, decodeReply, decodeSetup, encodeClose, encodeHeader, encodeReply, encodeSetup, RouteMsg, SETUP_FIXED_BYTES, SLOTS_BYTES } from '../src/route/route-wire.ts';
 import { buildSlots, keysAtHop, keysForHop, peelSlot, SlotFlag } from '../src/route/setup-onion.ts';
 import { findForwardingLoop } from '../simulator/loop-check.ts';
 import { RouteTable, type RelayEntry } from '../src/route/route-table.ts';
@@ -16,7 +16,9 @@ test('route messages round-trip, and truncated or foreign bytes are drops, never
   t.deepEqual(decodeSetup(b.subarray(0, SETUP_FIXED_BYTES + 15)), { ok: false, reason: 'malformed' });
   const reply = { type: RouteMsg.SetupAck, routeId: 5, senderId: 9, pathMtu: 64969, sealed: rnd.bytes(170) };
   t.deepEqual(decodeReply(encodeReply(reply)), { ok: true, value: reply });
-  t.deepEqual(decodeHeader(encodeData(123, Uint8Array.of(1, 2))), { ok: true, value: { type: RouteMsg.Data, routeId: 123 } });
+  const data = Uint8Array.of(0, 0, 0, 0, 0, 0, 1, 2);
+  encodeHeader(data, RouteMsg.Data, 123);
+  t.deepEqual(decodeHeader(data), { ok: true, value: { type: RouteMsg.Data, routeId: 123 } });
   t.deepEqual(decodeHeader(encodeClose(4)), { ok: true, value: { type: RouteMsg.Close, routeId: 4 } });
   t.is((decodeHeader(Uint8Array.of(2, 9, 0, 0, 0, 1)) as { reason: string }).reason, 'unknown-type');
   for (let i = 0; i < 20_000; i++) {

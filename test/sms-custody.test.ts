@@ -27,6 +27,7 @@ const world = () => {
     random: { bytes: (k) => new Uint8Array(randomBytes(k)), int: (m) => Math.floor(Math.random() * m), float: () => 0.5 },
     linkEvents$: new Subject(), neighbours: () => [],
     sendTo: (peer, bytes) => { wire.push({ from: n, to: nameOf(peer), bytes }); return true; },
+    sendPacket: (peer, bytes) => { wire.push({ from: n, to: nameOf(peer), bytes: bytes.slice() }); return true; },
     register: (_p, h) => void handlers.set(n, h), countDrop: () => {},
   });
   const topology = (n: N) => ({

@@ -41,22 +41,28 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
   // The last send error per endpoint (a bounded table: endpoints come from config and from
   // whoever sends to us); an entry goes when a send there succeeds.
   const failing = new Map<string, string>();
-  // One send callback per endpoint, made once (not a closure per packet on the datapath).
-  const callbacks = new Map<string, (err: Error | null) => void>();
-  const sent = (to: string): ((err: Error | null) => void) => {
-    let cb = callbacks.get(to);
-    if (!cb) {
-      if (callbacks.size >= 4096) callbacks.clear();
-      cb = (err) => {
-        if (err) {
-          carrier.sendErrors++;
-          if (failing.size >= 1024 && !failing.has(to)) failing.clear();
-          failing.set(to, (err as NodeJS.ErrnoException).code ?? 'EIO');
-        } else if (failing.size > 0) failing.delete(to);
+  // Each endpoint is parsed once and keeps its own send callback (no parse and no closure per
+  // packet on the datapath). Bounded: endpoints come from config and from whoever sends to us.
+  type Dest = { host: string; port: number; sent: (err: Error | null) => void };
+  const dests = new Map<string, Dest | null>();
+  const destOf = (to: string): Dest | null => {
+    let d = dests.get(to);
+    if (d === undefined) {
+      if (dests.size >= 4096) dests.clear();
+      const ep = parseEndpoint(to);
+      d = ep && {
+        ...ep,
+        sent: (err) => {
+          if (err) {
+            carrier.sendErrors++;
+            if (failing.size >= 1024 && !failing.has(to)) failing.clear();
+            failing.set(to, (err as NodeJS.ErrnoException).code ?? 'EIO');
+          } else if (failing.size > 0) failing.delete(to);
+        },
       };
-      callbacks.set(to, cb);
+      dests.set(to, d);
     }
-    return cb;
+    return d;
   };
   const carrier = {
     kind: 'udp',
@@ -77,9 +83,9 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     received$,
     sendErrors: 0,
     send(to: string, bytes: Uint8Array): void {
-      const ep = parseEndpoint(to);
-      if (!ep) { carrier.sendErrors++; return; }
-      sock.socket.send(bytes, ep.port, ep.host, sent(to));
+      const d = destOf(to);
+      if (!d) { carrier.sendErrors++; return; }
+      sock.socket.send(bytes, d.port, d.host, d.sent);
     },
     sendErrorFor: (to: string): string | undefined => failing.get(to),
     async close(): Promise<void> {

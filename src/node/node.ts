@@ -14,7 +14,8 @@ import { HandshakeGuard } from '../link/handshake-guard.ts';
 import type { IndexEntry, LinkHost } from '../link/link-host.ts';
 import { withLinkDefaults, type LinkConfig } from '../link/link-config.ts';
 import type { DropReason } from '../wire/result.ts';
-import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
+import { TAG_BYTES, TRANSPORT_OVERHEAD } from '../wire/constants.ts';
+import { hasRoom, LINK_HEADROOM } from '../wire/packet.ts';
 import { LinkActor } from '../../actors/link-actor.ts';
 import { dispatch } from './dispatch.ts';
 import { nodeStatus, type NodeStatus } from './node-status.ts';
@@ -158,6 +159,14 @@ export class SkyNode implements LinkHost, LinkLayer {
     const link = this.links.get(peer);
     if (!link || bytes.length + TRANSPORT_OVERHEAD + 1 > linkMtu(link)) return false;
     return link.send({ kind: 'payload', bytes });
+  }
+
+  /** sendTo without a copy, for a payload with the link's room around it (src/wire/packet.ts). */
+  sendPacket(peer: string, payload: Uint8Array): boolean {
+    if (!hasRoom(payload, LINK_HEADROOM, TAG_BYTES)) return this.sendTo(peer, payload);
+    const link = this.links.get(peer);
+    if (!link || payload.length + TRANSPORT_OVERHEAD + 1 > linkMtu(link)) return false;
+    return link.sendPayloadInPlace(payload);
   }
 
   countDrop(reason: DropReason | (string & {})): void {

@@ -48,6 +48,9 @@ export interface LinkLayer {
   neighbours(): NeighbourInfo[];
   /** Sends one payload to a neighbour; false if the link is not up or the payload too big. */
   sendTo(peer: string, bytes: Uint8Array): boolean;
+  /** The same, sealing in place: `payload` was made by packetFor (src/wire/packet.ts) or carved
+   *  out of a received datagram, so the bytes around it are the caller's to give away. */
+  sendPacket(peer: string, payload: Uint8Array): boolean;
   /** Payloads whose first byte is `proto` go to `handler` instead of the generic payload stream. */
   register(proto: number, handler: (peer: string, bytes: Uint8Array) => void): void;
   countDrop(reason: string): void;

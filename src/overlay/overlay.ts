@@ -111,7 +111,7 @@ export class Overlay {
       random: this.node.random,
       mtu: convMtu(1200),
       initiator: conv.initiator,
-      send: (b) => conv.send(b),
+      send: (b) => conv.sendPacket(b),
       listener: (port) => {
         const l = this.listeners.get(port);
         if (!l) return undefined;

@@ -4,10 +4,11 @@
 import { Subject } from 'rxjs';
 import { Session } from '../link/session.ts';
 import type { SessionKeys } from '../link/handshake.ts';
-import { TRANSPORT_OVERHEAD } from '../wire/constants.ts';
+import { TAG_BYTES, TRANSPORT_OVERHEAD } from '../wire/constants.ts';
+import { E2E_HEADROOM, packetFor } from '../wire/packet.ts';
 import { decodeTransportHeader } from '../wire/transport.ts';
 import type { LinkLayer } from '../overlay/link-layer.ts';
-import { encodeData, ROUTE_HEADER_BYTES } from './route-wire.ts';
+import { encodeHeader, ROUTE_HEADER_BYTES, RouteMsg } from './route-wire.ts';
 
 const MAX_PENDING = 32;
 
@@ -59,7 +60,7 @@ export class Conversation {
     this.out = out;
     const n = this.layer.neighbours().find((x) => x.peer === out.peer);
     this.upper?.setMtu(convMtu(pathMtu || (n?.payloadMtu ?? 1200)));
-    for (const p of this.pending.splice(0)) this.send(p);
+    for (const p of this.pending.splice(0)) this.sendPacket(p);
   }
 
   unbind(): void {
@@ -68,20 +69,32 @@ export class Conversation {
 
   /** Seals and sends one end-to-end payload (empty = keepalive). False when not routed now. */
   send(plain: Uint8Array): boolean {
+    const p = packetFor(plain.length);
+    p.set(plain);
+    return this.sendPacket(p);
+  }
+
+  /** The same without a copy: `plain` was made by packetFor (src/wire/packet.ts) and is given
+   *  away; the end-to-end header, the route header and the link's go in front of it. */
+  sendPacket(plain: Uint8Array): boolean {
     if (!this.session || !this.out) {
       // Held while the route is set up or repaired, so a dial's first segments need not wait
       // for a retransmit timer; beyond a few, the streams' own retransmission takes over.
       if (this.pending.length < MAX_PENDING && plain.length > 0) {
-        this.pending.push(plain.slice());
+        this.pending.push(plain);
         return true;
       }
       this.dropped.noRoute++;
       return false;
     }
-    const sealed = this.session.seal(plain);
-    if (!sealed) return false;
+    const buf = new Uint8Array(plain.buffer);
+    const start = plain.byteOffset;
+    const end = start + plain.length;
+    if (!this.session.sealPacket(buf, start, end)) return false;
     this.lastTx = this.layer.clock.now();
-    return this.layer.sendTo(this.out.peer, encodeData(this.out.remoteId, sealed));
+    const routed = buf.subarray(start - E2E_HEADROOM, end + TAG_BYTES);
+    encodeHeader(routed, RouteMsg.Data, this.out.remoteId);
+    return this.layer.sendPacket(this.out.peer, routed);
   }
 
   receive(body: Uint8Array): void {

@@ -62,9 +62,10 @@ export const relayData = (ctx: RouterCtx, from: string, e: RelayEntry, packet: U
   if (!forward && from !== e.nextPeer) return ctx.layer.countDrop('route-wrong-link');
   if (forward && e.nextId === 0) return ctx.layer.countDrop('route-not-ready');
   e.lastUsed = ctx.layer.clock.now();
-  // Relabelled in place: the packet is ours now, and copying 1.4 kB per hop would be waste.
+  // Relabelled and resealed in place: the packet is the datagram we received (src/wire/packet.ts),
+  // and copying 1.4 kB per hop would be waste.
   relabel(packet, forward ? e.nextId : e.prevId);
-  if (!ctx.layer.sendTo(forward ? e.nextPeer : e.prevPeer, packet)) {
+  if (!ctx.layer.sendPacket(forward ? e.nextPeer : e.prevPeer, packet)) {
     ctx.layer.countDrop('route-no-link');
     if (forward) breakRelay(ctx, e, e.nextPeer);
   }

@@ -83,13 +83,6 @@ export const decodeReply = (b: Uint8Array): Decoded<Reply> => {
   return ok({ type: h.value.type, routeId: h.value.routeId, senderId: view(b).getUint32(6), pathMtu: view(b).getUint16(10), sealed: b.slice(REPLY_FIXED_BYTES) });
 };
 
-export const encodeData = (routeId: number, body: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(ROUTE_HEADER_BYTES + body.length);
-  encodeHeader(out, RouteMsg.Data, routeId);
-  out.set(body, ROUTE_HEADER_BYTES);
-  return out;
-};
-
 /** "I hold no route with this ID": the ID is the sender's own (a label it allocated before it
  *  restarted), not the receiver's. Header only. */
 export const encodeLost = (routeId: number): Uint8Array => {

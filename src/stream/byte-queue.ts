@@ -24,7 +24,9 @@ export class ByteQueue {
     this.length += b.length;
   }
 
-  /** A copy of `len` bytes starting `offset` bytes from the front (clamped to what is held). */
+  /** `len` bytes starting `offset` bytes from the front (clamped to what is held): a view into
+   *  the queue when they sit in one block (valid until they are dropped; a segment is encoded
+   *  from it at once), else a copy. */
   peek(offset: number, len: number): Uint8Array {
     const n = Math.max(0, Math.min(len, this.length - offset));
     if (n === 0) return new Uint8Array(0);
@@ -32,7 +34,7 @@ export class ByteQueue {
     const bi = Math.floor(first / BLOCK);
     const bo = first % BLOCK;
     // The common case (a segment inside one block) needs no gathering.
-    if (bo + n <= BLOCK) return this.blocks[bi]!.slice(bo, bo + n);
+    if (bo + n <= BLOCK) return this.blocks[bi]!.subarray(bo, bo + n);
     const out = new Uint8Array(n);
     for (let got = 0, i = bi, o = bo; got < n; i++, o = 0) {
       const part = this.blocks[i]!.subarray(o, Math.min(BLOCK, o + n - got));

@@ -14,6 +14,8 @@ export interface ConversationDeps {
   mtu: number;
   /** This end set the conversation up (decides the top bit of the stream ids it opens). */
   initiator: boolean;
+  /** Every message is made by packetFor (src/wire/packet.ts) and given away: the layers below
+   *  may write their headers around it and seal it in place. */
   send(bytes: Uint8Array): void;
   /** A SYN arrived for `port`: what takes the new stream, or undefined to refuse it. */
   accept(port: number): ((core: StreamCore) => void) | undefined;

@@ -3,6 +3,7 @@
 // we do not hold is answered with a RST, unless it is a SYN that a listener takes.
 import { checkMtu, type ConversationDeps } from './conversation-deps.ts';
 import { decodeDatagram, encodeDatagram } from './datagram.ts';
+import { packetFor } from '../wire/packet.ts';
 import { decodeSegment, encodeRst, encodeSegment } from './segment.ts';
 import { withStreamDefaults, type StreamConfig } from './stream-config.ts';
 import { StreamCore, type StreamRole } from './stream-core.ts';
@@ -63,7 +64,7 @@ export class Conversation {
   /** Sends a datagram; false when it does not fit the current mtu. */
   sendDatagram(srcPort: number, dstPort: number, bytes: Uint8Array): boolean {
     if (this.closed || DATAGRAM_HEADER_BYTES + bytes.length > this.mtu) return false;
-    this.deps.send(encodeDatagram({ srcPort, dstPort, bytes }));
+    this.deps.send(encodeDatagram({ srcPort, dstPort, bytes }, packetFor));
     return true;
   }
 
@@ -94,7 +95,7 @@ export class Conversation {
       clock: this.deps.clock,
       config: this.config,
       mss: () => this.mtu - SEGMENT_HEADER_BYTES,
-      output: (seg) => this.deps.send(encodeSegment(seg)),
+      output: (seg) => this.deps.send(encodeSegment(seg, packetFor)),
       done: () => {
         if (this.streams.get(id) === core) this.streams.delete(id);
       },
@@ -104,7 +105,7 @@ export class Conversation {
 
   private rst(id: number, reason: string): void {
     this.drop(reason);
-    this.deps.send(encodeRst(id));
+    this.deps.send(encodeRst(id, packetFor));
   }
 
   private drop(reason: string): void {

@@ -9,8 +9,8 @@ export interface Datagram {
   bytes: Uint8Array;
 }
 
-export const encodeDatagram = (d: Datagram): Uint8Array => {
-  const b = new Uint8Array(DATAGRAM_HEADER_BYTES + d.bytes.length);
+export const encodeDatagram = (d: Datagram, alloc: (n: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array => {
+  const b = alloc(DATAGRAM_HEADER_BYTES + d.bytes.length);
   const v = view(b);
   b[0] = StreamKind.Datagram;
   v.setUint16(1, d.srcPort);

@@ -34,9 +34,11 @@ const setU48 = (v: DataView, at: number, x: number): void => {
 };
 const getU48 = (v: DataView, at: number): number => v.getUint16(at) * U32 + v.getUint32(at + 2);
 
-export const encodeSegment = (s: Segment): Uint8Array => {
+/** `alloc` makes the buffer: a conversation passes packetFor (src/wire/packet.ts), so this
+ *  one copy of the data is the only one on the way to the socket. */
+export const encodeSegment = (s: Segment, alloc: (n: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array => {
   const h = headerBytes(s.flags);
-  const b = new Uint8Array(h + s.data.length);
+  const b = alloc(h + s.data.length);
   const v = view(b);
   b[0] = StreamKind.Segment;
   v.setUint32(1, s.id >>> 0);
@@ -81,5 +83,5 @@ export const decodeSegment = (b: Uint8Array): Decoded<Segment> => {
 };
 
 /** A bare RST for a stream we hold no state for. */
-export const encodeRst = (id: number): Uint8Array =>
-  encodeSegment({ id, flags: Flag.RST, seq: 0, ack: 0, window: 0, ts: 0, echo: 0, port: 0, data: new Uint8Array(0) });
+export const encodeRst = (id: number, alloc?: (n: number) => Uint8Array): Uint8Array =>
+  encodeSegment({ id, flags: Flag.RST, seq: 0, ack: 0, window: 0, ts: 0, echo: 0, port: 0, data: new Uint8Array(0) }, alloc);
