@@ -1,5 +1,7 @@
 // Congestion window in bytes: slow start, congestion avoidance, and NewReno fast retransmit and
 // recovery (RFC 5681, RFC 6582). The sender reports ACK events; this says what to resend.
+import { ACK_EVERY_DECIMATED } from './stream-config.ts';
+
 export class Congestion {
   cwnd: number;
   ssthresh = Infinity;
@@ -27,8 +29,9 @@ export class Congestion {
       return true;
     }
     if (this.cwnd < this.ssthresh) {
-      // Appropriate byte counting with L = 2 segments (RFC 3465), as the receiver delays ACKs.
-      this.cwnd += Math.min(acked, 2 * mss);
+      // Appropriate byte counting (RFC 3465) with L as large as one decimated ACK covers
+      // (src/stream/receiver.ts), so thinner ACKs do not slow slow start down.
+      this.cwnd += Math.min(acked, ACK_EVERY_DECIMATED * mss);
     } else {
       this.acc += acked;
       if (this.acc >= this.cwnd) {

@@ -3,6 +3,7 @@
 // advertises, so a peer that respects the window cannot make us hold more.
 import { ByteQueue } from './byte-queue.ts';
 import { Reassembly } from './reassembly.ts';
+import { ACK_DECIMATE_AFTER, ACK_EVERY_DECIMATED } from './stream-config.ts';
 
 /** What an arriving segment asks of the ACK policy. */
 export type AckNeed = 'none' | 'delay' | 'now';
@@ -18,6 +19,8 @@ export class Receiver {
   private lastAckSent = 0;
   private advRight = 0;
   private inOrderSinceAck = 0;
+  /** In-order data segments so far: past ACK_DECIMATE_AFTER, ACKs thin out (below). */
+  private inOrderSegments = 0;
   private readonly readable = new ByteQueue();
   private readonly ooo = new Reassembly();
 
@@ -63,7 +66,15 @@ export class Receiver {
         this.nxt = next;
         // Filling a gap, or data cut at the window edge, is news the sender wants at once.
         if (hadGap || cut.length !== end - start) need = 'now';
-        else need = ++this.inOrderSinceAck >= 2 ? 'now' : 'delay';
+        else {
+          // ACK decimation, as Chromium's QUIC does: every second segment at first (so slow
+          // start grows and a short transfer finishes promptly), every tenth once the stream is
+          // busy: each ACK costs both ends a sealed packet and a system call, at 1,400 bytes a
+          // segment the larger part of the receiver's work. Gaps and window edges still ACK at
+          // once (above), and the delayed-ACK timer bounds the wait.
+          const every = ++this.inOrderSegments > ACK_DECIMATE_AFTER ? ACK_EVERY_DECIMATED : 2;
+          need = ++this.inOrderSinceAck >= every ? 'now' : 'delay';
+        }
       } else if (cut.length > 0) {
         this.ooo.insert(start, cut);
       }

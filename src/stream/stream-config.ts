@@ -20,6 +20,11 @@ export interface StreamConfig {
   lingerMs: number;
 }
 
+/** In-order segments before the receiver's ACKs thin out, and how many one ACK then covers
+ *  (src/stream/receiver.ts). Not on the wire: either end may pick its own. */
+export const ACK_DECIMATE_AFTER = 100;
+export const ACK_EVERY_DECIMATED = 10;
+
 export const defaultStreamConfig: Readonly<StreamConfig> = Object.freeze({
   sendBufferBytes: 256 * 1024,
   receiveBufferBytes: 256 * 1024,
