@@ -1,6 +1,11 @@
-// Bulk stream throughput over 0, 1 and 3 relays, every node its own process on loopback UDP,
-// against raw node:dgram between two processes in the same run. The raw figure is goodput with
-// no reliability, encryption or congestion control: the ceiling a user-space UDP path can reach.
+// Bulk stream throughput over 0, 1 and 3 relays, every node its own process, in two settings in
+// one run:
+// - network namespaces joined by veth pairs at MTU 1500 (bench/netns-paths.ts): the overlay cuts
+//   its packets to 1,452 bytes as on the internet; wireguard-go with iperf3 TCP between two of
+//   the namespaces is the comparison (`ratioToWireguardGo`), with CPU per MB per process;
+// - loopback UDP with 64 KB packets, against raw node:dgram between two processes. The raw
+//   figure is goodput with no reliability, encryption or congestion control.
+// BENCH_SETTINGS=netns or =loopback runs only one; BENCH_RELAYS=0,1 picks the chains.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -10,6 +15,9 @@ import { join } from 'node:path';
 import { loadOrCreateIdentity } from '../src/identity/key-file.ts';
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { print, rate } from './machine.ts';
+import { netnsUnavailable } from '../test/helpers/netns.ts';
+import { oursInNetns, wireguardGoInNetns, wireguardUnavailable } from './netns-paths.ts';
+import { procCpuMs } from './proc-cpu.ts';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 64 * 1024 * 1024);
 const TIMEOUT_MS = 180_000;
@@ -31,7 +39,7 @@ const stopAll = async (ps: ChildProcess[]): Promise<void> => {
   for (const p of ps) p.kill('SIGKILL');
 };
 
-const chain = async (relays: number): Promise<{ relays: number; mbPerSec: number; seconds: number }> => {
+const chain = async (relays: number): Promise<{ relays: number; mbPerSec: number; seconds: number; cpuMsPerMB: number }> => {
   const n = relays + 2;
   const homes = Array.from({ length: n }, (_, i) => mkdtempSync(join(tmpdir(), `sky-bench-${i}-`)));
   const suite = nodeSuite();
@@ -48,10 +56,14 @@ const chain = async (relays: number): Promise<{ relays: number; mbPerSec: number
     sink.send({ role: 'sink', home: homes[n - 1] });
     const started = next<{ start: number }>(source, 'start');
     source.send({ role: 'source', home: homes[0], dest: addrs[n - 1], bytes: BYTES });
-    const [s, d] = await Promise.all([started, done]);
+    const s = await started;
+    const cpu0 = procs.map((p) => procCpuMs(p.pid!));
+    const d = await done;
+    const cpu = procs.map((p, i) => procCpuMs(p.pid!) - cpu0[i]!);
     if (d.bytes !== BYTES) throw new Error(`sink got ${d.bytes} of ${BYTES} bytes`);
     const seconds = (d.done - s.start) / 1000;
-    return { relays, seconds: Math.round(seconds * 100) / 100, mbPerSec: Math.round((BYTES / 1e6 / seconds) * 10) / 10 };
+    const mb = BYTES / 1e6;
+    return { relays, seconds: Math.round(seconds * 100) / 100, mbPerSec: Math.round((mb / seconds) * 10) / 10, cpuMsPerMB: Math.round((cpu.reduce((a, b) => a + b, 0) / mb) * 10) / 10 };
   } finally {
     await stopAll(procs);
     for (const h of homes) rmSync(h, { recursive: true, force: true });
@@ -81,6 +93,8 @@ const raw = async (size: number): Promise<Raw> => {
   }
 };
 
+const RELAYS = (process.env.BENCH_RELAYS ?? '0,1,3').split(',').map(Number);
+
 // Raw goodput swings with scheduling on two cores, so take the median of three runs. Two
 // baselines: internet-size datagrams (1400 bytes), and the loopback-size datagrams (65,000
 // bytes) that the overlay itself uses on these loopback links (its path MTU): the second is
@@ -89,6 +103,7 @@ const median = async (size: number) => {
   const rs = [await raw(size), await raw(size), await raw(size)].sort((a, b) => a.mbPerSec - b.mbPerSec);
   return { ...rs[1]!, datagramBytes: size, runs: rs.map((r) => r.mbPerSec) };
 };
+const loopback = async () => {
 const raws = [await raw(1400), await raw(1400), await raw(1400)].sort((a, b) => a.mbPerSec - b.mbPerSec);
 const baseline = { ...raws[1]!, datagramBytes: 1400, runs: raws.map((r) => r.mbPerSec) };
 const loopbackBaseline = await median(65_000);
@@ -115,7 +130,7 @@ const floor = (relays: number) => {
   return { cpuUsPerPacket: Math.round(total * 10) / 10, bestMBps: Math.round(mb * 10) / 10, bestRatio: Math.round((mb / baseline.mbPerSec) * 100) / 100 };
 };
 const runs = [];
-for (const relays of (process.env.BENCH_RELAYS ?? "0,1,3").split(",").map(Number)) {
+for (const relays of RELAYS) {
   const r = await chain(relays);
   runs.push({
     ...r,
@@ -125,4 +140,25 @@ for (const relays of (process.env.BENCH_RELAYS ?? "0,1,3").split(",").map(Number
   });
 }
 const primitivesUs = { aeadOp1400: Math.round(aeadUs * 100) / 100, dgramSend: Math.round(sendUs * 100) / 100, dgramRecv: Math.round(recvUs * 100) / 100 };
-print('throughput', { bytes: BYTES, rawDgram1400: baseline, rawDgram65000: loopbackBaseline, primitivesUs, overlay: runs, goals: { oneRelay: 0.5, threeRelays: 0.35 } });
+return { bytes: BYTES, rawDgram1400: baseline, rawDgram65000: loopbackBaseline, primitivesUs, overlay: runs };
+};
+
+// Internet-size packets through namespaces: wireguard-go first, then our chains, same lab.
+const NETNS_BYTES = Number(process.env.BENCH_NETNS_BYTES ?? 200 * 1024 * 1024);
+const netns = async () => {
+  const why = netnsUnavailable() ?? wireguardUnavailable();
+  if (why) return { skipped: why };
+  const wg = await wireguardGoInNetns(NETNS_BYTES);
+  const ours = [];
+  for (const relays of RELAYS) {
+    const r = await oursInNetns(relays, Math.ceil(NETNS_BYTES / (64 * 1024)) * 64 * 1024);
+    ours.push({ relays, ...r, ratioToWireguardGo: Math.round((r.mbPerSec / wg.mbPerSec) * 100) / 100 });
+  }
+  return { mtu: 1500, bytes: NETNS_BYTES, wireguardGo: wg, ours, goals: { zeroRelaysRatio: 1, oneRelayRatio: 0.7, cpuUsPerPacketPerEnd: 25 } };
+};
+
+const settings = (process.env.BENCH_SETTINGS ?? 'netns,loopback').split(',');
+print('throughput', {
+  netns: settings.includes('netns') ? await netns() : undefined,
+  loopback64k: settings.includes('loopback') ? await loopback() : undefined,
+});

@@ -2,7 +2,8 @@
 // Sends never throw (a failed send is counted); receive errors never end the stream.
 import DgramAsPromised from 'dgram-as-promised';
 import { Subject } from 'rxjs';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
 import type { Carrier, Datagram } from './carrier.ts';
 import { parseHostPort } from './host-port.ts';
 import { SkywireError } from '../errors.ts';
@@ -14,7 +15,7 @@ export interface UdpCarrier extends Carrier {
 export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
   const { host, port } = parseHostPort(listen, '--listen');
   const received$ = new Subject<Datagram>();
-  const sock = DgramAsPromised.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' }, (msg, rinfo) => {
+  const sock = DgramAsPromised.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', lookup: literalFirst }, (msg, rinfo) => {
     const from = rinfo.family === 'IPv6' ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`;
     received$.next({ from, bytes: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength) });
   });
@@ -94,6 +95,15 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     },
   };
   return carrier;
+};
+
+/** node:dgram looks every destination up before each send, an IP literal too (a dns.lookup and a
+ *  process.nextTick per packet); a literal needs no lookup, so it is answered at once. Host names
+ *  still go to the resolver, on every send, so a changed DNS record is followed. */
+const literalFirst = (address: string, family: unknown, cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void => {
+  const f = isIP(address);
+  if (f !== 0) return cb(null, address, f);
+  dnsLookup(address, family as number, cb);
 };
 
 /** Largest UDP payload over IPv4 loopback (65535 - 20 - 8), rounded down to leave room. */

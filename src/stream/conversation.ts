@@ -39,6 +39,8 @@ export class Conversation {
     return core;
   }
 
+  /** One message from the peer. The bytes are given away: out-of-order data is kept as views
+   *  into them, so the caller must not reuse the buffer. */
   receive(bytes: Uint8Array): void {
     if (this.closed) return this.drop('closed');
     if (bytes[0] === StreamKind.Datagram) {

@@ -66,8 +66,9 @@ export const decodeSegment = (b: Uint8Array): Decoded<Segment> => {
   if ((syn || flags & Flag.RST) && b.length !== h) return drop('malformed');
   const v = view(b);
   const seq = getU48(v, 6);
-  // A copy: the caller may reuse its buffer, and buffered stream data outlives this call.
-  const data = b.slice(h);
+  // A view, not a copy: a conversation's input is the datagram it was decrypted in, which is
+  // given away to it (ConversationDeps); the receive queue copies what it keeps in order.
+  const data = b.subarray(h);
   if (seq + data.length + 2 > SEQ_LIMIT) return drop('malformed');
   return ok({
     id: v.getUint32(1),
