@@ -8,6 +8,7 @@ import { startSshd } from '../test/helpers/sshd.ts';
 import { BIN, startAppWorld, waitFor } from '../test/helpers/app-world.ts';
 import { print } from './machine.ts';
 
+const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
 const BYTES = Number(process.env.BENCH_BYTES ?? 200 * 1024 * 1024);
 const chunk = Buffer.alloc(1024 * 1024, 0x61);
 
@@ -47,13 +48,15 @@ const curl = async (proxyPort: number): Promise<{ mbPerSec: number; bytes: numbe
 const ours = async () => {
   const w = await startAppWorld({ socks: { 'socks.json': JSON.stringify({ allow: [`127.0.0.1:${httpPort}`] }) } });
   const port = 33000 + Math.floor(Math.random() * 1000);
-  const client = spawn(process.execPath, [BIN, 'socks', '--exit', w.bAddress, '--listen', `127.0.0.1:${port}`, '--home', w.a], { stdio: 'ignore' });
+  const client = spawn(process.execPath, [...prof, BIN, 'socks', '--exit', w.bAddress, '--listen', `127.0.0.1:${port}`, '--home', w.a], { stdio: 'ignore' });
   try {
     await waitFor(() => listening(port), 20_000, 'skywire socks listening');
     return await curl(port);
   } finally {
-    client.kill('SIGKILL');
+    // BENCH_PROF=DIR: every process of our path writes a CPU profile there, which takes a clean exit.
+    client.kill(prof.length ? 'SIGINT' : 'SIGKILL');
     w.stop();
+    if (prof.length) await new Promise((r) => setTimeout(r, 3000));
   }
 };
 

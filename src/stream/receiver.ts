@@ -71,8 +71,9 @@ export class Receiver {
           // start grows and a short transfer finishes promptly), every tenth once the stream is
           // busy: each ACK costs both ends a sealed packet and a system call, at 1,400 bytes a
           // segment the larger part of the receiver's work. Gaps and window edges still ACK at
-          // once (above), and the delayed-ACK timer bounds the wait.
-          const every = ++this.inOrderSegments > ACK_DECIMATE_AFTER ? ACK_EVERY_DECIMATED : 2;
+          // once (above), and the delayed-ACK timer bounds the wait. At least four ACKs per
+          // receive window, so large segments (64 KB on loopback) never wait for the timer.
+          const every = ++this.inOrderSegments > ACK_DECIMATE_AFTER ? Math.max(2, Math.min(ACK_EVERY_DECIMATED, Math.floor(this.limit / (4 * cut.length)))) : 2;
           need = ++this.inOrderSinceAck >= every ? 'now' : 'delay';
         }
       } else if (cut.length > 0) {

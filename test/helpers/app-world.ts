@@ -38,8 +38,8 @@ export const startAppWorld = async (apps: Partial<Record<BuiltinName, Record<str
     mkdirSync(join(root, 'data'), { recursive: true });
     for (const [f, text] of Object.entries(config)) writeFileSync(join(root, 'config', f), text);
   }
-  const procs = homes.map((h) => spawn(process.execPath, [BIN, 'node', '--home', h], { stdio: 'ignore' }));
-  const stop = (): void => { for (const p of procs) p.kill('SIGKILL'); };
+  const procs = homes.map((h) => spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), BIN, 'node', '--home', h], { stdio: 'ignore' }));
+  const stop = (): void => { for (const p of procs) p.kill(process.env.BENCH_PROF ? 'SIGTERM' : 'SIGKILL'); };
   try {
     await waitFor(() => {
       const s = JSON.parse(sky('status', '--home', homes[1]!, '--json').stdout) as { apps: { state: string }[]; links: { state: string }[] };
