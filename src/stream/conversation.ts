@@ -3,7 +3,7 @@
 // we do not hold is answered with a RST, unless it is a SYN that a listener takes.
 import { checkMtu, type ConversationDeps } from './conversation-deps.ts';
 import { decodeDatagram, encodeDatagram } from './datagram.ts';
-import { packetFor } from '../wire/packet.ts';
+import { PacketSlab } from '../wire/packet.ts';
 import { decodeSegment, encodeRst, encodeSegment } from './segment.ts';
 import { withStreamDefaults, type StreamConfig } from './stream-config.ts';
 import { StreamCore, type StreamRole } from './stream-core.ts';
@@ -20,6 +20,8 @@ export class Conversation {
   private mtu: number;
   private readonly ids: StreamIds;
   private closed = false;
+  /** Every outgoing message is cut from here (src/wire/packet.ts). */
+  private readonly slab = new PacketSlab();
 
   constructor(private readonly deps: ConversationDeps) {
     this.config = withStreamDefaults(deps.config);
@@ -66,7 +68,7 @@ export class Conversation {
   /** Sends a datagram; false when it does not fit the current mtu. */
   sendDatagram(srcPort: number, dstPort: number, bytes: Uint8Array): boolean {
     if (this.closed || DATAGRAM_HEADER_BYTES + bytes.length > this.mtu) return false;
-    this.deps.send(encodeDatagram({ srcPort, dstPort, bytes }, packetFor));
+    this.deps.send(encodeDatagram({ srcPort, dstPort, bytes }, this.slab.alloc));
     return true;
   }
 
@@ -97,7 +99,7 @@ export class Conversation {
       clock: this.deps.clock,
       config: this.config,
       mss: () => this.mtu - SEGMENT_HEADER_BYTES,
-      output: (seg) => this.deps.send(encodeSegment(seg, packetFor)),
+      output: (seg) => this.deps.send(encodeSegment(seg, this.slab.alloc)),
       done: () => {
         if (this.streams.get(id) === core) this.streams.delete(id);
       },
@@ -107,7 +109,7 @@ export class Conversation {
 
   private rst(id: number, reason: string): void {
     this.drop(reason);
-    this.deps.send(encodeRst(id, packetFor));
+    this.deps.send(encodeRst(id, this.slab.alloc));
   }
 
   private drop(reason: string): void {
