@@ -2,9 +2,10 @@
 // from master.txt on loopback, apps built with `skywire app build`, run in bubblewrap, reached
 // over the overlay with `skywire connect`.
 import test from 'ava';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
+import { BIN, sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
 import { appsOn, build, greet, writeHello } from './helpers/hello-app.ts';
 import { fleetOf, statusOf } from './helpers/master-world.ts';
 
@@ -79,4 +80,24 @@ test('a move interrupted because the target is down loses nothing and resumes wh
   t.regex(greet(m, b.address), /^hello 1\.0\.0 starts=2\n/);
   t.false(existsSync(join(a.home, 'apps', 'hello')));
   t.false(existsSync(join(m.home, 'run', 'moves', 'hello.json')), 'the journal is gone once done');
+});
+
+test('app init writes a skeleton that builds, deploys and answers on its port as written', async (t) => {
+  const { m } = await fleetOf(t, 'init-a');
+  const parent = tmpHome('app-init');
+  t.teardown(() => rmSync(parent, { recursive: true, force: true }));
+  const dir = join(parent, 'greeter');
+  const init = sky('app', 'init', dir);
+  t.is(init.code, 0, init.stderr);
+  t.regex(init.stdout, /^app greeter in /);
+  const again = sky('app', 'init', dir);
+  t.is(again.code, 2);
+  t.regex(again.stderr, /^skywire: error \[APP_EXISTS\]: .* is not empty/);
+  const bundle = join(parent, 'greeter.skybundle');
+  t.is(sky('app', 'build', dir, '--out', bundle).code, 0);
+  const d = sky('app', 'deploy', bundle, 'init-a', '--home', m.home);
+  t.is(d.code, 0, d.stdout + d.stderr);
+  t.regex(d.stdout, /committed/);
+  const r = spawnSync(process.execPath, [BIN, 'connect', '--home', m.home, 'init-a', '40'], { input: '', encoding: 'utf8', timeout: 20_000 });
+  t.regex(r.stdout, /^hello, .+: visit 1\n$/, r.stderr);
 });
