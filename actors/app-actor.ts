@@ -23,6 +23,8 @@ export interface AppRuntime {
 
 export interface AppTransition { t: number; app: string; from: AppState; to: AppState; event: string }
 export type UpdateOutcome = 'committed' | 'rolled-back';
+/** The new version exited before it was healthy, or was not healthy by its deadline. */
+export type UpdateFailure = { kind: 'exited'; code: number | null } | { kind: 'timeout' };
 
 const top = (v: unknown): AppState => (typeof v === 'string' ? v : Object.keys(v as object)[0]!) as AppState;
 
@@ -34,6 +36,10 @@ export class AppActor {
   /** Spawn generation: a late exit or health signal from an older process is ignored. */
   private gen = 0;
   private pendingUpdate: ((o: UpdateOutcome) => void) | undefined;
+  /** Why the last update was rolled back, for the deploy's report. */
+  updateFailure: UpdateFailure | undefined;
+  private lastExitCode: number | null = null;
+  private lastSub = '';
 
   constructor(readonly name: string, clock: Clock, private readonly rt: AppRuntime) {
     this.state$ = new BehaviorSubject<AppState>('installed');
@@ -52,6 +58,12 @@ export class AppActor {
     this.actor.subscribe((snap) => {
       const to = top(snap.value);
       const from = this.state$.value;
+      const sub = JSON.stringify(snap.value);
+      const wasSub = this.lastSub;
+      this.lastSub = sub;
+      if (to === 'rolled-back' && from === 'updating') {
+        this.updateFailure = wasSub.includes('failing') ? { kind: 'timeout' } : { kind: 'exited', code: this.lastExitCode };
+      }
       if (to === from) return;
       this.transitions$.next({ t: clock.now(), app: name, from, to, event: '' });
       this.state$.next(to);
@@ -66,12 +78,13 @@ export class AppActor {
     try {
       this.proc = this.rt.spawn(
         () => { if (g === this.gen) this.actor.send({ type: 'APP.HEALTHY' }); },
-        (code) => { if (g === this.gen) { this.proc = undefined; this.actor.send({ type: 'APP.EXITED', code }); } },
+        (code) => { if (g === this.gen) { this.proc = undefined; this.lastExitCode = code; this.actor.send({ type: 'APP.EXITED', code }); } },
       );
     } catch {
       // A spawn that cannot even start (sandbox missing, bad manifest) is a crash: the backoff
       // retries it, and status shows the app as crashed rather than the node failing.
       this.proc = undefined;
+      this.lastExitCode = null;
       queueMicrotask(() => { if (g === this.gen) this.actor.send({ type: 'APP.EXITED', code: null }); });
     }
   }
@@ -104,6 +117,7 @@ export class AppActor {
 
   /** The next version is unpacked beside the current one: swap it in and try it. */
   update(): Promise<UpdateOutcome> {
+    this.updateFailure = undefined;
     return new Promise((resolve) => {
       this.pendingUpdate = resolve;
       this.actor.send({ type: 'APP.UPDATE' });

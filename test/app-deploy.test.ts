@@ -25,7 +25,9 @@ test('deploy, failed update rolled back, good update committed, export, move bet
   const bad = build(writeHello('2.0.0-broken', true));
   const d2 = sky('app', 'deploy', bad.file, 'app-a', '--home', m.home);
   t.is(d2.code, 1);
-  t.regex(d2.stdout, /rolled-back/);
+  // The rollback says why and shows what the app said.
+  t.regex(d2.stdout, /: rolled-back: the new version was not healthy \(listening on port \d+\) within 4000 ms; the previous version runs again\n/);
+  t.regex(d2.stdout, /app log, last lines:\n(  \| .*\n)*  \| hello 2\.0\.0-broken starting\n/);
   const after = await until(() => appsOn(m, 'app-a').find((x) => x.state === 'running'), 15_000, 'old version running again');
   t.deepEqual([after.version, after.lastUpdate], ['1.0.0', 'rolled-back']);
   t.regex(greet(m, a.address), /^hello 1\.0\.0 starts=3\n/, 'v1 runs again with its data (third start)');

@@ -7,6 +7,7 @@
 // back: write() says false past HIGH_WATER, and the caller pauses the pipe until drained(), so
 // the app blocks on its own full pipe. A caller that does not is cut off at MAX_PENDING (the
 // rest dropped and counted), so a chatty app cannot grow the node's memory either way.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 
 export const LOG_CAP_BYTES = 1024 * 1024;
@@ -101,3 +102,23 @@ export class AppLog {
     }
   }
 }
+
+/** The last `lines` lines of an app log (at most its last 4 KiB, control characters shown as
+ *  '?'), or [] when there is none. For a deploy's rollback report. */
+export const logTail = (file: string, lines: number): string[] => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const n = Math.min(size, 4096);
+    const buf = Buffer.alloc(n);
+    readSync(fd, buf, 0, n, size - n);
+    const text = buf.toString('utf8').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?');
+    const all = text.split('\n').filter((l) => l.trim() !== '');
+    return (n < size ? all.slice(1) : all).slice(-lines).map((l) => l.slice(0, 200));
+  } catch {
+    return [];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+};

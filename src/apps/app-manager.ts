@@ -10,6 +10,7 @@ import { configVersionOf, recoverConfigSwap } from './app-config-push.ts';
 import { fail } from '../errors.ts';
 import { appPaths, appsDir, APP_NAME, type AppPaths } from './app-paths.ts';
 import { readManifest, type Manifest } from './manifest.ts';
+import { logTail } from './app-log.ts';
 import { commitUpdate, placeNext, readDesired, recover, restorePrevious, swapInNext, writeDesired } from './app-store.ts';
 
 export interface AppLauncher {
@@ -19,6 +20,9 @@ export interface AppLauncher {
 }
 
 export interface AppStatus { name: string; version: string | null; configVersion: number; state: string; restarts: number; lastUpdate: string; ports: number[]; sandbox: unknown }
+
+/** A deploy's verdict; a rollback says why and carries the app's last log lines. */
+export interface InstallResult { name: string; version: string; outcome: UpdateOutcome; reason?: string; log?: string[] }
 
 export class AppManager {
   private readonly apps = new Map<string, AppActor>();
@@ -73,15 +77,24 @@ export class AppManager {
   /** Installs (first time) or updates from a directory holding src/ and maybe config/ that
    *  was unpacked from a verified bundle. Resolves once the new version is committed or the
    *  old one is back; a first install that never became healthy is removed again. */
-  async installUnpacked(unpacked: string, manifest: Manifest): Promise<{ name: string; version: string; outcome: UpdateOutcome }> {
+  async installUnpacked(unpacked: string, manifest: Manifest): Promise<InstallResult> {
     const p = appPaths(this.home, manifest.name);
     const fresh = !existsSync(p.src);
     placeNext(p, unpacked);
     const a = this.actorFor(manifest.name);
     writeDesired(p, { want: 'running' });
     const outcome = await a.update();
-    if (outcome === 'rolled-back' && fresh) await this.remove(manifest.name);
-    return { name: manifest.name, version: manifest.version, outcome };
+    if (outcome === 'committed') return { name: manifest.name, version: manifest.version, outcome };
+    // Why, in the operator's words, and what the app said: read before a fresh install's
+    // directories go.
+    const f = a.updateFailure;
+    const check = manifest.health.port !== undefined ? `listening on port ${manifest.health.port}` : 'calling ready()';
+    const reason = f?.kind === 'exited'
+      ? `the new version exited${f.code === null ? '' : ` with code ${f.code}`} before its health check (${check}) passed`
+      : `the new version was not healthy (${check}) within ${manifest.health.timeoutMs} ms`;
+    const log = logTail(join(p.run, 'app.log'), 10);
+    if (fresh) await this.remove(manifest.name);
+    return { name: manifest.name, version: manifest.version, outcome, reason: fresh ? `${reason}; the first install was removed` : `${reason}; the previous version runs again`, log };
   }
 
   /** Installs a whole app directory (src, config, data) restored from an export, and starts it.

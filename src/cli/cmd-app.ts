@@ -38,7 +38,10 @@ export const addAppCommands = (program: Command): Command => {
       if (o.json) process.stdout.write(JSON.stringify(results) + '\n');
       else for (const r of results) {
         const rep = r.reply as CommandReply;
-        process.stdout.write(`${r.node}: ${rep.ok ? (rep.result as { outcome: string }).outcome : `failed (${why(rep)})`}\n`);
+        const res = rep.ok ? (rep.result as { outcome: string; reason?: string; log?: string[] }) : undefined;
+        process.stdout.write(`${r.node}: ${res ? res.outcome + (res.reason ? `: ${res.reason}` : '') : `failed (${why(rep)})`}\n`);
+        if (res?.log?.length) process.stdout.write(`  app log, last lines:\n${res.log.map((l) => `  | ${l}`).join('\n')}\n`);
+        else if (res?.reason) process.stdout.write('  the app wrote nothing to its log\n');
       }
       if (!results.every((r) => r.reply.ok && (r.reply as unknown as { result: { outcome: string } }).result.outcome === 'committed')) process.exitCode = 1;
     });

@@ -21,6 +21,7 @@ import { connectApp } from 'skywire/app';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 const sdk = await connectApp();
+console.log('hello ${version} starting');
 const f = join(sdk.paths.data, 'starts.txt');
 const n = existsSync(f) ? Number(readFileSync(f, 'utf8')) + 1 : 1;
 writeFileSync(f, String(n));
