@@ -45,6 +45,15 @@ const errorOf = (text: string): string => {
   throw new Error('parsed');
 };
 
+test('every problem in the file is reported at once, and binary garbage is described, not echoed', (t) => {
+  const e = errorOf(`${B64}\nrelay = nope\ncolour = blue\nstub = maybe\n`);
+  t.regex(e, /master\.txt has 3 problems: line 2: .*; line 3: unknown setting "colour".*; line 4: stub "maybe" is not yes or no/);
+  t.false(e.includes('\n'), 'one line');
+  const garbage = errorOf(`${B64}\nname = \u0000\u0001\u00ff\ufffd\ufffd\u0007\n\u0001\u0002garbage\n`);
+  t.regex(garbage, /line 2: name \(6 characters of binary data\) is not allowed.*line 3: \(9 characters of binary data\) is not a setting/);
+  t.false(/[\x00-\x08]/.test(garbage), 'no control characters reach the console');
+});
+
 test('errors name the file, the line and the fix', (t) => {
   t.regex(errorOf('not-a-key\n'), /master\.txt line 1: "not-a-key" is not a public key\. Fix: put the master's public key/);
   t.regex(errorOf(`${B64}\nrelay = nope\n`), /line 2: .*Fix: write "relay = ADDRESS@HOST:PORT"/);

@@ -28,9 +28,19 @@ export const parseMasterKey = (text: string): Uint8Array | null => {
   return null;
 };
 
+/** A line as the error may quote it: printable text, at most 48 characters; anything else (a
+ *  binary file, a wrong encoding) is described, never echoed onto the console. */
+const quote = (s: string): string => {
+  if (/[^\x20-\x7e\u00a0-\uffff]|\ufffd/.test(s)) return `(${s.length} characters of binary data)`;
+  return `"${s.length > 48 ? `${s.slice(0, 45)}...` : s}"`;
+};
+
 export const parseMasterFile = (text: string, path: string): MasterFile => {
-  const bad = (line: number, what: string, fix: string): never => {
-    throw new SkywireError('BOOT_FILE_INVALID', `${path} line ${line}: ${what}. Fix: ${fix}`);
+  // Every problem is collected and reported at once: one card out, one edit, one card back in.
+  const problems: string[] = [];
+  const bad = (line: number, what: string, fix: string): undefined => {
+    problems.push(`line ${line}: ${what}. Fix: ${fix}`);
+    return undefined;
   };
   let key: Uint8Array | undefined;
   let name: string | undefined;
@@ -47,30 +57,33 @@ export const parseMasterFile = (text: string, path: string): MasterFile => {
     const bare = seen === 1 && parseMasterKey(line) !== null;
     const eq = bare ? -1 : line.indexOf('=');
     if (!bare && eq < 0) {
-      if (seen === 1) bad(n, `"${line}" is not a public key`, `put ${KEY_HELP}`);
-      bad(n, `"${line}" is not a setting`, 'write settings as "master = KEY", "relay = ADDRESS@HOST:PORT" or "name = NAME"');
+      if (seen === 1) return bad(n, `${quote(line)} is not a public key`, `put ${KEY_HELP}`);
+      return bad(n, `${quote(line)} is not a setting`, 'write settings as "master = KEY", "relay = ADDRESS@HOST:PORT" or "name = NAME"');
     }
     const field = bare ? 'master' : line.slice(0, eq).trim().toLowerCase();
     const value = bare ? line : line.slice(eq + 1).trim();
     if (field === 'master') {
-      if (key) bad(n, 'a second master key', 'keep exactly one "master = KEY" line');
-      key = parseMasterKey(value) ?? bad(n, `"${value}" is not a public key`, `put ${KEY_HELP}`);
+      if (key) return bad(n, 'a second master key', 'keep exactly one "master = KEY" line');
+      key = parseMasterKey(value) ?? bad(n, `${quote(value)} is not a public key`, `put ${KEY_HELP}`);
     } else if (field === 'relay') {
       try {
         relays.push(parsePeerSpec(value, 'relay'));
       } catch (e) {
-        bad(n, (e as Error).message, 'write "relay = ADDRESS@HOST:PORT" with the relay\'s address from "skywire id" and its public IP or name and UDP port');
+        bad(n, /[^\x20-\x7e]/.test(value) ? `${quote(value)} is not ADDRESS@HOST:PORT` : (e as Error).message, 'write "relay = ADDRESS@HOST:PORT" with the relay\'s address from "skywire id" and its public IP or name and UDP port');
       }
     } else if (field === 'stub') {
-      if (!/^(yes|no|true|false)$/i.test(value)) bad(n, `stub "${value}" is not yes or no`, 'write "stub = yes" for a leaf that only links out to relays, or leave the line out');
+      if (!/^(yes|no|true|false)$/i.test(value)) return bad(n, `stub ${quote(value)} is not yes or no`, 'write "stub = yes" for a leaf that only links out to relays, or leave the line out');
       stub = /^(yes|true)$/i.test(value);
     } else if (field === 'name') {
-      if (!/^[\w.-]{1,64}$/.test(value)) bad(n, `name "${value}" is not allowed`, 'use 1-64 letters, digits, "-", "_" or "."');
+      if (!/^[\w.-]{1,64}$/.test(value)) return bad(n, `name ${quote(value)} is not allowed`, 'use 1-64 letters, digits, "-", "_" or "."');
       name = value;
     } else {
-      bad(n, `unknown setting "${field}"`, 'the settings are master, relay, name and stub');
+      bad(n, `unknown setting ${quote(field)}`, 'the settings are master, relay, name and stub');
     }
   });
-  if (!key) throw new SkywireError('BOOT_FILE_INVALID', `${path}: no master key. Fix: put ${KEY_HELP} on the first line, or a line "master = KEY"`);
+  if (!key && problems.length === 0) throw new SkywireError('BOOT_FILE_INVALID', `${path}: no master key. Fix: put ${KEY_HELP} on the first line, or a line "master = KEY"`);
+  if (problems.length === 1) throw new SkywireError('BOOT_FILE_INVALID', `${path} ${problems[0]}`);
+  if (problems.length > 1) throw new SkywireError('BOOT_FILE_INVALID', `${path} has ${problems.length} problems: ${problems.join('; ')}`);
+  if (!key) throw new SkywireError('BOOT_FILE_INVALID', `${path}: no master key`);
   return { masterKey: key, masterAddress: addressOf(key), relays, name, stub };
 };
