@@ -232,13 +232,18 @@ test.serial('end to end: skywire socks on node A, the exit on node B, curl throu
   const seen: Duplex[] = [];
   exit.overlay.listen(SOCKS_PORT, 'fleet', (s) => { seen.push(s); void serveSocks(s, { connect: exitConnector(policy) }); });
   await until(async () => ((await controlRequest(a.home, { cmd: 'route', address: b.address }, 15_000)) as { state: string }).state === 'established' || undefined, 30_000, 'route a->b');
-  const client = await startSocksClient({ home: a.home, exit: b.address, listen: '127.0.0.1:0' });
+  const logs: string[] = [];
+  const client = await startSocksClient({ home: a.home, exit: b.address, listen: '127.0.0.1:0', log: (l) => logs.push(l) });
   closers.push(() => client.close());
   const down = await curl('--socks5-hostname', `127.0.0.1:${client.port}`, `http://localhost:${H}/big`);
   t.is(down.code, 0, down.err);
   t.is(sha(down.out), sha(BIG));
   const denied = await curl('--socks5-hostname', `127.0.0.1:${client.port}`, `http://localhost:${H + 1}/`);
   t.is(denied.code, 97, 'the exit\'s policy answers end to end');
+  // The client says which CONNECT the exit refused, with the reply code and the exit's reason.
+  const said = await until(() => logs.find((l) => l.includes('refused CONNECT')), 5_000, 'refusal logged');
+  t.regex(said, new RegExp(`^the exit \\S+ refused CONNECT localhost:${H + 1}: SOCKS reply 2 \\(not allowed by the exit's policy\\): refused: "localhost" resolves to (127\\.0\\.0\\.1|::1)`));
+  t.false(denied.err.includes('skywire:'), 'the reason line never reaches the SOCKS client');
   t.is(seen.length, 2, 'each client connection was one overlay stream to the exit');
   const cli = new Command().exitOverride();
   addSocksCommand(cli);

@@ -7,7 +7,7 @@ import { SkywireError } from '../errors.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { controlPipe } from '../env/control-pipe.ts';
 import { parseHostPort } from '../env/host-port.ts';
-import { joinSocket } from '../term/join-socket.ts';
+import { ReplySniffer, RequestSniffer } from './socks-sniff.ts';
 import { SOCKS_PORT } from '../apps/builtin/socks/socks-port.ts';
 
 export const DEFAULT_SOCKS_LISTEN = '127.0.0.1:1080';
@@ -25,6 +25,21 @@ export interface SocksClient { host: string; port: number; close(): Promise<void
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
+/** joinSocket (src/term/join-socket.ts) with the SOCKS exchange watched on the way through. */
+const joinWatching = (tcp: Socket, sock: Socket, refused: (target: string | null, code: number, text: string, reason: string) => void): void => {
+  const req = new RequestSniffer();
+  const rep = new ReplySniffer((code, text, reason) => refused(req.target, code, text, reason));
+  tcp.pipe(req).pipe(sock);
+  sock.pipe(rep).pipe(tcp);
+  sock.on('error', () => tcp.destroy());
+  tcp.on('error', () => sock.destroy());
+  tcp.on('close', (hadError) => { if (hadError) sock.destroy(); });
+  sock.on('close', () => {
+    rep.report();
+    if (!sock.readableEnded) tcp.destroy();
+  });
+};
+
 export const startSocksClient = async (o: SocksClientOptions): Promise<SocksClient> => {
   const { host, port } = parseHostPort(o.listen ?? DEFAULT_SOCKS_LISTEN, '--listen');
   if (!isLoopback(host) && o.allowLan !== true) {
@@ -39,7 +54,8 @@ export const startSocksClient = async (o: SocksClientOptions): Promise<SocksClie
     tcp.once('close', () => live.delete(tcp));
     tcp.on('error', () => undefined);
     controlPipe(o.home, { cmd: 'connect', address: exit.address, port: SOCKS_PORT }).then(
-      ({ sock }) => (tcp.destroyed ? sock.destroy() : joinSocket(tcp, sock)),
+      ({ sock }) => (tcp.destroyed ? sock.destroy() : joinWatching(tcp, sock, (target, code, text, reason) =>
+        o.log?.(`the exit ${o.exit} refused CONNECT ${target ?? '(unparsed request)'}: SOCKS reply ${code} (${text})${reason ? `: ${reason}` : ''}`))),
       (e: Error & { code?: string }) => {
         o.log?.(`no stream to the exit ${o.exit} [${e.code ?? 'INTERNAL'}]: ${e.message}`);
         tcp.destroy();

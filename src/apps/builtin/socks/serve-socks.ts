@@ -33,7 +33,9 @@ const session = async (stream: Duplex, opts: SocksOptions): Promise<SocksOutcome
   } catch (e) {
     const reply = replyFor(e);
     opts.log?.(`CONNECT ${host}:${port} failed (reply ${reply}): ${(e as Error).message}`);
-    closeWith(stream, encodeReply(reply));
+    // The reason follows the reply as one line for `skywire socks` to log (src/cli/socks-sniff.ts);
+    // a SOCKS client reads the 10-byte reply and stops there.
+    closeWith(stream, Buffer.concat([encodeReply(reply), Buffer.from(`skywire: ${String((e as Error | undefined)?.message ?? e).replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}\n`, 'latin1')]));
     return reply === Reply.notAllowed ? 'policy' : 'connect-failed';
   }
   if (stream.destroyed) {
