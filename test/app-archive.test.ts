@@ -4,7 +4,7 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Header } from 'tar';
@@ -21,6 +21,8 @@ const tmp = (label: string): string => {
   return dir;
 };
 test.after.always(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
+const FIXED_MTIME = new Date('2026-01-01T00:00:00Z');
 
 /** Every byte value, and a MiB of noise: binary data must survive untouched. */
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -41,6 +43,8 @@ const installedApp = (root: string): string => {
   for (const [p, v] of Object.entries(files)) {
     mkdirSync(dirname(join(root, p)), { recursive: true });
     writeFileSync(join(root, p), v);
+    // Archives keep modification times: the same tree made at another moment packs the same.
+    utimesSync(join(root, p), FIXED_MTIME, FIXED_MTIME);
   }
   chmodSync(join(root, 'src/bin/tool'), 0o755);
   for (const d of ['data/empty', 'data/deep/empty-too', 'config/empty']) mkdirSync(join(root, d), { recursive: true });
@@ -50,8 +54,10 @@ const installedApp = (root: string): string => {
 
 const appOnly = (lines: string[]): string[] => lines.filter((l) => /^(src|config|data)\//.test(l));
 
-test('an archive round trip gives back src/, config/ and data/ byte for byte, empty dirs and exec bits included', async (t) => {
+test('an archive round trip gives back src/, config/ and data/ byte for byte, empty dirs, exec bits and file times included', async (t) => {
   const app = installedApp(tmp('app'));
+  const old = new Date('2020-05-05T12:34:56Z');
+  utimesSync(join(app, 'data/deep/noise.bin'), old, old);
   const bytes = await packArchive(app);
   const dest = join(tmp('restore'), 'apps', 'notes');
   const r = await unpackArchive(bytes, dest);
@@ -60,6 +66,8 @@ test('an archive round trip gives back src/, config/ and data/ byte for byte, em
   t.deepEqual(listing(dest), appOnly(listing(app)));
   t.true(listing(dest).includes('data/deep/empty-too/'));
   t.true(readFileSync(join(dest, 'data/deep/noise.bin')).equals(NOISE));
+  t.is(statSync(join(dest, 'data/deep/noise.bin')).mtimeMs, old.getTime(), 'a file keeps its modification time');
+  t.is(statSync(join(dest, 'src/main.mjs')).mtimeMs, FIXED_MTIME.getTime());
   t.deepEqual(readdirSync(dest).sort(), ['config', 'data', 'src'], 'src.next is the node\'s, not the app\'s');
 
   // The real GNU tar reads it to the same tree: the format is plain ustar.

@@ -16,14 +16,17 @@ export interface TarFormat {
   roots: readonly string[];
   /** "bundle" or "archive", for messages. */
   label: string;
+  /** Files keep their modification times (an archive is a backup); a bundle stores the epoch,
+   *  so its bytes depend only on the contents. */
+  keepMtimes: boolean;
 }
 
 export const FORMAT_VERSION = '1\n';
 
-export const BUNDLE_FORMAT: TarFormat = Object.freeze({ marker: 'SKYWIRE-BUNDLE', roots: Object.freeze(['src', 'config']), label: 'bundle' });
+export const BUNDLE_FORMAT: TarFormat = Object.freeze({ marker: 'SKYWIRE-BUNDLE', roots: Object.freeze(['src', 'config']), label: 'bundle', keepMtimes: false });
 
 /** "Skywire app archive v1": the same ustar rules as a bundle, with the app's data/ as well. */
-export const ARCHIVE_FORMAT: TarFormat = Object.freeze({ marker: 'SKYWIRE-ARCHIVE', roots: Object.freeze(['src', 'config', 'data']), label: 'archive' });
+export const ARCHIVE_FORMAT: TarFormat = Object.freeze({ marker: 'SKYWIRE-ARCHIVE', roots: Object.freeze(['src', 'config', 'data']), label: 'archive', keepMtimes: true });
 
 export interface Limits {
   /** Total bytes of file contents. */

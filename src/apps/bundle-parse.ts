@@ -66,7 +66,9 @@ export const parseTar = (tar: Buffer, format: TarFormat, limits: Limits): TarEnt
     total += size!;
     if (total > limits.maxBytes) refuse(`${where} takes the contents past the limit of ${limits.maxBytes} bytes`);
     if (entries.length >= limits.maxFiles) refuse(`${where} takes the entry count past the limit of ${limits.maxFiles}`);
-    entries.push(isDir ? { type: 'dir', path } : { type: 'file', path, exec: ((h!.mode ?? 0) & 0o100) !== 0, bytes });
+    const mtime = h!.mtime?.getTime();
+    const mtimeS = format.keepMtimes && mtime !== undefined && Number.isFinite(mtime) && mtime >= 0 ? Math.floor(mtime / 1000) : undefined;
+    entries.push(isDir ? { type: 'dir', path } : { type: 'file', path, exec: ((h!.mode ?? 0) & 0o100) !== 0, bytes, ...(mtimeS !== undefined ? { mtimeS } : {}) });
   }
   if (seen.size === 0) refuse(`empty: no "${format.marker}" entry, so this is not an app ${format.label}`);
   checkShapes(entries, format);

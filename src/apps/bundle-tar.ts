@@ -9,7 +9,7 @@ import { DIR_MODE, fileMode, fixedMtime, FORMAT_VERSION, type TarFormat } from '
 
 export type TarEntry =
   | { type: 'dir'; path: string }
-  | { type: 'file'; path: string; exec: boolean; bytes: Buffer };
+  | { type: 'file'; path: string; exec: boolean; bytes: Buffer; /** whole seconds, archives only */ mtimeS?: number };
 
 const BLOCK = 512;
 
@@ -24,7 +24,7 @@ const headerBlock = (e: TarEntry, format: TarFormat): Buffer => {
     uname: '',
     gname: '',
     size,
-    mtime: fixedMtime(),
+    mtime: e.type === 'file' && e.mtimeS !== undefined ? new Date(e.mtimeS * 1000) : fixedMtime(),
     type: e.type === 'dir' ? 'Directory' : 'File',
   });
   h.encode();

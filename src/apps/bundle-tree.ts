@@ -18,7 +18,7 @@ const walk = async (root: string, rel: string, format: TarFormat, out: TarEntry[
     out.push({ type: 'dir', path: checkEntryPath(rel, 'dir', format) });
     for (const name of await readdir(abs)) await walk(root, `${rel}/${name}`, format, out);
   } else if (s.isFile()) {
-    out.push({ type: 'file', path: checkEntryPath(rel, 'file', format), exec: (s.mode & 0o100) !== 0, bytes: await readFile(abs) });
+    out.push({ type: 'file', path: checkEntryPath(rel, 'file', format), exec: (s.mode & 0o100) !== 0, bytes: await readFile(abs), ...(format.keepMtimes ? { mtimeS: Math.floor(s.mtimeMs / 1000) } : {}) });
   } else {
     fail('BUNDLE_INVALID', `${abs} is ${kindOf(s)}: an app ${format.label} holds only regular files and directories (replace a link with a copy of its target, or delete it)`);
   }

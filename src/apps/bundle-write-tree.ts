@@ -2,7 +2,7 @@
 // file already there (least of all a planted symlink) is followed or mixed into the app; files
 // are created with O_EXCL for the same reason. If a write fails (disk full, path too long) the
 // directory is emptied again: a caller never finds half an app where it expects a whole one.
-import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fail } from '../errors.ts';
 import { DIR_MODE, fileMode } from './bundle-format.ts';
@@ -41,6 +41,7 @@ export const writeTree = async (entries: readonly TarEntry[], dest: string): Pro
       } else {
         await mkdir(dirname(abs), { recursive: true, mode: DIR_MODE });
         await writeFile(abs, e.bytes, { flag: 'wx', mode: fileMode(e.exec) });
+        if (e.mtimeS !== undefined) await utimes(abs, e.mtimeS, e.mtimeS);
       }
     }
   } catch (e) {
