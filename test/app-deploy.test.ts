@@ -20,6 +20,14 @@ test('deploy, failed update rolled back, good update committed, export, move bet
   t.regex(d1.stdout, new RegExp(`${a.address}: committed`));
   t.regex(greet(m, a.address), /^hello 1\.0\.0 starts=1\necho\n$/);
   t.deepEqual(appsOn(m, 'app-a').map((x) => [x.name, x.version, x.state]), [['hello', '1.0.0', 'running']]);
+  // Its output, from the master: the last lines, and --follow printing what comes next.
+  const logs = sky('app', 'logs', 'app-a', 'hello', '--home', m.home);
+  t.is(logs.code, 0, logs.stderr);
+  t.regex(logs.stdout, /^hello 1\.0\.0 starting$/m);
+  const follow = skyDaemon('app', 'logs', 'app-a', 'hello', '--follow', '--lines', '1', '--home', m.home);
+  t.teardown(() => { follow.proc.kill('SIGKILL'); });
+  await until(() => (/hello 1\.0\.0 starting/.test(follow.output()) ? true : undefined), 20_000, 'app logs --follow prints the log');
+  t.is(sky('app', 'logs', 'app-a', 'nope', '--home', m.home).code, 2, 'an app that is not there is an error');
 
   // A version that never becomes healthy: the node goes back to 1.0.0 by itself.
   const bad = build(writeHello('2.0.0-broken', true));

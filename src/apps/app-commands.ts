@@ -15,6 +15,7 @@ import type { Manifest } from './manifest.ts';
 import { receivePayload, sendPayload } from './payload-frames.ts';
 import { SOFTWARE_NAME } from './self-bundle.ts';
 import { applyConfigPush, checkConfigPush } from './app-config-push.ts';
+import { readLogFrom } from './app-log.ts';
 
 export interface AppCodec {
   extractBundle(bytes: Uint8Array, dest: string): Promise<{ manifest: Manifest }>;
@@ -58,6 +59,14 @@ export const registerAppCommands = (server: CommandServer, mgr: AppManager, code
   server.register('app-list', () => mgr.list());
   server.register('app-start', (c) => { mgr.start(nameOf(c)); return { name: nameOf(c), state: mgr.get(nameOf(c)).state }; });
   server.register('app-stop', async (c) => { await mgr.stop(nameOf(c)); return { name: nameOf(c), state: mgr.get(nameOf(c)).state }; });
+  // The app's output (HOME/run/apps/NAME/app.log) for `skywire app logs`, a slice at a time.
+  server.register('app-logs', (c) => {
+    const name = nameOf(c);
+    mgr.get(name);
+    const since = c.args.since === undefined ? undefined : Math.max(0, Math.floor(Number(c.args.since)) || 0);
+    const lines = Math.min(10_000, Math.max(1, Math.floor(Number(c.args.lines ?? 50)) || 50));
+    return { name, ...readLogFrom(join(mgr.paths(name).run, 'app.log'), since, lines) };
+  });
   server.register('app-remove', async (c) => { await mgr.remove(nameOf(c)); return { name: nameOf(c), removed: true }; });
 
   // New config from the master, then a restart if the app was running, so it reads it.

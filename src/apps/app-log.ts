@@ -103,6 +103,35 @@ export class AppLog {
   }
 }
 
+/** Reading an app log from the master (`skywire app logs`): from byte `since` (or the last
+ *  `lines` lines when absent), at most `max` bytes, with the offset to ask from next. A log that
+ *  rotated or shrank since then is read from its start, and says so. */
+export const readLogFrom = (file: string, since: number | undefined, lines: number, max = 64 * 1024): { text: string; next: number; restarted: boolean } => {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const restarted = since !== undefined && since > size;
+    let from = since === undefined || restarted ? 0 : since;
+    if (since === undefined) from = Math.max(0, size - max);
+    const n = Math.min(size - from, max);
+    const buf = Buffer.alloc(n);
+    readSync(fd, buf, 0, n, from);
+    let text = buf.toString('utf8');
+    if (since === undefined) {
+      const all = text.split('\n');
+      if (from > 0) all.shift(); // a partial first line
+      text = all.slice(-(lines + 1)).join('\n');
+    }
+    return { text: text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?'), next: from + n, restarted };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', next: 0, restarted: false };
+    throw e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+};
+
 /** The last `lines` lines of an app log (at most its last 4 KiB, control characters shown as
  *  '?'), or [] when there is none. For a deploy's rollback report. */
 export const logTail = (file: string, lines: number): string[] => {

@@ -73,6 +73,29 @@ export const addAppCommands = (program: Command): Command => {
     });
   }
 
+  home(app.command('logs <node> <app>'))
+    .description('print APP\'s output on NODE (its last lines); --follow keeps printing what it writes until Ctrl-C')
+    .option('-n, --lines <n>', 'how many of the last lines', '50')
+    .option('-f, --follow', 'keep printing new output')
+    .action(async (node: string, name: string, o: { home: string; lines: string; follow?: boolean; json?: boolean }) => {
+      const lines = Number(o.lines);
+      if (!Number.isInteger(lines) || lines < 1) throw new SkywireError('BAD_REQUEST', `--lines ${o.lines} is not a positive whole number`);
+      let since: number | undefined;
+      for (;;) {
+        const r = (await controlRequest(o.home, { cmd: 'app-logs', node, app: name, since, lines }, 60_000)) as { node: string; reply: CommandReply };
+        check(`logs ${name}`, r.reply);
+        const res = (r.reply.ok ? r.reply.result : {}) as { text: string; next: number; restarted: boolean };
+        if (res.restarted) process.stderr.write(`skywire: ${name}'s log on ${node} rotated; reading the new one from its start\n`);
+        if (res.text) process.stdout.write(res.text.endsWith('\n') || !o.follow ? res.text : `${res.text}\n`);
+        if (!o.follow) {
+          if (!res.text) process.stderr.write(`${name} on ${node} has written nothing yet\n`);
+          return;
+        }
+        since = res.next;
+        await new Promise((r2) => setTimeout(r2, 1000));
+      }
+    });
+
   home(app.command('config <node> <app> <files...>'))
     .description('replace APP\'s config/ on NODE with FILES (each kept under its own file name), signed and versioned; a running app restarts to read it')
     .option('--config-version <n>', 'version (default: one above the node\'s)')

@@ -46,6 +46,10 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
   h.set('app-start', simple('app-start'));
   h.set('app-stop', simple('app-stop'));
   h.set('app-remove', simple('app-remove'));
+  h.set('app-logs', async (req) => {
+    const r = m.resolve(str(req.node, 'node'));
+    return { node: r.address, name: r.name, reply: await m.command(r.address, 'app-logs', { name: str(req.app, 'app'), since: req.since, lines: req.lines }, 30_000) };
+  });
   h.set('app-config', async (req) => {
     const r = m.admitted(str(req.node, 'node'));
     const app = str(req.app, 'app');
