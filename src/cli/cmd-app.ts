@@ -1,6 +1,7 @@
 // `skywire app ...` on the master's machine (--home MASTERHOME): deploy a bundle to one node or
 // all, list, start, stop, remove, export to a file, import from one, and move between nodes.
 // `skywire app build` (src/cli/cmd-app-build.ts) needs no master.
+import { realClock } from '../env/real-clock.ts';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -81,6 +82,7 @@ export const addAppCommands = (program: Command): Command => {
       const lines = Number(o.lines);
       if (!Number.isInteger(lines) || lines < 1) throw new SkywireError('BAD_REQUEST', `--lines ${o.lines} is not a positive whole number`);
       let since: number | undefined;
+      const clock = realClock();
       for (;;) {
         const r = (await controlRequest(o.home, { cmd: 'app-logs', node, app: name, since, lines }, 60_000)) as { node: string; reply: CommandReply };
         check(`logs ${name}`, r.reply);
@@ -92,7 +94,7 @@ export const addAppCommands = (program: Command): Command => {
           return;
         }
         since = res.next;
-        await new Promise((r2) => setTimeout(r2, 1000));
+        await new Promise<void>((r2) => { clock.setTimeout(r2, 1000); });
       }
     });
 
