@@ -22,6 +22,18 @@ const DEMO = 'src/cli/local-demo-main.ts';
   tm.keys('o');
   tm.keys('t');
   t.regex(await tm.until(/topology: \d+ nodes/), /master\s+ -- /);
+  // l with the fleet table focused shows the log (the list's vi keys used to swallow it).
+  tm.keys('l');
+  await tm.until(/[─┌] log ─/, 10_000);
+  tm.keys('l');
+  await tm.until(/node detail/, 10_000);
+  // The filter: typed, then cleared with C-u before Enter.
+  tm.keys('/'); await tm.until(/filter \(name or address/, 5_000);
+  tm.keys('node9', 'Enter');
+  t.regex(await tm.until(/filter:node9/, 10_000), /fleet \(1\)/);
+  tm.keys('/'); await tm.until(/filter \(name or address/, 5_000);
+  tm.keys('C-u', 'Enter');
+  t.regex(await tm.until(/fleet \(1[01]\)/, 10_000), /nodes, \d+ online {2}sort:name show:all {2}\? help\n/);
   tm.keys('q');
 });
 

@@ -11,8 +11,8 @@ import { nodeDetail, topologyLines } from './master-detail.ts';
 import { pushConfig, restartNode, skywireBin } from './master-actions.ts';
 
 const HELP = [
-  '?  help            Up/Down  select a node     Enter  node detail',
-  's  cycle sort      o  all/online/offline       /  filter by name or address',
+  '?  help            Up/Down j/k  select     Enter  node detail     g/G  first/last',
+  's  cycle sort      o  all/online/offline       /  filter (C-u clears)',
   't  topology        l  log                      Tab  scroll the lower pane',
   'T  open a terminal on the node (skywire term; exit the shell to come back)',
   'c  push a config file to the node              r  restart the node',
@@ -24,7 +24,9 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   const m = running.master;
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, style: { bg: 'blue', fg: 'white' } });
   const table = blessed.list({
-    parent: screen, top: 1, left: 0, width: '100%', height: '55%', border: 'line', keys: true, vi: true, tags: false,
+    // No `vi`: blessed's list would take l (as Enter), q, / (its own search) and Escape from the
+    // screen's keys; j/k/g/G are bound below instead.
+    parent: screen, top: 1, left: 0, width: '100%', height: '55%', border: 'line', keys: true, tags: false,
     style: { selected: { bg: 'cyan', fg: 'black' }, border: { fg: 'cyan' } },
   });
   const lower = blessed.box({ parent: screen, top: '55%+1', left: 0, width: '100%', height: '45%-2', border: 'line', scrollable: true, alwaysScroll: true, keys: true, vi: true, style: { border: { fg: 'cyan' } } });
@@ -49,7 +51,12 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
     const sel = selected();
     shown = rows.map((n) => n.address);
     const online = all.filter((n) => n.online).length;
-    header.setContent(` skywire master ${running.node.address.slice(0, 12)}  ${all.length} nodes, ${online} online  sort:${q.sort} show:${q.show}${q.filter ? ` filter:${q.filter}` : ''}  ? help`);
+    // Fits 80 columns: the "? help" hint goes first, then the filter is shortened, never cut mid-word by the edge.
+    const width = Number(screen.width) || 80;
+    let head = ` master ${running.node.address.slice(0, 8)}  ${all.length} nodes, ${online} online  sort:${q.sort} show:${q.show}${q.filter ? ` filter:${q.filter}` : ''}`;
+    if (head.length + 8 <= width) head += '  ? help';
+    else if (head.length > width) head = `${head.slice(0, width - 1)}…`;
+    header.setContent(head);
     setLabel(table, ` fleet (${rows.length}) `, labels);
     const now = wallMs();
     table.setItems([FLEET_HEADER, ...rows.map((n) => fleetRow(n, now, (a) => m.registry.nodes[a]?.name || a.slice(0, 8)))] as unknown as blessed.Widgets.BlessedElement[]);
@@ -67,8 +74,15 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
     void f(node).then(note, (e: Error) => note(`failed: ${e.message}`));
   };
   const prompt = blessed.prompt({ parent: screen, top: 'center', left: 'center', width: '70%', height: 8, border: 'line', hidden: true, keys: true });
+  // C-u clears the line, as in a shell (blessed's textbox has no such key).
+  const promptInput = (prompt as unknown as { _: { input: blessed.Widgets.TextboxElement } })._.input;
+  promptInput.key(['C-u'], () => { promptInput.setValue(''); screen.render(); });
   table.on('select', () => { mode = 'detail'; draw(); });
-  table.key(['up', 'down', 'k', 'j'], () => draw());
+  table.key(['k'], () => table.up(1));
+  table.key(['j'], () => table.down(1));
+  table.key(['g'], () => table.select(1));
+  table.key(['S-g'], () => table.select(shown.length - 1));
+  table.key(['up', 'down', 'k', 'j', 'g', 'S-g'], () => draw());
   screen.key(['s'], () => { q.sort = SORTS[(SORTS.indexOf(q.sort) + 1) % SORTS.length]!; draw(); });
   screen.key(['o'], () => { q.show = SHOW[(SHOW.indexOf(q.show) + 1) % SHOW.length]!; draw(); });
   screen.key(['t'], () => { mode = mode === 'topology' ? 'detail' : 'topology'; draw(); });
