@@ -26,9 +26,11 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   const table = blessed.list({
     // No `vi`: blessed's list would take l (as Enter), q, / (its own search) and Escape from the
     // screen's keys; j/k/g/G are bound below instead.
-    parent: screen, top: 1, left: 0, width: '100%', height: '55%', border: 'line', keys: true, tags: false,
+    parent: screen, top: 1, left: 0, width: '100%', height: '55%', border: 'line', keys: true, tags: false, padding: { top: 1 },
     style: { selected: { bg: 'cyan', fg: 'black' }, border: { fg: 'cyan' } },
   });
+  // The column header is its own line above the rows, so it never scrolls away with them.
+  void blessed.box({ parent: screen, top: 2, left: 1, width: '100%-2', height: 1, content: FLEET_HEADER, style: { bold: true } });
   const lower = blessed.box({ parent: screen, top: '55%+1', left: 0, width: '100%', height: '45%-2', border: 'line', scrollable: true, alwaysScroll: true, keys: true, vi: true, style: { border: { fg: 'cyan' } } });
   const footer = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, style: { bg: 'blue', fg: 'white' } });
   const q: FleetQuery = { sort: 'name', show: 'all', filter: '' };
@@ -59,10 +61,9 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
     header.setContent(head);
     setLabel(table, ` fleet (${rows.length}) `, labels);
     const now = wallMs();
-    table.setItems([FLEET_HEADER, ...rows.map((n) => fleetRow(n, now, (a) => m.registry.nodes[a]?.name || a.slice(0, 8)))] as unknown as blessed.Widgets.BlessedElement[]);
-    shown.unshift('');
+    table.setItems([...rows.map((n) => fleetRow(n, now, (a) => m.registry.nodes[a]?.name || a.slice(0, 8)))] as unknown as blessed.Widgets.BlessedElement[]);
     const idx = sel ? shown.indexOf(sel) : -1;
-    table.select(idx > 0 ? idx : Math.min(1, shown.length - 1));
+    table.select(idx >= 0 ? idx : 0);
     const cur = selected();
     setLabel(lower, ` ${mode === 'topology' ? 'topology' : mode === 'log' ? 'log' : 'node detail'} `, labels);
     lower.setContent((mode === 'topology' ? topologyLines(m) : mode === 'log' ? log.lines.slice(-100) : cur ? nodeDetail(m, cur, now) : ['(no node selected)']).join('\n'));
@@ -80,7 +81,7 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   table.on('select', () => { mode = 'detail'; draw(); });
   table.key(['k'], () => table.up(1));
   table.key(['j'], () => table.down(1));
-  table.key(['g'], () => table.select(1));
+  table.key(['g'], () => table.select(0));
   table.key(['S-g'], () => table.select(shown.length - 1));
   table.key(['up', 'down', 'k', 'j', 'g', 'S-g'], () => draw());
   screen.key(['s'], () => { q.sort = SORTS[(SORTS.indexOf(q.sort) + 1) % SORTS.length]!; draw(); });
