@@ -39,7 +39,8 @@ export class AppActor {
   /** Why the last update was rolled back, for the deploy's report. */
   updateFailure: UpdateFailure | undefined;
   private lastExitCode: number | null = null;
-  private lastSub = '';
+  /** The trial of this update missed its health deadline (machines/app.ts: updating.failing). */
+  private trialTimedOut = false;
 
   constructor(readonly name: string, clock: Clock, private readonly rt: AppRuntime) {
     this.state$ = new BehaviorSubject<AppState>('installed');
@@ -58,11 +59,9 @@ export class AppActor {
     this.actor.subscribe((snap) => {
       const to = top(snap.value);
       const from = this.state$.value;
-      const sub = JSON.stringify(snap.value);
-      const wasSub = this.lastSub;
-      this.lastSub = sub;
+      if (snap.matches({ updating: 'failing' })) this.trialTimedOut = true;
       if (to === 'rolled-back' && from === 'updating') {
-        this.updateFailure = wasSub.includes('failing') ? { kind: 'timeout' } : { kind: 'exited', code: this.lastExitCode };
+        this.updateFailure = this.trialTimedOut ? { kind: 'timeout' } : { kind: 'exited', code: this.lastExitCode };
       }
       if (to === from) return;
       this.transitions$.next({ t: clock.now(), app: name, from, to, event: '' });
@@ -118,6 +117,7 @@ export class AppActor {
   /** The next version is unpacked beside the current one: swap it in and try it. */
   update(): Promise<UpdateOutcome> {
     this.updateFailure = undefined;
+    this.trialTimedOut = false;
     return new Promise((resolve) => {
       this.pendingUpdate = resolve;
       this.actor.send({ type: 'APP.UPDATE' });

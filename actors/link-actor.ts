@@ -17,7 +17,8 @@ import type { SendHint } from '../src/env/carrier.ts';
 import { SignedCounter, sealData, sealHello, type Ephemeral, type SignedPeer } from '../src/radio/signed-link.ts';
 
 /** Radio carriers queue control (pings, topology) behind user messages. */
-const hintOf = (m: Inner): SendHint => (m.kind !== 'payload' || m.bytes[0] === Proto.Topology ? 'control' : 'user');
+const payloadHint = (bytes: Uint8Array): SendHint => (bytes[0] === Proto.Topology ? 'control' : 'user');
+const hintOf = (m: Inner): SendHint => (m.kind === 'payload' ? payloadHint(m.bytes) : 'control');
 
 export class LinkActor {
   readonly peer: string;
@@ -118,13 +119,10 @@ export class LinkActor {
     if (this.carrier.linkMode === 'signed') return this.sendSigned(inner);
     const s = this.current;
     if (!s || !s.confirmed || this.endpoint === undefined) return false;
-    const packet = s.seal(encodeInner(inner));
-    if (!packet) return false;
-    this.stats.bytesOut += packet.length;
-    this.stats.packetsOut++;
-    this.carrier.send(this.endpoint, packet, hintOf(inner));
-    this.rekeyIfDue(s);
-    return true;
+    const body = encodeInner(inner);
+    const buf = new Uint8Array(TRANSPORT_HEADER_BYTES + body.length + TAG_BYTES);
+    buf.set(body, TRANSPORT_HEADER_BYTES);
+    return this.transmit(s, this.endpoint, buf, TRANSPORT_HEADER_BYTES, TRANSPORT_HEADER_BYTES + body.length, hintOf(inner));
   }
 
   /**
@@ -138,22 +136,22 @@ export class LinkActor {
     if (!s || !s.confirmed || this.endpoint === undefined) return false;
     const buf = new Uint8Array(payload.buffer);
     const start = payload.byteOffset - 1; // the inner type byte
-    const end = payload.byteOffset + payload.length;
     buf[start] = InnerType.Payload;
+    return this.transmit(s, this.endpoint, buf, start, payload.byteOffset + payload.length, payloadHint(payload));
+  }
+
+  /** Seals buf[start, end) in place (header before it, tag after it) and sends it. */
+  private transmit(s: Session, endpoint: string, buf: Uint8Array, start: number, end: number, hint: SendHint): boolean {
     if (!s.sealPacket(buf, start, end)) return false;
     const packet = buf.subarray(start - TRANSPORT_HEADER_BYTES, end + TAG_BYTES);
     this.stats.bytesOut += packet.length;
     this.stats.packetsOut++;
-    this.carrier.send(this.endpoint, packet, payload[0] === Proto.Topology ? 'control' : 'user');
-    this.rekeyIfDue(s);
-    return true;
-  }
-
-  private rekeyIfDue(s: Session): void {
+    this.carrier.send(endpoint, packet, hint);
     if (!this.rekeyRequested && s.sent >= this.host.config.rekeyAfterPackets) {
       this.rekeyRequested = true;
       this.actor.send({ type: 'LINK.REKEY_NEEDED' });
     }
+    return true;
   }
 
   /** Any authenticated packet: liveness, and roaming to the endpoint it came from. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { NetLab } from '../test/helpers/netns.ts';
 import { loadOrCreateIdentity } from '../src/identity/key-file.ts';
 import { nodeSuite } from '../src/identity/node-suite.ts';
+import { next } from './fork-ipc.ts';
 import { pidsMatching, procCpuMs } from './proc-cpu.ts';
 
 const IP = '/usr/sbin/ip';
@@ -27,14 +28,6 @@ export interface PathRun {
   cpuUsPerPacketPerEnd: { source: number; sink: number };
 }
 
-const next = <T>(p: ChildProcess, key: string): Promise<T> => new Promise((res, rej) => {
-  const timer = setTimeout(() => rej(new Error(`timed out waiting for ${key}`)), TIMEOUT_MS);
-  const on = (m: Record<string, unknown>): void => {
-    if (key in m) { clearTimeout(timer); p.off('message', on); res(m as T); }
-  };
-  p.on('message', on);
-  p.once('exit', (code) => rej(new Error(`worker exited (${code}) before ${key}`)));
-});
 
 const summarise = (bytes: number, seconds: number, cpu: Record<string, number>, source: string, sink: string): PathRun => {
   const mb = bytes / 1e6;
@@ -69,19 +62,20 @@ export const oursInNetns = async (relays: number, bytes: number): Promise<PathRu
       }));
     }
     const sink = procs[n - 1]!; const source = procs[0]!;
-    const done = next<{ done: number; bytes: number }>(sink, 'done');
+    // Both keys come in the sink's one message; each waiter sees it.
+    const done = Promise.all([next<number>(sink, 'done', TIMEOUT_MS), next<number>(sink, 'bytes', TIMEOUT_MS)]);
     for (let i = 1; i < n - 1; i++) procs[i]!.send({ role: 'relay', home: homes[i] });
     sink.send({ role: 'sink', home: homes[n - 1] });
-    const started = next<{ start: number }>(source, 'start');
+    const started = next<number>(source, 'start', TIMEOUT_MS);
     source.send({ role: 'source', home: homes[0], dest: addrs[n - 1], bytes });
     const s = await started;
     const cpu0 = procs.map((p) => procCpuMs(p.pid!));
-    const d = await done;
+    const [doneAt, got] = await done;
     const cpu1 = procs.map((p) => procCpuMs(p.pid!));
-    if (d.bytes !== bytes) throw new Error(`sink got ${d.bytes} of ${bytes} bytes`);
+    if (got !== bytes) throw new Error(`sink got ${got} of ${bytes} bytes`);
     const names = procs.map((_, i) => (i === 0 ? 'source' : i === n - 1 ? 'sink' : `relay${i}`));
     const cpu = Object.fromEntries(names.map((k, i) => [k, cpu1[i]! - cpu0[i]!]));
-    return summarise(bytes, (d.done - s.start) / 1000, cpu, 'source', 'sink');
+    return summarise(bytes, (doneAt - s) / 1000, cpu, 'source', 'sink');
   } finally {
     for (const p of procs) if (p.connected) p.send({ exit: true });
     await new Promise((r) => setTimeout(r, prof.length ? 1500 : 100));

@@ -103,17 +103,17 @@ export class AppLog {
   }
 }
 
-/** Reading an app log from the master (`skywire app logs`): from byte `since` (or the last
- *  `lines` lines when absent), at most `max` bytes, with the offset to ask from next. A log that
- *  rotated or shrank since then is read from its start, and says so. */
+/** Reading an app log from the master (`skywire app logs`): from byte `since`, or its last
+ *  `lines` lines when `since` is absent, at most `max` bytes, with the offset to ask from next.
+ *  A log that rotated or shrank since then is read from its start, and says so. Control
+ *  characters are shown as '?'. */
 export const readLogFrom = (file: string, since: number | undefined, lines: number, max = 64 * 1024): { text: string; next: number; restarted: boolean } => {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const size = fstatSync(fd).size;
     const restarted = since !== undefined && since > size;
-    let from = since === undefined || restarted ? 0 : since;
-    if (since === undefined) from = Math.max(0, size - max);
+    const from = since === undefined ? Math.max(0, size - max) : restarted ? 0 : since;
     const n = Math.min(size - from, max);
     const buf = Buffer.alloc(n);
     readSync(fd, buf, 0, n, from);
@@ -132,22 +132,12 @@ export const readLogFrom = (file: string, since: number | undefined, lines: numb
   }
 };
 
-/** The last `lines` lines of an app log (at most its last 4 KiB, control characters shown as
- *  '?'), or [] when there is none. For a deploy's rollback report. */
+/** The last `lines` non-empty lines of an app log (from its last 4 KiB, each at most 200
+ *  characters), or [] when there is none or it cannot be read. For a deploy's rollback report. */
 export const logTail = (file: string, lines: number): string[] => {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
-    const size = fstatSync(fd).size;
-    const n = Math.min(size, 4096);
-    const buf = Buffer.alloc(n);
-    readSync(fd, buf, 0, n, size - n);
-    const text = buf.toString('utf8').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '?');
-    const all = text.split('\n').filter((l) => l.trim() !== '');
-    return (n < size ? all.slice(1) : all).slice(-lines).map((l) => l.slice(0, 200));
+    return readLogFrom(file, undefined, lines, 4096).text.split('\n').filter((l) => l.trim() !== '').slice(-lines).map((l) => l.slice(0, 200));
   } catch {
     return [];
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 };

@@ -9,13 +9,16 @@ import { fail } from '../errors.ts';
 import { APP_NAME } from '../apps/app-paths.ts';
 import { FIRST_APP_PORT } from '../apps/manifest.ts';
 
+/** The skeleton's one port: the first app port clear of the ones the examples use. */
+const PORT = FIRST_APP_PORT + 24;
+
 export const skeletonManifest = (name: string): Record<string, unknown> => ({
   name,
   version: '0.1.0',
   entry: 'main.mjs',
-  ports: [FIRST_APP_PORT + 24],
-  health: { port: FIRST_APP_PORT + 24, timeoutMs: 15_000 },
-  access: { [String(FIRST_APP_PORT + 24)]: 'fleet' },
+  ports: [PORT],
+  health: { port: PORT, timeoutMs: 15_000 },
+  access: { [String(PORT)]: 'fleet' },
   limits: { pids: 64, memoryMiB: 256, cpuPercent: 100, diskMiB: 2048 },
   capabilities: [],
 });
@@ -31,7 +34,7 @@ const greeting = readFileSync(join(sdk.paths.config, 'greeting.txt'), 'utf8').tr
 const counter = join(sdk.paths.data, 'visits.txt');
 
 // Listening on the manifest's health port makes the deploy healthy.
-await sdk.listen(40, (stream, caller) => {
+await sdk.listen(${PORT}, (stream, caller) => {
   const visits = (existsSync(counter) ? Number(readFileSync(counter, 'utf8')) : 0) + 1;
   writeFileSync(counter, String(visits));
   stream.end(\`\${greeting}, \${caller.name ?? caller.peer}: visit \${visits}\\n\`);
@@ -56,6 +59,6 @@ export const addAppInitCommand = (app: Command): void => {
       } catch (e) {
         fail('BAD_REQUEST', `cannot write ${root} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): pick a writable directory`);
       }
-      process.stdout.write(`app ${name} in ${root}\nnext: skywire app build ${dir} && skywire app deploy ${name}-0.1.0.skybundle NODE && skywire connect NODE 40\n`);
+      process.stdout.write(`app ${name} in ${root}\nnext: skywire app build ${dir} && skywire app deploy ${name}-0.1.0.skybundle NODE && skywire connect NODE ${PORT}\n`);
     });
 };
