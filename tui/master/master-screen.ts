@@ -37,6 +37,7 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   let mode: 'detail' | 'topology' | 'log' = 'detail';
   let shown: string[] = [];
   let busy = false;
+  let picked = false;
   const note = (s: string): void => { log.add(s); footer.setContent(` ${s}`); screen.render(); };
   const selected = (): string | undefined => shown[(table as unknown as { selected: number }).selected];
   const labels = new Map<object, string>();
@@ -50,7 +51,9 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   const drawNow = (): void => {
     const all = nodesView(m);
     const rows = selectNodes(all, q);
-    const sel = selected();
+    // Until the operator moves the selection it stays on the first row, so nodes registering
+    // one after another do not scroll the top of the table away under a selection nobody made.
+    const sel = picked ? selected() : undefined;
     shown = rows.map((n) => n.address);
     const online = all.filter((n) => n.online).length;
     // Fits 80 columns: the "? help" hint goes first, then the filter is shortened, never cut mid-word by the edge.
@@ -78,12 +81,12 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   // C-u clears the line, as in a shell (blessed's textbox has no such key).
   const promptInput = (prompt as unknown as { _: { input: blessed.Widgets.TextboxElement } })._.input;
   promptInput.key(['C-u'], () => { promptInput.setValue(''); screen.render(); });
-  table.on('select', () => { mode = 'detail'; draw(); });
+  table.on('select', () => { picked = true; mode = 'detail'; draw(); });
   table.key(['k'], () => table.up(1));
   table.key(['j'], () => table.down(1));
   table.key(['g'], () => table.select(0));
   table.key(['S-g'], () => table.select(shown.length - 1));
-  table.key(['up', 'down', 'k', 'j', 'g', 'S-g'], () => draw());
+  table.key(['up', 'down', 'k', 'j', 'g', 'S-g'], () => { picked = true; draw(); });
   screen.key(['s'], () => { q.sort = SORTS[(SORTS.indexOf(q.sort) + 1) % SORTS.length]!; draw(); });
   screen.key(['o'], () => { q.show = SHOW[(SHOW.indexOf(q.show) + 1) % SHOW.length]!; draw(); });
   screen.key(['t'], () => { mode = mode === 'topology' ? 'detail' : 'topology'; draw(); });
