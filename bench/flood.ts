@@ -1,6 +1,6 @@
 // A node under flood, side by side with the same node idle, in one run. The target is a real
 // `skywire master` process (it accepts unknown peers: the most exposed node); one legitimate
-// fleet member streams to it in every phase. Four phases of PHASE_MS each:
+// fleet member streams to it in every phase. ROUNDS rounds of five phases of PHASE_MS each:
 //   idle       no attacker (the member's stream and the status probes only)
 //   decoy-*    the attacker does the handshake (or data) flood's work but sends to its own
 //              socket: on a shared machine its CPU alone slows the member and the probes, not
@@ -17,7 +17,8 @@ import { print } from './machine.ts';
 import { dropDelta, probeStatus, procUsage, quantiles, startFleet, status, transfer, type Fleet } from './flood-fleet.ts';
 import type { FloodOrder, FloodReport } from './flood-worker.ts';
 
-const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 10_000);
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 6_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 256);
 const PROBES = 50;
 const RAMP_MS = 500; // the attacker is at full rate before the measured window opens
@@ -83,26 +84,40 @@ const settle = async (f: Fleet): Promise<number> => {
 
 const fleet = await startFleet('flood', prof);
 const attacker = forkWorker('./flood-worker.ts');
+type Phase = Awaited<ReturnType<typeof phase>>;
+const median = (xs: number[]): number | null => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length === 0 ? null : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+};
 try {
   await next(attacker, 'loaded', 60_000);
-  const idle = await phase(fleet, 'idle', attacker, 9001);
-  const decoy = await phase(fleet, 'decoy-handshake', attacker, 9004);
-  const handshake = await phase(fleet, 'handshake', attacker, 9002);
-  const settledMs = await settle(fleet);
-  const dataDecoy = await phase(fleet, 'decoy-data', attacker, 9005);
-  const data = await phase(fleet, 'data', attacker, 9003);
+  // ROUNDS rounds of the five phases, interleaved: on a shared (virtual) machine the speed of
+  // the same idle phase drifts by 1.5x within a minute, so one sample per phase compared one
+  // phase with another machine's mood. Ratios are taken within a round, then the median.
+  const kinds = ['idle', 'decoy-handshake', 'handshake', 'decoy-data', 'data'] as const;
+  const rounds: Record<(typeof kinds)[number], Phase>[] = [];
+  const settledMs: number[] = [];
+  let port = 9001;
+  for (let r = 0; r < ROUNDS; r++) {
+    const round = {} as Record<(typeof kinds)[number], Phase>;
+    for (const k of kinds) {
+      round[k] = await phase(fleet, k, attacker, port++);
+      if (k === 'handshake') settledMs.push(await settle(fleet));
+    }
+    rounds.push(round);
+  }
   const ratio = (x: number | null, y: number | null): number | null => (x !== null && y ? Math.round((x / y) * 100) / 100 : null);
-  const vs = (p: typeof idle, base: typeof idle) => ({
-    streamGoodput: ratio(p.stream.mbPerSec, base.stream.mbPerSec),
-    statusMedian: ratio(p.status.median, base.status.median),
-    statusP99: ratio(p.status.p99, base.status.p99),
-  });
+  const vs = (k: (typeof kinds)[number], base: (typeof kinds)[number]) => {
+    const per = rounds.map((r) => ({ g: ratio(r[k].stream.mbPerSec, r[base].stream.mbPerSec), m: ratio(r[k].status.median, r[base].status.median), p: ratio(r[k].status.p99, r[base].status.p99) }));
+    const pick = (f: (x: (typeof per)[number]) => number | null) => per.map(f).filter((x): x is number => x !== null);
+    return { streamGoodput: median(pick((x) => x.g)), streamGoodputPerRound: pick((x) => x.g), statusMedian: median(pick((x) => x.m)), statusP99: median(pick((x) => x.p)) };
+  };
   print('flood', {
-    phaseMs: PHASE_MS, sockets: SOCKETS,
+    phaseMs: PHASE_MS, rounds: ROUNDS, sockets: SOCKETS,
     target: 'skywire master process (accepts unknown peers); the member streams to it and status is asked over its control socket in every phase',
-    phases: [idle, decoy, handshake, dataDecoy, data],
-    vsIdle: { decoyHandshake: vs(decoy, idle), decoyData: vs(dataDecoy, idle), handshake: vs(handshake, idle), data: vs(data, idle) },
-    vsDecoy: { handshake: vs(handshake, decoy), data: vs(data, dataDecoy), what: 'against the same attacker CPU load aimed elsewhere: the cost of the flood to the target itself' },
+    phases: rounds.flatMap((r) => kinds.map((k) => r[k])),
+    vsIdle: { decoyHandshake: vs('decoy-handshake', 'idle'), decoyData: vs('decoy-data', 'idle'), handshake: vs('handshake', 'idle'), data: vs('data', 'idle') },
+    vsDecoy: { handshake: vs('handshake', 'decoy-handshake'), data: vs('data', 'decoy-data'), what: 'against the same attacker CPU load aimed elsewhere: the cost of the flood to the target itself' },
     strangerLinksGoneMsAfterHandshakeFlood: settledMs,
     goals: { statusAnswers: 'every request', streamGoodputVsIdle: 0.5 },
   });

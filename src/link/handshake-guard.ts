@@ -46,7 +46,9 @@ export class HandshakeGuard {
   /** Misaddressed notices: 10 a second at most, whoever asks (each is 22 bytes, unauthenticated). */
   private readonly notices: TokenBucket;
   // The work budget: ms left (negative after an expensive answer), refilled at workMsPerSec,
-  // at most a tenth of a second's worth, so answers are spread out, never one long burst.
+  // at most a fortieth of a second's worth (5 ms at the default), so answers are spread out:
+  // a 20 ms burst stalled the event loop long enough for a member's stream to lose its ACK
+  // clock (bench/flood).
   private work: number;
   private workAt: number;
 
@@ -62,7 +64,7 @@ export class HandshakeGuard {
   }
 
   private get workBurst(): number {
-    return Math.max(10, (this.opts.workMsPerSec ?? Infinity) / 10);
+    return Math.max(5, (this.opts.workMsPerSec ?? Infinity) / 40);
   }
 
   /** The time an admitted init took to answer, charged to the work budget. */
