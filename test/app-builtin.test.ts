@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sky, startAppWorld, waitFor, type AppWorld } from './helpers/app-world.ts';
 import { tmpHome } from './helpers/cli.ts';
+import { freeTcpPort } from './helpers/free-port.ts';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const body = randomBytes(3 * 1024 * 1024);
@@ -79,7 +80,7 @@ test('skywire fs: put, ls, get, rm against the sandboxed files app on another no
 });
 
 test('skywire socks: curl --socks5-hostname through the sandboxed exit on another node; the exit policy holds', async (t) => {
-  const port = 35000 + Math.floor(Math.random() * 2000);
+  const port = await freeTcpPort();
   const client = spawn(process.execPath, [BIN, 'socks', '--exit', w.bAddress, '--listen', `127.0.0.1:${port}`, '--home', w.a], { stdio: 'ignore' });
   t.teardown(() => client.kill('SIGKILL'));
   await waitFor(() => (spawnSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`]).status === 7 ? undefined : true), 20_000, 'socks client listening');

@@ -2,6 +2,7 @@ import test from 'ava';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
+import { freeUdpPorts } from './helpers/free-port.ts';
 
 const addressOf = (home: string): string => JSON.parse(sky('id', '--home', home, '--json').stdout).address;
 
@@ -57,9 +58,9 @@ test('two node processes link up within a second; status --json shows the link u
   sky('init', '--home', ha);
   sky('init', '--home', hb);
   const [a, b] = [addressOf(ha), addressOf(hb)];
-  const pa = 20000 + Math.floor(Math.random() * 20000);
-  const da = skyDaemon('node', '--home', ha, '--listen', `127.0.0.1:${pa}`, '--peer', `${b}@127.0.0.1:${pa + 1}`);
-  const db = skyDaemon('node', '--home', hb, '--listen', `127.0.0.1:${pa + 1}`, '--peer', `${a}@127.0.0.1:${pa}`);
+  const [pa, pb] = await freeUdpPorts(2);
+  const da = skyDaemon('node', '--home', ha, '--listen', `127.0.0.1:${pa}`, '--peer', `${b}@127.0.0.1:${pb}`);
+  const db = skyDaemon('node', '--home', hb, '--listen', `127.0.0.1:${pb}`, '--peer', `${a}@127.0.0.1:${pa}`);
   try {
     await until(() => (da.output().includes('listening') && db.output().includes('listening') ? true : undefined), 20_000, 'both nodes listening');
     const upAt = (out: string) => out.split('\n').find((l) => l.includes('handshaking -> up'));

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, until, type Daemon } from './helpers/cli.ts';
 import { mountSmallDisk } from './helpers/tmpfs.ts';
+import { freeUdpPorts } from './helpers/free-port.ts';
 
 interface Failure { file: string; errno: string; retries: number }
 interface Status { disk: { ok: boolean; failing: Failure[] }; fleet: { nodes: number } | null }
@@ -27,10 +28,10 @@ test('a master on a full disk keeps running; registry.json is retried, shown in 
   t.is(sky('init', '--home', nh).code, 0);
   const m = id(mh);
   const n = id(nh);
-  const base = 30000 + Math.floor(Math.random() * 3000) * 2;
+  const [pm, pn] = await freeUdpPorts(2);
   const link = { keepaliveMs: 500, deadAfterMs: 2000 };
-  writeFileSync(join(mh, 'config.json'), JSON.stringify({ version: 1, name: 'm', listen: `127.0.0.1:${base}`, link }));
-  writeFileSync(join(nh, 'config.json'), JSON.stringify({ version: 1, name: 'n1', listen: `127.0.0.1:${base + 1}`, peers: [`${m.address}@127.0.0.1:${base}`], master: m.publicKey, link }));
+  writeFileSync(join(mh, 'config.json'), JSON.stringify({ version: 1, name: 'm', listen: `127.0.0.1:${pm}`, link }));
+  writeFileSync(join(nh, 'config.json'), JSON.stringify({ version: 1, name: 'n1', listen: `127.0.0.1:${pn}`, peers: [`${m.address}@127.0.0.1:${pm}`], master: m.publicKey, link }));
   disk.fill();
   const daemons: Daemon[] = [];
   t.teardown(() => { for (const d of daemons) d.proc.kill('SIGKILL'); });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until, type Daemon } from './helpers/cli.ts';
 import { mountSmallDisk, type SmallDisk } from './helpers/tmpfs.ts';
 import { controlRequest } from '../src/env/control-client.ts';
+import { freeUdpPorts } from './helpers/free-port.ts';
 
 const json = <T>(...args: string[]): T | undefined => {
   const r = sky(...args);
@@ -36,8 +37,8 @@ const line = async (t: { teardown(fn: () => void): void; is(a: unknown, b: unkno
     t.is(sky('init', '--home', homes[n]!).code, 0);
     addr[n] = (JSON.parse(sky('id', '--home', homes[n]!, '--json').stdout) as { address: string }).address;
   }
-  const base = 27000 + Math.floor(Math.random() * 3000) * 3;
-  const port = (n: string): number => base + names.indexOf(n);
+  const ports = await freeUdpPorts(names.length);
+  const port = (n: string): number => ports[names.indexOf(n)]!;
   const neighbours: Record<string, string[]> = { a: ['b'], b: ['a', 'c'], c: ['b'] };
   for (const n of names) {
     const peers = neighbours[n]!.map((p) => `${addr[p]}@127.0.0.1:${port(p)}`);

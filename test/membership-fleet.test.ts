@@ -13,6 +13,7 @@ import { createIdentity } from '../src/identity/key-file.ts';
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { BIN, sky, tmpHome, until } from './helpers/cli.ts';
 import { controlRequest } from '../src/env/control-client.ts';
+import { freeUdpPorts } from './helpers/free-port.ts';
 
 interface N { home: string; address: string; publicKey: string; port: number; proc?: ChildProcess; out: string }
 const names = ['m', 'a', 'b', 's'] as const;
@@ -30,11 +31,11 @@ const run = (args: string[]): Promise<{ code: number | null; stdout: string; std
 });
 
 test.before(async () => {
-  const base = 42000 + Math.floor(Math.random() * 1000) * 4;
+  const ports = await freeUdpPorts(names.length);
   names.forEach((n, i) => {
     const home = tmpHome(`member-${n}`);
     const id = createIdentity(nodeSuite(), home, new Uint8Array(randomBytes(32)));
-    nodes[n] = { home, address: id.address, publicKey: Buffer.from(id.publicKey).toString('base64'), port: base + i, out: '' };
+    nodes[n] = { home, address: id.address, publicKey: Buffer.from(id.publicKey).toString('base64'), port: ports[i]!, out: '' };
   });
   const { m, a, b, s } = nodes;
   const link = { keepaliveMs: 500, deadAfterMs: 2000 };

@@ -4,20 +4,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sky, skyDaemon, tmpHome, until, type Daemon } from './helpers/cli.ts';
+import { freeUdpPorts } from './helpers/free-port.ts';
 
 // Six real node processes on loopback with two disjoint paths from a to f: a-b-c-f and a-d-e-f.
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
 const EDGES = [['a', 'b'], ['b', 'c'], ['c', 'f'], ['a', 'd'], ['d', 'e'], ['e', 'f']];
 
 test('a 20 MB stream a->f arrives intact although a relay on its path is killed mid-transfer', async (t) => {
-  const base = 21000 + Math.floor(Math.random() * 2000) * 6;
   const homes = Object.fromEntries(NAMES.map((n) => [n, tmpHome(`r6${n}`)]));
   const addr: Record<string, string> = {};
   for (const n of NAMES) {
     t.is(sky('init', '--home', homes[n]!).code, 0);
     addr[n] = (JSON.parse(sky('id', '--home', homes[n]!, '--json').stdout) as { address: string }).address;
   }
-  const port = (n: string): number => base + NAMES.indexOf(n as never);
+  const ports = await freeUdpPorts(NAMES.length);
+  const port = (n: string): number => ports[NAMES.indexOf(n as never)]!;
   const daemons: Record<string, Daemon> = {};
   for (const n of NAMES) {
     const peers = EDGES.filter((e) => e.includes(n)).map((e) => (e[0] === n ? e[1]! : e[0]!)).map((p) => `${addr[p]}@127.0.0.1:${port(p)}`);

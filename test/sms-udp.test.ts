@@ -2,20 +2,21 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until, type Daemon } from './helpers/cli.ts';
+import { freeUdpPorts } from './helpers/free-port.ts';
 
 // Three real node processes on loopback UDP in a line a - b - c; SMS from a to c through b.
 interface Line { homes: Record<string, string>; addr: Record<string, string>; start(n: string): Daemon; daemons: Record<string, Daemon> }
 
-const line = (t: { teardown(fn: () => void): void }, label: string): Line => {
-  const base = 24000 + Math.floor(Math.random() * 3000) * 3;
+const line = async (t: { teardown(fn: () => void): void }, label: string): Promise<Line> => {
   const names = ['a', 'b', 'c'];
+  const ports = await freeUdpPorts(names.length);
   const homes = Object.fromEntries(names.map((n) => [n, tmpHome(`sms${label}${n}`)]));
   const addr: Record<string, string> = {};
   for (const n of names) {
     sky('init', '--home', homes[n]!);
     addr[n] = (JSON.parse(sky('id', '--home', homes[n]!, '--json').stdout) as { address: string }).address;
   }
-  const port = (n: string): number => base + names.indexOf(n);
+  const port = (n: string): number => ports[names.indexOf(n)]!;
   const neighbours: Record<string, string[]> = { a: ['b'], b: ['a', 'c'], c: ['b'] };
   for (const n of names) {
     const peers = neighbours[n]!.map((p) => `${addr[p]}@127.0.0.1:${port(p)}`);
@@ -43,7 +44,7 @@ const sendSms = (home: string, to: string, text: string): Sent => {
 };
 
 test.serial('a sends to c over two hops by contact name; c reads it once and the receipt comes back', async (t) => {
-  const l = line(t, 'x');
+  const l = await line(t, 'x');
   for (const n of ['a', 'b', 'c']) l.start(n);
   for (const n of ['a', 'b', 'c']) await ready(l.homes[n]!);
   t.is(sky('sms', 'contacts', 'add', 'carol', l.addr.c!, '--home', l.homes.a!).code, 0);
@@ -66,7 +67,7 @@ test.serial('a sends to c over two hops by contact name; c reads it once and the
 // b learns c's links while c is up; c then goes away: a's copy moves to b, the node c was last
 // linked to, which holds it until c is back.
 const lineWithCAway = async (t: { teardown(fn: () => void): void }, label: string): Promise<Line> => {
-  const l = line(t, label);
+  const l = await line(t, label);
   for (const n of ['a', 'b', 'c']) l.start(n);
   for (const n of ['a', 'b', 'c']) await ready(l.homes[n]!);
   await until(() => (json<{ state: string }>('route', l.addr.c!, '--home', l.homes.a!, '--json')?.state === 'established' ? true : undefined), 20_000, 'a knows c');

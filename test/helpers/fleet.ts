@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createIdentity } from '../../src/identity/key-file.ts';
 import { nodeSuite } from '../../src/identity/node-suite.ts';
 import { BIN, tmpHome, until } from './cli.ts';
+import { freeUdpPorts } from './free-port.ts';
 
 /** Flip the default to '1' once main.ts, run-node.ts and run-master.ts wire term and forward. */
 export const WIRED = (process.env.SKY_FLEET_WIRED ?? '1') === '1';
@@ -55,7 +56,7 @@ export interface Fleet {
 }
 
 export const startFleet = async (spec: FleetSpec): Promise<Fleet> => {
-  const base = 24000 + Math.floor(Math.random() * 1500) * 8;
+  const ports = await freeUdpPorts(spec.names.length);
   const members = new Map<string, FleetMember>();
   const ids = new Map<string, { home: string; address: string; publicKey: string }>();
   for (const name of spec.names) {
@@ -64,7 +65,7 @@ export const startFleet = async (spec: FleetSpec): Promise<Fleet> => {
     ids.set(name, { home, address: id.address, publicKey: Buffer.from(id.publicKey).toString('base64') });
   }
   const ip = (n: string): string => spec.host?.(n) ?? '127.0.0.1';
-  const port = (n: string): number => base + spec.names.indexOf(n);
+  const port = (n: string): number => ports[spec.names.indexOf(n)]!;
   for (const name of spec.names) {
     const { home, address, publicKey } = ids.get(name)!;
     const isMaster = name === spec.master || (spec.rogues ?? []).includes(name);

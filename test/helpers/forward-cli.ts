@@ -2,11 +2,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { TERM_ARGV } from './fleet.ts';
 import { until } from './cli.ts';
+import { freeTcpPort } from './free-port.ts';
 
 export interface ForwardProc { proc: ChildProcess; lport: number; output: () => string }
 
 export const startForward = async (node: string, host: string, port: number, ctl: string): Promise<ForwardProc> => {
-  const lport = 30000 + Math.floor(Math.random() * 20000);
+  const lport = await freeTcpPort();
   const proc = spawn(process.execPath, [...TERM_ARGV, 'forward', node, `${lport}:${host}:${port}`, '--home', ctl], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });

@@ -4,11 +4,20 @@
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sky, skyDaemon, tmpHome, until, type Daemon } from './cli.ts';
+import { freeUdpPortsSync } from './free-port.ts';
 
 export interface Proc { name: string; home: string; address: string; publicKey: string; port: number; daemon?: Daemon; boot?: string }
 
-let nextPort = 23000 + Math.floor(Math.random() * 1500) * 8;
-export const port = (): number => nextPort++;
+// Synchronous because identity() and its callers are: the port comes from the kernel (see
+// free-port.ts) through a short-lived child process, just before the node using it starts. The
+// child's socket is closed by then, so a port already handed out in this process is skipped.
+const handedOut = new Set<number>();
+export const port = (): number => {
+  for (;;) {
+    const p = freeUdpPortsSync(1)[0]!;
+    if (!handedOut.has(p)) { handedOut.add(p); return p; }
+  }
+};
 
 export const identity = (name: string): Proc => {
   const home = tmpHome(name);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpHome, until } from './cli.ts';
 import { connect } from 'node:net';
+import { freeTcpPort } from './free-port.ts';
 
 export const SSHD = '/usr/sbin/sshd';
 
@@ -40,7 +41,7 @@ export const startSshd = async (wrap: string[] = []): Promise<Sshd> => {
     'PermitRootLogin prohibit-password', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
     'UsePAM no', 'StrictModes no', `PidFile ${join(dir, 'sshd.pid')}`, '',
   ].join('\n'));
-  const port = 20000 + Math.floor(Math.random() * 10000);
+  const port = await freeTcpPort();
   const argv = [SSHD, '-D', '-e', '-p', String(port), '-f', join(dir, 'sshd_config')];
   const proc = spawn([...wrap, ...argv][0]!, [...wrap, ...argv].slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
