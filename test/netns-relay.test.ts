@@ -1,5 +1,5 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sky, tmpHome, until } from './helpers/cli.ts';
 import { NetLab, netnsUnavailable } from './helpers/netns.ts';
@@ -57,5 +57,42 @@ maybe('a firewalled node is reachable through a relay it links out to; direct pa
     let n = 0; const go = () => s.send(Buffer.from('hello'), 7000, '${ip.node}', () => { if (++n < 5) go(); else s.close(); }); go();`]);
   t.is(probe.code, 0, probe.stderr);
   await until(() => (lab.droppedInbound('node') >= before + 5 ? true : undefined), 5000, 'firewall drop counter');
+
+  // skywire doctor asks the relay how it sees each: the firewalled node is at its own address
+  // (no NAT) but not reachable unasked (the relay's echo from another port is dropped); the
+  // master, with no firewall, is reachable directly.
+  const docNode = sky('doctor', '--home', home.node!);
+  t.regex(docNode.stdout, new RegExp(`^ ok +nat +none: ${addr.relay} sees this node at its own address ${ip.node.replace(/\./g, '\\.')}:7000`, 'm'), docNode.stdout);
+  t.regex(docNode.stdout, new RegExp(`^warn +udp inbound +not reachable unasked: .*${addr.relay}`, 'm'), docNode.stdout);
+  const docMaster = sky('doctor', '--home', home.master!);
+  t.regex(docMaster.stdout, new RegExp(`^ ok +udp inbound +reachable from outside: ${addr.relay}'s datagram from another port arrived`, 'm'), docMaster.stdout);
+  const relayStatus = JSON.parse(sky('status', '--home', home.relay!, '--json').stdout) as { drops: Record<string, number> };
+  t.falsy(relayStatus.drops['probe-not-member'], 'no master configured: the relay answers its linked peers');
   t.pass();
+});
+
+maybe('skywire doctor says a node is behind a port-translating NAT and not reachable unasked', async (t) => {
+  const lab = new NetLab('swnt', 78);
+  t.teardown(() => lab.destroy());
+  const ip = { relay: lab.host('relay', 1), node: lab.host('node', 2) };
+  lab.portNat('node', 7000, 17000);
+  const home: Record<string, string> = {};
+  const addr: Record<string, string> = {};
+  for (const n of ['relay', 'node']) {
+    home[n] = tmpHome(`nt${n}`);
+    t.teardown(() => rmSync(home[n]!, { recursive: true, force: true }));
+    t.is(sky('init', '--home', home[n]!).code, 0);
+    addr[n] = (JSON.parse(sky('id', '--home', home[n]!, '--json').stdout) as { address: string }).address;
+  }
+  writeFileSync(join(home.relay!, 'config.json'), JSON.stringify({ name: 'relay', listen: `${ip.relay}:7000`, acceptUnknown: true }));
+  writeFileSync(join(home.node!, 'config.json'), JSON.stringify({ name: 'node', listen: '0.0.0.0:7000', relays: [`${addr.relay}@${ip.relay}:7000`] }));
+  for (const n of ['relay', 'node']) lab.spawn(n, process.execPath, [BIN, 'node', '--home', home[n]!]);
+  await until(() => {
+    const r = sky('status', '--home', home.node!, '--json');
+    return r.code === 0 && (JSON.parse(r.stdout) as { links: { state: string }[] }).links.some((l) => l.state === 'up') ? true : undefined;
+  }, 30_000, 'node linked to the relay');
+  const doc = sky('doctor', '--home', home.node!);
+  t.regex(doc.stdout, new RegExp(`^warn +nat +the port is translated: ${addr.relay} sees ${ip.node.replace(/\./g, '\\.')}:17000, this node listens on 0\\.0\\.0\\.0:7000`, 'm'), doc.stdout);
+  t.regex(doc.stdout, /^warn +udp inbound +not reachable unasked/m, doc.stdout);
+  t.regex(doc.stdout, /^ ok +relay +nearest /m, doc.stdout);
 });

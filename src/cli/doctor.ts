@@ -4,6 +4,7 @@
 // each TNC. Every check is ok, warn or fail, with the fix; the exit status is 1 if any failed.
 import { existsSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProbeResult } from '../node/reach-probe.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { realClock } from '../env/real-clock.ts';
 import { keyFilePath } from '../identity/key-file.ts';
@@ -81,19 +82,57 @@ export const runDoctor = async (home: string): Promise<Check[]> => {
   // The nearest relay: the configured relays that are up, by round-trip time.
   let relays: string[] = [];
   try { relays = loadNodeConfig(home).relays.map((r) => r.address); } catch { /* reported above */ }
-  const upRelays = s.links.filter((l) => relays.includes(l.peer) && l.state === 'up' && l.rttMs !== null).sort((a, b) => a.rttMs! - b.rttMs!);
+  // A link just up has no round trip yet: it is up all the same (it sorts last).
+  const upRelays = s.links.filter((l) => relays.includes(l.peer) && (l.state === 'up' || l.state === 'rekeying')).sort((a, b) => (a.rttMs ?? Infinity) - (b.rttMs ?? Infinity));
   if (relays.length > 0) {
     add('relay', upRelays.length > 0 ? 'ok' : 'fail', upRelays.length > 0
-      ? `nearest ${upRelays[0]!.peer} at ${upRelays[0]!.rttMs} ms (${upRelays.length} of ${relays.length} up)`
+      ? `nearest ${upRelays[0]!.peer} ${upRelays[0]!.rttMs === null ? '(no round trip measured yet)' : `at ${upRelays[0]!.rttMs} ms`} (${upRelays.length} of ${relays.length} up)`
       : `none of ${relays.length} relay(s) is up: behind a firewall this node is reachable only through one`);
   }
   if (masterLink === undefined && m?.master && m.registration?.state === 'registered') add('path to master', 'ok', 'through a relay (no direct link)');
+  await reachability(home, add);
   for (const r of s.radios ?? []) {
     add(`radio ${r.device}`, r.serial === 'open' ? 'ok' : 'fail', r.serial === 'open'
       ? `TNC open, ${r.bitrate} bit/s, ${r.mode}${r.station ? `, station ${r.station}` : ''}, airtime ${r.airtimePct ?? 0} %`
       : `${r.serial}${r.error ? `: ${r.error}` : ''}`);
   }
   return checks;
+};
+
+/** The relays' view of this node (src/node/reach-probe.ts): is there a NAT, and does a datagram
+ *  from a source this node never sent to get in (then peers can link to it directly). */
+const reachability = async (home: string, add: (name: string, verdict: Verdict, detail: string) => void): Promise<void> => {
+  let r: { listen: string; localAddresses: string[]; results: ProbeResult[] };
+  try {
+    r = (await controlRequest(home, { cmd: 'probe', timeoutMs: 2000 })) as typeof r;
+  } catch (e) {
+    add('reachability', 'warn', `cannot ask the node to probe: ${isSkywireError(e) ? e.message : String(e)}`);
+    return;
+  }
+  if (r.results.length === 0) {
+    add('reachability', 'warn', 'no relay or master link is up to ask how this node is seen from outside');
+    return;
+  }
+  const local = splitEndpoint(r.listen);
+  const mine = new Set(r.localAddresses);
+  if (local && !['0.0.0.0', '::'].includes(local.host)) mine.add(local.host);
+  for (const p of r.results) {
+    const seen = p.observed ? splitEndpoint(p.observed) : null;
+    if (!p.observed || !seen) {
+      add('nat', 'warn', `${p.relay} did not answer the probe in 2 s (a relay older than this version, or the link is lossy)`);
+      continue;
+    }
+    if (!mine.has(seen.host)) add('nat', 'ok', `behind a NAT: ${p.relay} sees this node at ${p.observed}, it listens on ${r.listen}`);
+    else if (local && seen.port !== local.port) add('nat', 'warn', `the port is translated: ${p.relay} sees ${p.observed}, this node listens on ${r.listen} (a NAT or firewall on this machine)`);
+    else add('nat', 'ok', `none: ${p.relay} sees this node at its own address ${p.observed} (${p.ms} ms)`);
+    if (p.echo === true) add('udp inbound', 'ok', `reachable from outside: ${p.relay}'s datagram from another port arrived, so peers can link to ${p.observed} directly`);
+    else if (p.echo === false) add('udp inbound', 'warn', `not reachable unasked: a datagram from a new source (${p.relay}, another port) was filtered by a NAT or firewall; other nodes reach this one through its relays, or open UDP ${local?.port ?? ''} inbound`);
+  }
+};
+
+const splitEndpoint = (e: string): { host: string; port: number } | null => {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(e);
+  return m ? { host: m[1]!, port: Number(m[2]) } : null;
 };
 
 export const formatChecks = (checks: Check[]): string =>

@@ -1,5 +1,7 @@
 // `skywire node`: a real node on UDP with its control socket and persisted state. The wiring
 // of real env implementations into the sans-IO node happens here and nowhere else.
+import { networkInterfaces } from 'node:os';
+import { attachReachProbe } from '../node/reach-probe.ts';
 import { randomBytes } from 'node:crypto';
 import { openUdpCarrier } from '../env/udp-carrier.ts';
 import { realClock } from '../env/real-clock.ts';
@@ -134,6 +136,15 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log, restart: () => restartNode('software update from the master') });
   watchSoftwareTrial({ home: opts.home, agent, clock, log, exit: (code) => exitAfter(stop('software trial failed'), code) });
   const sms = await attachSms(overlay, { home: opts.home, disk, log: (m) => log.info(m) });
+  const reach = attachReachProbe(node, overlay.membership);
+  // This machine's addresses, as seen from the node's own network namespace (doctor may run in another).
+  const localAddresses = (): string[] => Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address));
+  // The relays, the master and the configured peers this node can ask how it is seen: those
+  // with a link up, relays first.
+  const probePeers = (): string[] => {
+    const want = [...config.relays.map((r) => r.address), ...(agent.status().master ? [String(agent.status().master)] : []), ...config.peers.map((p) => p.address)];
+    return [...new Set(want)].filter((a) => ['up', 'rekeying'].includes(node.links.get(a)?.state ?? ''));
+  };
   const resolveSources = { home: opts.home, membership: overlay.membership, registry: opts.resolveName };
   const control = await openControlServer(opts.home, (req) => {
     const extra = opts.controlHandlers?.get(String(req.cmd)) ?? sms.handlers.get(String(req.cmd));
@@ -144,6 +155,10 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
     if (req.cmd === 'resolve') return resolveTarget(resolveSources, String(req.ref));
     if (req.cmd === 'route' || req.cmd === 'route-ping' || req.cmd === 'connect') req = { ...req, address: target(req.address) };
     if (req.cmd === 'status') return status();
+    if (req.cmd === 'probe') {
+      return Promise.all(probePeers().slice(0, 3).map((p) => reach.probe(p, Math.min(Number(req.timeoutMs ?? 2000), 10_000))))
+        .then((results) => ({ listen: carrier.local, localAddresses: localAddresses(), results }));
+    }
     if (req.cmd === 'route') return routeRequest(overlay, req);
     if (req.cmd === 'route-ping') return pingRequest(overlay, req);
     if (req.cmd === 'connect') return connectRequest(overlay, req);
@@ -183,6 +198,7 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
     services.stop();
     await apps.stop();
     sms.stop();
+    reach.stop();
     recordStatus(db.data, node.status());
     overlay.stop();
     node.stop();

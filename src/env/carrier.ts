@@ -37,6 +37,9 @@ export interface Carrier {
    * (src/radio/signed-link.ts). Undefined: the encrypted link.
    */
   readonly linkMode?: 'signed' | undefined;
+  /** Send from another local port than `local` (UDP only): the reachability probe's echo
+   *  (src/node/reach-probe.ts) must not look like a reply to a mapping the peer opened. */
+  sendFromOtherPort?(to: string, bytes: Uint8Array): void;
   /** Link timer overrides scaled to a slow carrier (src/radio/radio-params.ts). */
   readonly linkTimers?: Partial<LinkConfig> | undefined;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import DgramAsPromised from 'dgram-as-promised';
 import { Subject } from 'rxjs';
 import { isIP, isIPv6 } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns';
+import { createSocket, type Socket } from 'node:dgram';
 import type { Carrier, Datagram } from './carrier.ts';
 import { parseHostPort } from './host-port.ts';
 import { SkywireError } from '../errors.ts';
@@ -46,6 +47,7 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
   // packet on the datapath). Bounded: endpoints come from config and from whoever sends to us.
   type Dest = { host: string; port: number; sent: (err: Error | null) => void };
   const dests = new Map<string, Dest | null>();
+  let other: Socket | undefined;
   const destOf = (to: string): Dest | null => {
     let d = dests.get(to);
     if (d === undefined) {
@@ -89,7 +91,21 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
       sock.socket.send(bytes, d.port, d.host, d.sent);
     },
     sendErrorFor: (to: string): string | undefined => failing.get(to),
+    sendFromOtherPort(to: string, bytes: Uint8Array): void {
+      const d = destOf(to);
+      if (!d) { carrier.sendErrors++; return; }
+      // One extra socket, on demand, on the same address family and host, any free port.
+      other ??= (() => {
+        const o = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', lookup: literalFirst });
+        o.on('error', () => { carrier.sendErrors++; });
+        o.bind(0, host === '0.0.0.0' || host === '::' ? undefined : host);
+        o.unref();
+        return o;
+      })();
+      other.send(bytes, d.port, d.host, (err) => { if (err) carrier.sendErrors++; });
+    },
     async close(): Promise<void> {
+      other?.close();
       received$.complete();
       await sock.close().catch(() => undefined);
     },

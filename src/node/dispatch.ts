@@ -27,6 +27,7 @@ export const dispatch = (node: SkyNode, carrier: Carrier, d: Datagram): void => 
     case MsgType.HandshakeResp: return onResp(node, carrier, d);
     case MsgType.CookieReply: return onCookie(node, d);
     case MsgType.Misaddressed: return onMisaddressed(node, d);
+    case MsgType.ProbeEcho: return node.probeEcho ? node.probeEcho(d) : node.countDrop('probe-echo-unexpected');
     default: return node.countDrop('unknown-type');
   }
 };

@@ -3,7 +3,7 @@
 // and inside the simulator, many instances per process.
 import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { clockScheduler } from '../env/clock-scheduler.ts';
-import type { Carrier } from '../env/carrier.ts';
+import type { Carrier, Datagram } from '../env/carrier.ts';
 import type { Clock } from '../env/clock.ts';
 import type { Random } from '../env/random.ts';
 import type { Trace } from '../env/trace.ts';
@@ -57,6 +57,8 @@ export class SkyNode implements LinkHost, LinkLayer {
   readonly guard: HandshakeGuard;
   readonly indexes = new Map<number, IndexEntry>();
   readonly links = new Map<string, LinkActor>();
+  /** Where a reachability probe's echo goes (src/node/reach-probe.ts); unset: dropped, counted. */
+  probeEcho: ((d: Datagram) => void) | undefined;
   readonly drops: Partial<Record<DropReason, number>> = {};
   /** Links made for peers nobody configured: bounded (src/node/unknown-peers.ts). */
   readonly unknown: UnknownPeers = new UnknownPeers(this);

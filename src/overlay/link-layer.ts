@@ -15,6 +15,8 @@ export const Proto = {
   Sms: 0x03,
   /** Fleet credentials and the revocation list, passed along links (src/membership). */
   Membership: 0x04,
+  /** "How do you see me?": the reachability probe (src/node/reach-probe.ts). */
+  Probe: 0x05,
 } as const;
 
 export interface LinkChange { t: number; peer: string; from: string; to: string }

@@ -9,6 +9,10 @@ export const MsgType = {
   /** "Your init was not for me": sent (rate-limited) to an init whose mac1 is not for our
    *  address, so the sender learns it has the wrong key for this endpoint (src/node/link-problem.ts). */
   Misaddressed: 0x05,
+  /** The reachability probe's echo: [1][0x06][token 16], sent by a relay from another port to
+   *  the endpoint it sees a member at (src/node/reach-probe.ts). Unauthenticated: only a token
+   *  the node sent over its encrypted link makes it count. */
+  ProbeEcho: 0x06,
 } as const;
 
 export const KEY_BYTES = 32;

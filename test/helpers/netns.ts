@@ -69,6 +69,19 @@ export class NetLab {
     if (r.status !== 0) throw new Error(`nft failed: ${r.stderr}`);
   }
 
+  /** A NAT on the host itself that rewrites UDP source port `from` to `to` on the way out
+   *  (conntrack maps the replies back); datagrams nobody asked for, to port `to`, find no mapping. */
+  portNat(name: string, from: number, to: number): void {
+    const ip = this.hosts.get(name);
+    const rules = `table ip skynat {
+  chain post { type nat hook postrouting priority 100;
+    oif != lo udp sport ${from} snat to ${ip}:${to}
+  }
+}`;
+    const r = spawnSync(IP, ['netns', 'exec', this.ns(name), NFT, '-f', '-'], { input: rules, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`nft failed: ${r.stderr}`);
+  }
+
   /** Packets the firewall dropped so far. */
   droppedInbound(name: string): number {
     const out = run(IP, 'netns', 'exec', this.ns(name), NFT, 'list', 'chain', 'inet', 'skyfw', 'input');
