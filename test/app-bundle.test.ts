@@ -14,10 +14,11 @@ import { buildBundle, bundleSha256 } from '../src/apps/bundle-build.ts';
 import { extractBundle } from '../src/apps/bundle-extract.ts';
 import { isSkywireError } from '../src/errors.ts';
 import { listing } from './helpers/tree-listing.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const made: string[] = [];
 const tmp = (label: string): string => {
-  const dir = mkdtempSync(join(tmpdir(), `sky-bundle-${label}-`));
+  const dir = tempDir(`sky-bundle-${label}-`);
   made.push(dir);
   return dir;
 };

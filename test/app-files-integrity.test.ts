@@ -17,6 +17,7 @@ import { chunkFrame, jsonFrame, CHUNK_BYTES, type Frame } from '../src/apps/buil
 import { ENTRY_BYTES } from '../src/apps/builtin/files/quota-guard.ts';
 import { realRandom } from '../src/env/real-random.ts';
 import { until } from './helpers/cli.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -33,7 +34,7 @@ test.after.always(() => {
 });
 
 const tmp = (label: string): string => {
-  const d = mkdtempSync(join(tmpdir(), `files-int-${label}-`));
+  const d = tempDir(`files-int-${label}-`);
   dirs.push(d);
   return d;
 };

@@ -17,6 +17,7 @@ import { readFilesConfig } from '../src/apps/builtin/files/files-config.ts';
 import { addFsCommands } from '../src/cli/cmd-fs.ts';
 import { startNodePair } from './helpers/app-fixtures.ts';
 import { until } from './helpers/cli.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 // A files server on a real local TCP socket, serving a fresh temporary data directory.
 interface Srv { dataDir: string; port: number; refused: Record<string, number>; server: Server; sockets: Socket[] }
@@ -27,7 +28,7 @@ test.after.always(() => {
   for (const s of servers) s.server.close();
 });
 
-const tmp = (label: string): string => mkdtempSync(join(tmpdir(), `files-${label}-`));
+const tmp = (label: string): string => tempDir(`files-${label}-`);
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const fileSha = (f: string): string => sha(readFileSync(f));
 

@@ -10,10 +10,11 @@ import { basename, dirname, join } from 'node:path';
 import { BIN, sky, tmpHome, until } from './helpers/cli.ts';
 import { appsOn, build, greet, PORT, writeHello } from './helpers/hello-app.ts';
 import { bootText, killAll, port, startMaster, waitNode, writeBoot, type Proc } from './helpers/master-world.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 /** A node whose --home and --boot are relative to its working directory. */
 const relativeNode = (m: Proc, name: string): Proc => {
-  const cwd = mkdtempSync(join(tmpdir(), `sky-rel-${name}-`));
+  const cwd = tempDir(`sky-rel-${name}-`);
   mkdirSync(join(cwd, 'boot'));
   writeBoot(join(cwd, 'boot'), bootText(m, m, name));
   const p = port();

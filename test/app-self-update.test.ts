@@ -11,6 +11,7 @@ import { BIN, sky, tmpHome } from './helpers/cli.ts';
 import { bootText, killAll, nodes, port, startMaster, waitNode, writeBoot } from './helpers/master-world.ts';
 import { stageSelf } from '../src/apps/self-bundle.ts';
 import { buildBundle } from '../src/apps/bundle-build.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const state = (home: string): { current: string | null; trial: string | null; failed?: string | null } =>
   JSON.parse(readFileSync(join(home, 'software', 'state.json'), 'utf8')) as ReturnType<typeof state>;
@@ -26,7 +27,7 @@ test('software update: committed after the new version registers; a version that
   t.teardown(() => { try { process.kill(-loop.pid!, 'SIGKILL'); } catch { /* gone */ } killAll([m]); });
 
   const first = await waitNode(m, 'self-a', (n) => n.online, 'registered');
-  const v1 = join(mkdtempSync(join(tmpdir(), 'sky-self-')), 'v1.skybundle');
+  const v1 = join(tempDir('sky-self-'), 'v1.skybundle');
   const b = sky('app', 'build', '--self', '9.9.1', '--out', v1);
   t.is(b.code, 0, b.stderr);
   const d = sky('app', 'deploy', v1, 'self-a', '--home', m.home);
@@ -37,7 +38,7 @@ test('software update: committed after the new version registers; a version that
   t.deepEqual([state(home).current, state(home).trial], ['9.9.1', null], 'committed means the node committed, not only that it registered');
 
   // A version that exits at once: the launcher runs it once, then goes back to 9.9.1.
-  const stage = await stageSelf(mkdtempSync(join(tmpdir(), 'sky-self-bad-')), '9.9.2');
+  const stage = await stageSelf(tempDir('sky-self-bad-'), '9.9.2');
   const main = join(stage, 'src', 'src', 'cli', 'main.ts');
   writeFileSync(main, `process.exit(3);\n${readFileSync(main, 'utf8')}`);
   const bad = join(stage, 'bad.skybundle');

@@ -11,6 +11,7 @@ import { identityFromSeed } from '../src/identity/identity.ts';
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { isSkywireError } from '../src/errors.ts';
 import { MemClock } from './helpers/mem-clock.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const suite = nodeSuite();
 const master = identityFromSeed(suite, new Uint8Array(32).fill(7));
@@ -106,7 +107,7 @@ test('the watcher reports a missing file once, keeps polling, and reports the fi
 });
 
 test('applying the boot file writes config.json (master, relays, name), keeps other fields, and is idempotent', (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'sky-bootcfg-'));
+  const home = tempDir('sky-bootcfg-');
   writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, listen: '127.0.0.1:7000', configVersion: 4 }));
   const mf = parseMasterFile(`${B64}\nrelay = ${relay.address}@127.0.0.1:7100\nname = pi\n`, P);
   t.true(applyBootFile(home, mf));
@@ -123,12 +124,12 @@ test('applying the boot file writes config.json (master, relays, name), keeps ot
 });
 
 test('stub = yes makes the node a topology stub in config.json; a bad value names the fix', (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'sky-bootstub-'));
+  const home = tempDir('sky-bootstub-');
   t.true(applyBootFile(home, parseMasterFile(`${B64}\nstub = yes\n`, P)));
   t.true(loadNodeConfig(home).stub);
   t.true(applyBootFile(home, parseMasterFile(`${B64}\nstub = no\n`, P)));
   t.false(loadNodeConfig(home).stub);
-  t.is(loadNodeConfig(mkdtempSync(join(tmpdir(), 'sky-bootstub-'))).stub, undefined, 'no config: not a stub');
+  t.is(loadNodeConfig(tempDir('sky-bootstub-')).stub, undefined, 'no config: not a stub');
   const e = t.throws(() => parseMasterFile(`${B64}\nstub = maybe\n`, P));
   t.regex(e.message, /line 2.*stub "maybe" is not yes or no.*stub = yes/);
 });

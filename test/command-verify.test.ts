@@ -12,6 +12,7 @@ import { encodeCommand, decodeCommand } from '../src/command/command-codec.ts';
 import { canonicalJson } from '../src/command/canonical-json.ts';
 import type { SignedCommand } from '../src/command/command-types.ts';
 import { MemClock } from './helpers/mem-clock.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const suite = nodeSuite();
 const master = identityFromSeed(suite, new Uint8Array(32).fill(1));
@@ -80,7 +81,7 @@ test('a node without a configured master refuses everything as foreign-key', (t)
 });
 
 test('the last accepted seq survives a restart: a replay stays refused', (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'sky-seq-'));
+  const home = tempDir('sky-seq-');
   const { signer, verifier } = setup(fileSeqStore(home));
   const a = signer.sign(node.address, 'status', {});
   const b = signer.sign(node.address, 'status', {});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { checkDestination, parseExitPolicy } from '../src/apps/exit-policy.ts';
 import { readSocksConfig } from '../src/apps/builtin/socks/socks-config.ts';
 import { isSkywireError } from '../src/errors.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const DEFAULT = parseExitPolicy({});
 
@@ -104,7 +105,7 @@ test('a bad entry or config is a CONFIG_INVALID error naming it', (t) => {
 });
 
 test('config/socks.json: missing means defaults, present is parsed, garbage is a clear error', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sky-socks-cfg-'));
+  const dir = tempDir('sky-socks-cfg-');
   const none = readSocksConfig(dir);
   t.is(none.auth, undefined);
   t.false(checkDestination(none, '127.0.0.1', 80).ok);

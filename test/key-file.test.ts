@@ -6,12 +6,13 @@ import { createIdentity, keyFilePath, loadIdentity, loadOrCreateIdentity, KEY_FI
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { identityFromSeed } from '../src/identity/identity.ts';
 import { isSkywireError, type ErrorCode } from '../src/errors.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const suite = nodeSuite();
 const seedOf = (n: number): Uint8Array => new Uint8Array(32).fill(n);
 
 const tempHome = (t: { teardown(fn: () => void): void }): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'skywire-keyfile-'));
+  const dir = tempDir('skywire-keyfile-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'home'); // not yet created: createIdentity must make it
 };

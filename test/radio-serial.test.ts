@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { openRadioCarrier } from '../src/env/kiss-serial-carrier.ts';
 import { isSkywireError } from '../src/errors.ts';
 import { closeAll, missing, nextPayload, radioNode, startSocat, waitFor, waitUp, type RadioNode } from './helpers/radio-pty.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const skip = missing('socat');
 const run = skip ? test.skip : test.serial;
 if (skip) test('socat pty tests', (t) => { t.log(`skipped: ${skip}`); t.pass(); });
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const dir = (): string => mkdtempSync(join(tmpdir(), 'sky-radio-'));
+const dir = (): string => tempDir('sky-radio-');
 
 const link = (a: RadioNode, b: RadioNode): void => {
   a.node.addPeer(b.identity.address, a.carrier, b.carrier.local);

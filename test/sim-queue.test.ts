@@ -5,6 +5,7 @@ import { SimClock, SIM_EPOCH_MS } from '../simulator/sim-clock.ts';
 import { SeededRandom } from '../simulator/sim-random.ts';
 import { SimTrace } from '../simulator/trace-sink.ts';
 import { firstDivergence } from '../simulator/determinism.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 test('heap pops in comparator order', (t) => {
   const h = new Heap<number>((a, b) => a - b);
@@ -186,7 +187,7 @@ test('SimTrace hash is stable, sensitive to any change, and matches the file', a
   const { createHash } = await import('node:crypto');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  const file = join(mkdtempSync(join(tmpdir(), 'simtrace-')), 'trace.jsonl');
+  const file = join(tempDir('simtrace-'), 'trace.jsonl');
   const run = (tweak: boolean, path?: string) => {
     const s = new SimTrace({ file: path, keepLines: 3, keepTail: 2 });
     s.emit({ t: 0, ev: 'sim.start', seed: 1 });

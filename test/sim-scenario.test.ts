@@ -7,6 +7,7 @@ import { loadScenario, parseScenario } from '../simulator/scenario-load.ts';
 import { parseDuration, type Topology } from '../simulator/scenario-schema.ts';
 import { buildEdges } from '../simulator/topology.ts';
 import { SeededRandom } from '../simulator/sim-random.ts';
+import { tempDir } from './helpers/temp-dirs.ts';
 
 const base = 'name: t\nduration: 1m\nnodes: 4\ntopology: { kind: ring }\n';
 
@@ -98,7 +99,7 @@ test('fault and edge node names must exist, faults must fit the run', (t) => {
 test('unparseable YAML is SCENARIO_INVALID naming the file', (t) => {
   invalid(t, 'name: [unclosed\n', 'bad.yaml', /^bad\.yaml: not valid YAML/);
   invalid(t, '- just\n- a list\n', 'bad.yaml', /^bad\.yaml: expected a mapping/);
-  const dir = mkdtempSync(join(tmpdir(), 'scn-'));
+  const dir = tempDir('scn-');
   writeFileSync(join(dir, 's.json'), '{"name": ');
   const err = t.throws(() => loadScenario(join(dir, 's.json')));
   t.regex(err!.message, /s\.json: not valid JSON/);

@@ -11,6 +11,7 @@ import { loadOrCreateIdentity } from '../../src/identity/key-file.ts';
 import { nodeSuite } from '../../src/identity/node-suite.ts';
 import { BIN, sky } from './cli.ts';
 import { freeUdpPorts } from './free-port.ts';
+import { tempDir } from './temp-dirs.ts';
 
 export { BIN, sky };
 export interface AppWorld { a: string; b: string; bAddress: string; procs: ChildProcess[]; stop(): void }
@@ -28,7 +29,7 @@ export const waitFor = async <T>(fn: () => T | undefined, ms: number, what: stri
 /** `apps`: built-in app name -> files to put in its config/. */
 export const startAppWorld = async (apps: Partial<Record<BuiltinName, Record<string, string>>>): Promise<AppWorld> => {
   const ports = await freeUdpPorts(2);
-  const homes = [0, 1].map((i) => mkdtempSync(join(tmpdir(), `sky-bench-app-${i}-`)));
+  const homes = [0, 1].map((i) => tempDir(`sky-bench-app-${i}-`));
   const suite = nodeSuite();
   const addrs = homes.map((h) => loadOrCreateIdentity(suite, h, () => new Uint8Array(randomBytes(32))).identity.address);
   homes.forEach((h, i) => writeFileSync(join(h, 'config.json'), JSON.stringify({ listen: `127.0.0.1:${ports[i]}`, peers: [`${addrs[1 - i]}@127.0.0.1:${ports[1 - i]}`] })));

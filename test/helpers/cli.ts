@@ -1,7 +1,7 @@
 // Runs the real `skywire` binary as a user would, in child processes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { ensureFreshBundle } from './bundle.ts';
+import { tempDir } from './temp-dirs.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,7 +14,7 @@ export const BIN = join(process.cwd(), 'bin', 'skywire.js');
 ensureFreshBundle();
 process.env.SKYWIRE_FROM_BUNDLE = '1';
 
-export const tmpHome = (label: string): string => mkdtempSync(join(tmpdir(), `sky-${label}-`));
+export const tmpHome = (label: string): string => tempDir(`sky-${label}-`);
 
 export const sky = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });

@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { startPump } from './audio-pump.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from './temp-dirs.ts';
 
 export interface Tnc { proc: ChildProcess; pty: string; log: () => string }
 export interface Chain { a: Tnc; b: Tnc; stop(): Promise<void> }
@@ -39,7 +40,7 @@ const startTnc = (dir: string, name: string, call: string, modem: number, outFif
 };
 
 export const startChain = async (modem: number): Promise<Chain> => {
-  const dir = mkdtempSync(join(tmpdir(), 'sky-dw-'));
+  const dir = tempDir('sky-dw-');
   const ab = join(dir, 'a-to-b.fifo');
   const ba = join(dir, 'b-to-a.fifo');
   for (const f of [ab, ba]) spawnSync('mkfifo', [f]);
