@@ -47,3 +47,39 @@ export const setLabel = (el: { setLabel(s: string): void }, label: string, cache
   cache.set(el, label);
   el.setLabel(label);
 };
+
+/** Wraps one line to `width` columns at spaces (continuation lines indented by `indent`); a word
+ *  longer than a line is split, one column short of the edge, so nothing runs into a border. */
+export const wrapWords = (line: string, width: number, indent = '  '): string[] => {
+  const w = Math.max(8, width);
+  if (line.length <= w) return [line];
+  const out: string[] = [];
+  let cur = '';
+  const room = (): number => w - (out.length ? indent.length : 0);
+  const push = (): void => { out.push((out.length ? indent : '') + cur.trimEnd()); cur = ''; };
+  for (const word of line.split(/(?<= )/)) {
+    if (cur.length + word.trimEnd().length <= room()) { cur += word; continue; }
+    if (cur.trim()) push();
+    let rest = word;
+    while (rest.trimEnd().length > room()) { const n = room() - 1; cur = rest.slice(0, n); rest = rest.slice(n); push(); }
+    cur = rest;
+  }
+  if (cur.trim() || out.length === 0) push();
+  return out;
+};
+
+/** All lines wrapped to `width` (see wrapWords). */
+export const wrapAll = (lines: string[], width: number, indent = '  '): string[] => lines.flatMap((l) => wrapWords(l, width, indent));
+
+/** Shortens a line to `width` columns at a word boundary, ending in '…', for one-line places
+ *  (headers, footers, labels). */
+export const clip = (s: string, width: number): string => {
+  if (s.length <= width) return s;
+  const cut = s.slice(0, Math.max(0, width - 1));
+  const sp = cut.lastIndexOf(' ');
+  return `${(sp > width / 2 ? cut.slice(0, sp) : cut).trimEnd()}…`;
+};
+
+/** Columns for text in a bordered box: its width less the two borders and one free column, so
+ *  a full line ends before the border and reads as whole, never as cut by it. */
+export const textWidth = (b: { width: number | string }): number => Math.max(1, Number(b.width) - 3);

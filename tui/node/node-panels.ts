@@ -22,12 +22,14 @@ export const dropsLine = (v: NodeView): string => {
   return d.length ? `drops ${d.reduce((n, [, c]) => n + c, 0)}: ${d.map(([k, c]) => `${k}=${c}`).join(' ')}` : 'drops: none';
 };
 
+// Fits the routes panel at 80 columns (47 inside): the destination's first 10 characters,
+// narrow hop and repair counts, and the state it was in with how long ago.
 export const routeLines = (v: NodeView, nowWall: number): string[] => {
-  const head = `${fit('route to', 14)}${fit('state', 12)}${'hops'.padStart(4)}${'rep'.padStart(4)} was`;
+  const head = `${fit('route to', 11)}${fit('state', 12)}${'hop'.padStart(3)}${'rep'.padStart(4)} was`;
   const rows = v.routes.map((r) => {
     const c = v.lastChange.get(r.dest);
     const change = c ? `${c.from} ${agoS(nowWall - c.at)}` : '';
-    return `${fit(r.dest.slice(0, 12), 14)}${fit(r.state, 12)}${String(r.hops ?? '-').padStart(4)}${String(r.repairs).padStart(4)} ${change}`;
+    return `${fit(r.dest.slice(0, 10), 11)}${fit(r.state, 12)}${String(r.hops ?? '-').padStart(3)}${String(r.repairs).padStart(4)} ${change}`;
   });
   return [head, ...(rows.length ? rows : ['(no routes yet: one is set up on first use)'])];
 };

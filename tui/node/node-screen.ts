@@ -4,7 +4,7 @@ import { ticker } from '../../src/env/ticker.ts';
 import { realClock } from '../../src/env/real-clock.ts';
 import type { TimerHandle } from '../../src/env/clock.ts';
 import blessed from 'blessed';
-import { openScreen, setLabel } from '../screen.ts';
+import { clip, textWidth, openScreen, setLabel, wrapAll } from '../screen.ts';
 import type { LogBuffer } from '../log-buffer.ts';
 import type { RunningNode } from '../../src/cli/run-node.ts';
 import { nodeView, type NodeView } from './node-view.ts';
@@ -48,13 +48,16 @@ export const openNodeScreen = (running: RunningNode, log: LogBuffer, wallMs: () 
   const labels = new Map<object, string>();
   const draw = (): void => {
     const v = nodeView(running, lastChange);
-    header.setContent(` skywire node ${headerLine(v)}   ? help  q quit`);
-    setLabel(links, ` links  ${dropsLine(v)} `, labels);
-    links.setContent(linkLines(v).join('\n'));
-    routes.setContent(routeLines(v, wallMs()).join('\n'));
-    side.setContent([...masterLines(v), ...radioLines(v), ...appLines(v)].join('\n'));
+    // Nothing is cut by an edge at 80x24: one-line places are shortened at a word with '…',
+    // panels wrap at spaces (log lines continue under the message, after the time).
+    const width = Number(screen.width) || 80;
+    header.setContent(clip(` skywire node ${headerLine(v)}   ? help  q quit`, width - 1));
+    setLabel(links, ` ${clip(`links  ${dropsLine(v)}`, width - 6)} `, labels);
+    links.setContent(wrapAll(linkLines(v), textWidth(links)).join('\n'));
+    routes.setContent(wrapAll(routeLines(v, wallMs()), textWidth(routes)).join('\n'));
+    side.setContent(wrapAll([...masterLines(v), ...radioLines(v), ...appLines(v)], textWidth(side)).join('\n'));
     const atEnd = logBox.getScrollPerc() >= 100 || logBox.getScrollHeight() <= Number(logBox.height);
-    logBox.setContent(log.lines.slice(-200).join('\n'));
+    logBox.setContent(wrapAll(log.lines.slice(-200), textWidth(logBox), ' '.repeat(9)).join('\n'));
     if (atEnd) logBox.setScrollPerc(100);
     screen.render();
   };
@@ -63,6 +66,8 @@ export const openNodeScreen = (running: RunningNode, log: LogBuffer, wallMs: () 
   let pending: TimerHandle | undefined;
   const soon = (): void => { pending ??= clock.setTimeout(() => { pending = undefined; draw(); }, 50); };
   const timer = ticker(refreshMs, draw);
+  // Text is wrapped to the boxes' widths, so a resize wraps it again at once.
+  screen.on('resize', draw);
   draw();
   return closed.then(() => {
     timer.stop();
