@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { BIN, sky, tmpHome } from './helpers/cli.ts';
-import { startTmux, tmuxOrSkip } from './helpers/tui-tmux.ts';
+import { cutLines, startTmux, tmuxOrSkip } from './helpers/tui-tmux.ts';
 import { loadScenario } from '../simulator/scenario-load.ts';
 import { runScenario } from '../simulator/sim-run.ts';
 import { SimModel } from '../tui/sim/sim-model.ts';
@@ -26,6 +26,10 @@ test('watching changes nothing: the trace hash is the same with and without a wa
   t.regex(s, /route transitions/);
   const end = await tm.until(/END/, 20_000);
   t.true(end.includes(want.traceHash.slice(0, 16)), `screen shows hash ${want.traceHash.slice(0, 16)}`);
+  // The current event is words, not JSON cut at the border; nothing runs into an edge.
+  t.regex(end, /@ +120\.000s sim\.end/);
+  t.notRegex(end, /\{"/);
+  t.deepEqual(cutLines(end, 80), [], end);
   // The captures in docs/ are refreshed on request, so a test run never edits tracked files.
   if (process.env.UPDATE_CAPTURES === '1') writeFileSync('docs/tui-sim.txt', end);
 });
@@ -44,6 +48,16 @@ test('watching changes nothing: the trace hash is the same with and without a wa
   tm.keys('f');
   const f = await tm.until(/! +20\.000s cut n1-n2/);
   t.regex(f, /t=20\.000s/);
+  t.regex(f, /@ +20\.000s fault detail=n1-n2 fault=cut/);
+  t.deepEqual(cutLines(f, 80), [], f);
+  // The next event, a drop, names its ends (n1, n2) as key=value words; it fits at 80 and at 120x40.
+  tm.keys('n');
+  const link = await tm.until(/@ +20\.032s net\.drop from=n1 reason=cut to=n2/);
+  t.notRegex(link, /\{"/);
+  t.deepEqual(cutLines(link, 80), [], link);
+  tm.resize(120, 40);
+  const wide = await tm.until(/─{110}/);
+  t.deepEqual(cutLines(wide, 120), [], wide);
 });
 
 // Serial: the in-process runs of the first test would block this file's screen polling.

@@ -1,7 +1,8 @@
 // The simulation watch's panels as text, from the player and its model: pure, so the screen,
 // the non-TTY output and bench/tui.ts share them.
 import type { SimPlayer } from './sim-player.ts';
-import { fit } from '../screen.ts';
+import type { TraceEvent } from '../../src/env/trace.ts';
+import { fit, wrapAll } from '../screen.ts';
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(3)}s`;
 
@@ -43,9 +44,21 @@ export const changeLines = (p: SimPlayer, rows: number): string[] => {
   return ch.length ? ch.map((c) => `${secs(c.t).padStart(9)} ${fit(`${c.node}>${c.dest}`, 12)} ${c.from} -> ${c.to}`) : ['(no route transitions yet)'];
 };
 
-export const faultLines = (p: SimPlayer, rows: number): string[] => {
-  const f = p.model.faults.slice(-rows).map((x) => `! ${secs(x.t).padStart(9)} ${x.fault} ${x.detail}`);
+/** A trace event as words: its kind, then its fields as key=value with node addresses shown
+ *  by name (n3), e.g. "link.state n0 peer=n1 idle -> handshaking". */
+export const eventText = (e: TraceEvent, name: (a: string) => string): string => {
+  const rest = Object.entries(e).filter(([k]) => k !== 't' && k !== 'ev' && k !== 'node');
+  const val = (v: unknown): string => (typeof v === 'string' ? (/^[a-z2-7]{20,}$/.test(v) ? name(v) : v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  const move = 'from' in e && 'to' in e && e.ev.endsWith('.state') ? [`${val(e.from)} -> ${val(e.to)}`] : [];
+  const fields = rest.filter(([k]) => !(move.length && (k === 'from' || k === 'to'))).map(([k, v]) => `${k}=${val(v)}`);
+  return [e.ev, e.node ?? '', ...fields, ...move].filter(Boolean).join(' ');
+};
+
+/** The fault markers and the current event, wrapped to `width` columns, the last `rows` of them
+ *  (the current event always shown). */
+export const faultLines = (p: SimPlayer, rows: number, width = 1000): string[] => {
   const last = p.model.last;
-  const cur = last ? `@ ${secs(last.t).padStart(9)} ${last.node ?? ''} ${last.ev} ${JSON.stringify(last).slice(0, 60)}` : '@ (start)';
-  return [...f, cur];
+  const cur = wrapAll([last ? `@ ${secs(last.t).padStart(9)} ${eventText(last, (a) => p.model.name(a))}` : '@ (start)'], width, ' '.repeat(12));
+  const f = wrapAll(p.model.faults.slice(-rows).map((x) => `! ${secs(x.t).padStart(9)} ${x.fault} ${x.detail}`), width, ' '.repeat(12));
+  return [...f.slice(-Math.max(0, rows + 1 - cur.length)), ...cur];
 };

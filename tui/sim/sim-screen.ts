@@ -3,7 +3,7 @@
 import { ticker } from '../../src/env/ticker.ts';
 import { realClock } from '../../src/env/real-clock.ts';
 import blessed from 'blessed';
-import { openScreen } from '../screen.ts';
+import { clip, openScreen, textWidth, wrapAll } from '../screen.ts';
 import type { SimPlayer } from './sim-player.ts';
 import { changeLines, counterLines, faultLines, simHeader, timeline } from './sim-panels.ts';
 
@@ -33,11 +33,13 @@ export const simLayout = (screen: blessed.Widgets.Screen, p: SimPlayer): SimLayo
   return {
     screen,
     draw: () => {
-      header.setContent(` ${simHeader(p)}`);
+      // Fits 80x24 without cutting a word: the header is shortened at a word, panels wrap at
+      // spaces, and the current event is words (kind, node, key=value), not raw JSON.
+      header.setContent(clip(` ${simHeader(p)}`, (Number(screen.width) || 80) - 1));
       tl.setContent(timeline(p, Number(screen.width) - 2));
-      counters.setContent(counterLines(p).join('\n'));
-      changes.setContent(changeLines(p, inner(changes)).join('\n'));
-      faults.setContent(faultLines(p, inner(faults) - 1).join('\n'));
+      counters.setContent(wrapAll(counterLines(p), textWidth(counters)).join('\n'));
+      changes.setContent(wrapAll(changeLines(p, inner(changes)), textWidth(changes)).slice(-inner(changes)).join('\n'));
+      faults.setContent(faultLines(p, inner(faults) - 1, textWidth(faults)).join('\n'));
       screen.render();
     },
   };
