@@ -1,4 +1,5 @@
 import test from 'ava';
+import * as pty from 'node-pty';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync, openSync } from 'node:fs';
@@ -71,4 +72,28 @@ test('a 20 MB stream a->f arrives intact although a relay on its path is killed 
   t.true(after.repairs >= 1);
   t.log(`20 MB in ${((Date.now() - t0) / 1000).toFixed(1)} s including the repair; first relay ${relay}`);
   connect.kill();
+
+  // The far end says its piece and closes: connect, typed at in a terminal (a real PTY) that
+  // stays open, exits by itself.
+  const bye = spawn(process.execPath, [BIN, 'accept', '8', '--home', homes.f!], { stdio: ['pipe', 'ignore', 'pipe'] });
+  await new Promise((r) => setTimeout(r, 500));
+  // accept's listener is up when f's node has taken the request: until then a dial is refused
+  // (one error line, exit 1), so dial again.
+  let talk!: pty.IPty;
+  let heard = '';
+  let talkExit!: Promise<number>;
+  for (let i = 0; i < 20; i++) {
+    heard = '';
+    talk = pty.spawn(process.execPath, [BIN, 'connect', addr.f!, '8', '--home', homes.a!], { cols: 80, rows: 24, env: process.env as Record<string, string> });
+    talk.onData((d) => { heard += d; });
+    talkExit = new Promise<number>((r) => talk.onExit((e) => r(e.exitCode)));
+    const early = await Promise.race([talkExit, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+    if (early === null) break; // connected, waiting for the far end
+  }
+  bye.stdin!.end('bye\n');
+  const talkCode = await Promise.race([talkExit, new Promise<string>((r) => setTimeout(() => r('still running'), 30_000))]);
+  if (talkCode === 'still running') talk.kill();
+  bye.kill();
+  t.is(talkCode, 0, heard);
+  t.regex(heard, /bye/);
 });

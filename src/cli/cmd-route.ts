@@ -64,6 +64,14 @@ const pipeStdio = (sock: import('node:net').Socket): void => {
   process.stdin.pipe(sock);
   sock.pipe(process.stdout);
   sock.resume();
+  // The far end closed on someone typing at a terminal: stop reading it (the open terminal
+  // would keep the process alive forever) and exit once stdout has what came. From a pipe or a
+  // file, the end is only the far end's half-close, and what is left of stdin still goes out.
+  sock.once('end', () => {
+    if (!process.stdin.isTTY) return;
+    process.stdin.unpipe(sock);
+    process.stdin.destroy();
+  });
   sock.on('error', (e) => {
     process.stderr.write(`skywire: stream error: ${e.message}\n`);
     process.exitCode = 1;
