@@ -1,7 +1,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { startTmux, tmuxOrSkip } from './helpers/tui-tmux.ts';
+import { cutLines, startTmux, tmuxOrSkip } from './helpers/tui-tmux.ts';
 
 const skip = tmuxOrSkip();
 const DEMO = 'src/cli/local-demo-main.ts';
@@ -14,17 +14,27 @@ const DEMO = 'src/cli/local-demo-main.ts';
   const s = await tm.until(/node9\s+\w+\s+online/, 25_000);
   t.regex(s, /node1\s+\w+\s+online/);
   t.regex(s, /links \(\d+\)/);
-  await tm.until(/11 nodes, 11 online/, 20_000);
+  const full = await tm.until(/11 nodes, 11 online/, 20_000);
+  t.deepEqual(cutLines(full, 80), [], full);
   // The captures in docs/ are refreshed on request, so a test run never edits tracked files.
   if (process.env.UPDATE_CAPTURES === '1') writeFileSync('docs/tui-master.txt', tm.screen());
   tm.keys('o'); tm.keys('o');
   t.regex(await tm.until(/show:offline/), /fleet \(0\)/);
   tm.keys('o');
   tm.keys('t');
-  t.regex(await tm.until(/topology: \d+ nodes/), /master\s+ -- /);
+  // The relay's neighbours are more than a line at 80 columns: wrapped at a space, not cut.
+  const topo = await tm.until(/topology: \d+ nodes/);
+  t.regex(topo, /master\s+ -- /);
+  t.deepEqual(cutLines(topo, 80), [], topo);
   // l with the fleet table focused shows the log (the list's vi keys used to swallow it).
   tm.keys('l');
-  await tm.until(/[─┌] log ─/, 10_000);
+  const logs = await tm.until(/[─┌] log ─/, 10_000);
+  t.deepEqual(cutLines(logs, 80), [], logs);
+  tm.resize(120, 40);
+  const wide = await tm.until(/─{110}/, 10_000);
+  t.deepEqual(cutLines(wide, 120), [], wide);
+  tm.resize(80, 24);
+  await tm.until(/^(?!.*─{81})/s, 10_000);
   tm.keys('l');
   await tm.until(/node detail/, 10_000);
   // The filter: typed, then cleared with C-u before Enter.
@@ -34,6 +44,18 @@ const DEMO = 'src/cli/local-demo-main.ts';
   tm.keys('/'); await tm.until(/filter \(name or address/, 5_000);
   tm.keys('C-u', 'Enter');
   t.regex(await tm.until(/fleet \(1[01]\)/, 10_000), /nodes, \d+ online {2}sort:name show:all {2}\? help\n/);
+  // r on the first row (node1): the demo starts it again, and the footer says whether it came
+  // back (the footer never keeps saying "restarting"). A restarted node that stays in route
+  // 'resolving' to the master (not a TUI matter) is reported as not back after 30 s.
+  tm.keys('g');
+  tm.keys('r'); await tm.until(/restart \w+\? type yes/, 5_000);
+  tm.keys('yes', 'Enter');
+  await tm.until(/node1: restarting, waiting for it to come back/, 20_000);
+  const back = await tm.until(/node1: (back after the restart \(\d+s\)|not back 30s after the restart)/, 50_000);
+  if (/node1: back/.test(back)) t.regex(back, /node1\s+\w+\s+online/);
+  else t.regex(back, /node1\s+\w+\s+OFFLINE/);
+  t.notRegex(back, /restarting, waiting/);
+  t.deepEqual(cutLines(back, 80), [], back);
   tm.keys('q');
 });
 

@@ -29,7 +29,9 @@ export const pushConfig = async (home: string, node: string, file: string): Prom
   return outcome(r, `config version ${(r.reply.ok ? (r.reply.result as { applied: number }).applied : '?')} applied`);
 };
 
-export const restartNode = async (home: string, node: string): Promise<string> => {
+/** Sends restart; `ok` when the node accepted it (it stops, and its supervisor, or the local
+ *  demo, starts it again: the screen then waits to see it back). */
+export const restartNode = async (home: string, node: string): Promise<{ message: string; ok: boolean }> => {
   const r = (await controlRequest(home, { cmd: 'node-command', node, command: 'restart', args: {} }, 40_000)) as NodeReply;
-  return outcome(r, 'restarting');
+  return { message: outcome(r, 'restarting, waiting for it to come back'), ok: r.reply.ok };
 };

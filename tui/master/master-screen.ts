@@ -2,7 +2,7 @@
 // node's links and routes or the topology, and actions on the selected node.
 import { ticker } from '../../src/env/ticker.ts';
 import blessed from 'blessed';
-import { openScreen, setLabel } from '../screen.ts';
+import { clip, openScreen, setLabel, textWidth, wrapAll } from '../screen.ts';
 import type { LogBuffer } from '../log-buffer.ts';
 import type { RunningMaster } from '../../src/cli/run-master.ts';
 import { nodesView } from '../../src/master/fleet-view.ts';
@@ -38,7 +38,18 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   let shown: string[] = [];
   let busy = false;
   let picked = false;
-  const note = (s: string): void => { log.add(s); footer.setContent(` ${s}`); screen.render(); };
+  const note = (s: string): void => { log.add(s); footer.setContent(clip(` ${s}`, (Number(screen.width) || 80) - 1)); screen.render(); };
+  // Restarted nodes the footer is waiting for: back once a heartbeat comes after the restart.
+  const restarting = new Map<string, { at: number; name: string }>();
+  const BACK_WITHIN_MS = 30_000;
+  const checkRestarts = (now: number): void => {
+    for (const [a, w] of restarting) {
+      const r = m.registry.nodes[a];
+      // The node stops 300 ms after its reply; a heartbeat later than that is from the new process.
+      if (r && r.lastSeenMs > w.at + 1000) { restarting.delete(a); note(`${w.name}: back after the restart (${Math.max(1, Math.round((r.lastSeenMs - w.at) / 1000))}s)`); }
+      else if (now - w.at > BACK_WITHIN_MS) { restarting.delete(a); note(`${w.name}: not back ${BACK_WITHIN_MS / 1000}s after the restart (is its supervisor running?)`); }
+    }
+  };
   const selected = (): string | undefined => shown[(table as unknown as { selected: number }).selected];
   const labels = new Map<object, string>();
   let drawing = false;
@@ -59,9 +70,8 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
     // Fits 80 columns: the "? help" hint goes first, then the filter is shortened, never cut mid-word by the edge.
     const width = Number(screen.width) || 80;
     let head = ` master ${running.node.address.slice(0, 8)}  ${all.length} nodes, ${online} online  sort:${q.sort} show:${q.show}${q.filter ? ` filter:${q.filter}` : ''}`;
-    if (head.length + 8 <= width) head += '  ? help';
-    else if (head.length > width) head = `${head.slice(0, width - 1)}…`;
-    header.setContent(head);
+    if (head.length + 8 < width) head += '  ? help';
+    header.setContent(clip(head, width - 1));
     setLabel(table, ` fleet (${rows.length}) `, labels);
     const now = wallMs();
     table.setItems([...rows.map((n) => fleetRow(n, now, (a) => m.registry.nodes[a]?.name || a.slice(0, 8)))] as unknown as blessed.Widgets.BlessedElement[]);
@@ -69,7 +79,12 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
     table.select(idx >= 0 ? idx : 0);
     const cur = selected();
     setLabel(lower, ` ${mode === 'topology' ? 'topology' : mode === 'log' ? 'log' : 'node detail'} `, labels);
-    lower.setContent((mode === 'topology' ? topologyLines(m) : mode === 'log' ? log.lines.slice(-100) : cur ? nodeDetail(m, cur, now) : ['(no node selected)']).join('\n'));
+    // Long lines (the relay's neighbours, log lines) wrap at spaces, continued under their text.
+    const text = mode === 'topology' ? wrapAll(topologyLines(m), textWidth(lower), ' '.repeat(15))
+      : mode === 'log' ? wrapAll(log.lines.slice(-100), textWidth(lower), ' '.repeat(9))
+        : wrapAll(cur ? nodeDetail(m, cur, now) : ['(no node selected)'], textWidth(lower), '    ');
+    lower.setContent(text.join('\n'));
+    checkRestarts(now);
     screen.render();
   };
   const act = (f: (node: string) => Promise<string>): void => {
@@ -94,7 +109,10 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   screen.key(['tab'], () => { (screen.focused === lower ? table : lower).focus(); screen.render(); });
   screen.key(['/'], () => { busy = true; prompt.input('filter (name or address prefix, empty = all):', q.filter, (_e, v) => { busy = false; q.filter = v ?? ''; table.focus(); draw(); }); });
   screen.key(['c'], () => act((node) => new Promise((res) => { busy = true; prompt.input(`config.json file to push to ${node.slice(0, 12)}:`, '', (_e, f) => { busy = false; table.focus(); res(f ? pushConfig(home, node, f) : Promise.resolve('push cancelled')); }); })));
-  screen.key(['r'], () => act((node) => new Promise((res) => { busy = true; prompt.input(`restart ${node.slice(0, 12)}? type yes:`, '', (_e, v) => { busy = false; table.focus(); res(v === 'yes' ? restartNode(home, node) : Promise.resolve('restart cancelled')); }); })));
+  screen.key(['r'], () => act((node) => new Promise((res) => { busy = true; prompt.input(`restart ${node.slice(0, 12)}? type yes:`, '', (_e, v) => { busy = false; table.focus(); res(v === 'yes' ? restartNode(home, node).then((r) => {
+    if (r.ok) restarting.set(node, { at: wallMs(), name: m.registry.nodes[node]?.name || node.slice(0, 12) });
+    return r.message;
+  }) : Promise.resolve('restart cancelled')); }); })));
   // Leave the screen for the shell, then restore it: blessed's exec does both around spawn.
   screen.key(['S-t'], () => {
     const node = selected();
@@ -105,6 +123,8 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   table.focus();
   footer.setContent(' Enter detail s sort o online / filter t topology T term c config r restart');
   const timer = ticker(refreshMs, draw);
+  // Text is wrapped to the boxes' widths, so a resize wraps it again at once.
+  screen.on('resize', draw);
   draw();
   return closed.then(() => { timer.stop(); void close; });
 };
