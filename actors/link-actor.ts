@@ -47,6 +47,8 @@ export class LinkActor {
   signedPeer: SignedPeer | undefined;
   private readonly signedCounter = new SignedCounter();
   private radioEphemeral: Ephemeral | undefined;
+  /** When we last asked this peer for its keys after a frame we could not check (signed-dispatch). */
+  nackAt = -Infinity;
   /** Made for a peer that called us unconfigured: answers, never dials (src/node/unknown-peers.ts). */
   responderOnly: boolean;
 
@@ -227,11 +229,15 @@ export class LinkActor {
   }
 
   /** Amateur mode: our key, signed; `ask` when we have not verified the peer's yet. */
-  sendHello(ask: boolean): void {
+  /** `answer`: ahead of user frames on a radio, for a peer that shows it cannot check ours
+   *  (src/radio/signed-dispatch.ts). Not for every answer to an ask: when both sides dial at
+   *  once the peer most likely has our hello already, and on real modems an answer first
+   *  delayed the first SMS by its airtime (1-hop inbox 6.5-10.0 s -> 9.3-10.7 s). */
+  sendHello(ask: boolean, answer = false): void {
     if (this.endpoint === undefined) return;
     const bytes = sealHello(this.host.hs, this.signedCounter.next(this.host.clock.wallMs()), ask, this.carrier.local, this.ephemeral());
     this.stats.bytesOut += bytes.length;
-    this.carrier.send(this.endpoint, bytes);
+    this.carrier.send(this.endpoint, bytes, answer ? 'answer' : undefined);
   }
 
   /** Amateur mode: our X25519 key for this link until it goes down (then a fresh one). */

@@ -12,7 +12,8 @@ export interface Datagram {
  * What a packet is, for carriers that queue by class (radio: user messages before control).
  * No hint means link setup (handshakes). Carriers without a queue ignore it.
  */
-export type SendHint = 'user' | 'control';
+/** 'answer': link setup a neighbour asked for, ahead of user frames on a radio (src/radio/tx-queue.ts). */
+export type SendHint = 'user' | 'control' | 'answer';
 
 export interface Carrier {
   /** Short kind label for status output: "udp", "sim", "kiss". */

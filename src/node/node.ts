@@ -64,6 +64,8 @@ export class SkyNode implements LinkHost, LinkLayer {
   readonly unknown: UnknownPeers = new UnknownPeers(this);
   readonly payload$ = new Subject<Payload>();
   readonly linkEvents$ = new Subject<LinkEvent>();
+  /** A radio neighbour asked again for our link keys: what we sent it since was not readable. */
+  readonly keysAsked$ = new Subject<string>();
   private readonly carriers = new Map<string, Carrier>();
   private readonly protocols = new Map<number, (peer: string, bytes: Uint8Array) => void>();
   private readonly subs: Subscription[] = [];

@@ -46,6 +46,8 @@ export interface LinkLayer {
   readonly scheduler: SchedulerLike;
   /** Every link state transition, as it happens. */
   readonly linkEvents$: Observable<LinkChange>;
+  /** A neighbour could not check what we sent it (amateur radio: it missed our hello). */
+  readonly keysAsked$?: Observable<string>;
   /** Neighbours whose link is up now (up or rekeying), sorted by address. */
   neighbours(): NeighbourInfo[];
   /** Sends one payload to a neighbour; false if the link is not up or the payload too big. */

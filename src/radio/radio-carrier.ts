@@ -85,7 +85,7 @@ export class RadioCarrier implements Carrier {
     }
     const frame = encodeUi({ dest, src: this.init.station, info: bytes });
     // No hint: a handshake message (the link layer hints everything else).
-    this.channel.enqueue(frame, hint === 'user' ? TxClass.User : hint === 'control' ? TxClass.Control : TxClass.Setup);
+    this.channel.enqueue(frame, hint === 'user' ? TxClass.User : hint === 'control' ? TxClass.Control : hint === 'answer' ? TxClass.Answer : TxClass.Setup);
   }
 
   async close(): Promise<void> {

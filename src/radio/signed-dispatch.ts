@@ -30,6 +30,10 @@ const onHello = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
     if (!link) return; // at the bound, all up: counted as unknown-peer-full
   }
   let sp = link.signedPeer;
+  // The peer asks for our keys although it has sent us these before: it could not check the
+  // frames we sent since (it never got our hello, see onData). Our answer goes ahead of user
+  // frames, and what waits for this peer goes again at once instead of at its next retry.
+  const lostOurs = h.ask && sp?.matches(h) === true && (link.state === 'up' || link.state === 'rekeying');
   if (sp?.matches(h)) {
     if (!sp.commit(h.counter)) return node.countDrop('replay');
   } else {
@@ -40,7 +44,8 @@ const onHello = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   }
   link.touched(d.from, carrier, d.bytes.length);
   link.acceptHello(sp);
-  if (h.ask) link.sendHello(false);
+  if (h.ask) link.sendHello(false, lostOurs);
+  if (lostOurs) node.keysAsked$.next(peer);
 };
 
 const linkFrom = (node: SkyNode, carrier: Carrier, from: string): LinkActor | undefined => {
@@ -48,9 +53,21 @@ const linkFrom = (node: SkyNode, carrier: Carrier, from: string): LinkActor | un
   return undefined;
 };
 
+/** A frame from a neighbour whose hello we never got: ask it for its keys, ahead of user frames
+ *  (it believes the link up and goes on sending what we cannot check), at most once per 5 s. */
+const NACK_EVERY_MS = 5000;
+
 const onData = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const link = linkFrom(node, carrier, d.from);
-  if (!link?.signedPeer) return node.countDrop('no-session');
+  if (!link?.signedPeer) {
+    const half = [...node.links.values()].find((l) => l.endpoint === d.from && l.carrier === carrier && !l.signedPeer);
+    const now = node.clock.now();
+    if (half && now - half.nackAt >= NACK_EVERY_MS) {
+      half.nackAt = now;
+      half.sendHello(true, true);
+    }
+    return node.countDrop('no-session');
+  }
   const plain = link.signedPeer.open(d.bytes, d.from, carrier.local);
   if (typeof plain === 'string') return node.countDrop(plain);
   link.touched(d.from, carrier, d.bytes.length);

@@ -1,9 +1,11 @@
-// The transmit queue: one FIFO per class, served in class order (identification, user messages,
-// link setup, then control: keepalives and topology). Each class is bounded; when full, the
-// oldest frame of that class goes, since on a radio the newest state (a fresh announce, a
-// retransmission) is worth more.
-export const TxClass = Object.freeze({ Id: 0, User: 1, Setup: 2, Control: 3 });
-export type TxClassValue = 0 | 1 | 2 | 3;
+// The transmit queue: one FIFO per class, served in class order (identification, answers to a
+// neighbour that showed it cannot check our frames, user messages, link setup, then control:
+// keepalives and topology). Such an answer goes ahead of user frames: the neighbour missed our
+// hello and drops every frame of ours until it has one (src/radio/signed-dispatch.ts). Each
+// class is bounded; when full, the oldest frame of that class goes, since on a radio the newest
+// state (a fresh announce, a retransmission) is worth more.
+export const TxClass = Object.freeze({ Id: 0, Answer: 1, User: 2, Setup: 3, Control: 4 });
+export type TxClassValue = 0 | 1 | 2 | 3 | 4;
 
 export interface TxFrame {
   readonly cls: TxClassValue;
@@ -13,7 +15,7 @@ export interface TxFrame {
 }
 
 export class TxQueue {
-  private readonly classes: TxFrame[][] = [[], [], [], []];
+  private readonly classes: TxFrame[][] = [[], [], [], [], []];
   dropped = 0;
 
   constructor(private readonly perClass = 64) {}

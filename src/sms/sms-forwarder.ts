@@ -115,6 +115,12 @@ export class SmsForwarder {
     this.pump();
   }
 
+  /** `peer` could not read what we sent it: parcels going to it go again now (tries kept). */
+  retryVia(peer: string): void {
+    for (const a of this.attempts.values()) if (a.hops.split(',').includes(peer)) a.nextAt = 0;
+    this.pump();
+  }
+
   /** Custody passed on (or the parcel is gone): stop trying. */
   forget(key: string): void {
     this.attempts.delete(key);

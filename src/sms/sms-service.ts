@@ -70,6 +70,7 @@ export class SmsService {
     l.register(Proto.Sms, (peer, bytes) => this.receive(peer, bytes));
     this.subs.push(d.topology.changes$.subscribe(() => this.forwarder.reroute()));
     this.subs.push(l.linkEvents$.subscribe((e) => { if (e.to === 'up') this.forwarder.reroute(); }));
+    if (l.keysAsked$) this.subs.push(l.keysAsked$.subscribe((peer) => this.forwarder.retryVia(peer)));
     this.forwarder.reroute();
   }
 
