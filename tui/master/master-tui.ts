@@ -27,11 +27,19 @@ export const runWithMasterTui = async (o: MasterTuiOptions): Promise<void> => {
     if (quitting) return;
     quitting = true;
     plain?.stop();
-    exitAfter((o.stop ?? ((w) => running.stop(w)))(why), 0, () => process.exit(running.disk.status().ok ? 0 : 1));
+    exitAfter((o.stop ?? ((w) => running.stop(w)))(why), 0, () => (why === 'SIGHUP' ? hangUp() : process.exit(running.disk.status().ok ? 0 : 1)));
   };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => quit(sig));
+  // SIGHUP: the terminal went away (a closed window, tmux kill-session); stop as cleanly as on q.
+  // Then die of the signal itself: a normal exit would make node reset the dead terminal's mode,
+  // and node 20 aborts on the EIO that gives (an assertion in ResetStdio).
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => quit(sig));
   if (tty) {
     await openMasterScreen(running, o.home(), buffer, wallMs);
     quit('quit from the TUI');
   }
+};
+
+const hangUp = (): void => {
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
 };

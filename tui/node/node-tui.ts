@@ -19,11 +19,19 @@ export const runWithNodeTui = async (start: (log: Logger) => Promise<RunningNode
   const plain = tty ? undefined : startPlainStatus([running], wallMs);
   const quit = (why: string): void => {
     plain?.stop();
-    exitAfter(running.stop(why), 0, () => process.exit(running.disk.status().ok ? 0 : 1));
+    exitAfter(running.stop(why), 0, () => (why === 'SIGHUP' ? hangUp() : process.exit(running.disk.status().ok ? 0 : 1)));
   };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => quit(sig));
+  // SIGHUP: the terminal went away (a closed window, tmux kill-session); stop as cleanly as on q.
+  // Then die of the signal itself: a normal exit would make node reset the dead terminal's mode,
+  // and node 20 aborts on the EIO that gives (an assertion in ResetStdio).
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => quit(sig));
   if (tty) {
     await openNodeScreen(running, buffer, wallMs);
     quit('quit from the TUI');
   }
+};
+
+const hangUp = (): void => {
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
 };
