@@ -4,6 +4,7 @@
 // each TNC. Every check is ok, warn or fail, with the fix; the exit status is 1 if any failed.
 import { existsSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseHostPort } from '../env/host-port.ts';
 import type { ProbeResult } from '../node/reach-probe.ts';
 import { controlRequest } from '../env/control-client.ts';
 import { realClock } from '../env/real-clock.ts';
@@ -131,8 +132,7 @@ const reachability = async (home: string, add: (name: string, verdict: Verdict, 
 };
 
 const splitEndpoint = (e: string): { host: string; port: number } | null => {
-  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(e);
-  return m ? { host: m[1]!, port: Number(m[2]) } : null;
+  try { return parseHostPort(e, 'endpoint'); } catch { return null; }
 };
 
 export const formatChecks = (checks: Check[]): string =>

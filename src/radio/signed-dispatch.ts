@@ -33,8 +33,9 @@ const onHello = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   // The peer asks for our keys although it has sent us these before: it could not check the
   // frames we sent since (it never got our hello, see onData). Our answer goes ahead of user
   // frames, and what waits for this peer goes again at once instead of at its next retry.
-  const lostOurs = h.ask && sp?.matches(h) === true && (link.state === 'up' || link.state === 'rekeying');
-  if (sp?.matches(h)) {
+  const same = sp?.matches(h) === true;
+  const lostOurs = h.ask && same && (link.state === 'up' || link.state === 'rekeying');
+  if (sp && same) {
     if (!sp.commit(h.counter)) return node.countDrop('replay');
   } else {
     const fresh = SignedPeer.derive(node.hs, link.ephemeral(), h);
@@ -48,9 +49,16 @@ const onHello = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   if (lostOurs) node.keysAsked$.next(peer);
 };
 
-const linkFrom = (node: SkyNode, carrier: Carrier, from: string): LinkActor | undefined => {
-  for (const l of node.links.values()) if (l.endpoint === from && l.carrier === carrier && l.signedPeer) return l;
-  return undefined;
+/** The link a frame from `from` belongs to; else a link to that endpoint still without the
+ *  peer's keys (its hello never reached us), in one pass. */
+const linkFrom = (node: SkyNode, carrier: Carrier, from: string): { keyed?: LinkActor; half?: LinkActor } => {
+  let half: LinkActor | undefined;
+  for (const l of node.links.values()) {
+    if (l.endpoint !== from || l.carrier !== carrier) continue;
+    if (l.signedPeer) return { keyed: l };
+    half ??= l;
+  }
+  return { half };
 };
 
 /** A frame from a neighbour whose hello we never got: ask it for its keys, ahead of user frames
@@ -58,9 +66,8 @@ const linkFrom = (node: SkyNode, carrier: Carrier, from: string): LinkActor | un
 const NACK_EVERY_MS = 5000;
 
 const onData = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
-  const link = linkFrom(node, carrier, d.from);
+  const { keyed: link, half } = linkFrom(node, carrier, d.from);
   if (!link?.signedPeer) {
-    const half = [...node.links.values()].find((l) => l.endpoint === d.from && l.carrier === carrier && !l.signedPeer);
     const now = node.clock.now();
     if (half && now - half.nackAt >= NACK_EVERY_MS) {
       half.nackAt = now;
