@@ -94,11 +94,18 @@ const mkdirs = async (wire: FilesWire, paths: string[], parents = false): Promis
   }
   return out;
 };
-/** Every byte under the data directory, the staging directory included: what the disk holds. */
-const bytesOnDisk = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
-  const p = join(dir, e.name);
-  return n + (e.isDirectory() ? bytesOnDisk(p) : lstatSync(p).size);
-}, 0);
+/** Every byte under the data directory, the staging directory included: what the disk holds.
+ *  Sampled while uploads run, so an entry listed may be gone (renamed or removed) a moment
+ *  later: it holds nothing then (CI under load: ENOENT on a partial's .json). */
+const bytesOnDisk = (dir: string): number => {
+  let entries;
+  try { entries = readdirSync(dir, { withFileTypes: true }); } catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0; throw e; }
+  return entries.reduce((n, e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return n + bytesOnDisk(p);
+    try { return n + lstatSync(p).size; } catch (err) { if ((err as NodeJS.ErrnoException).code === 'ENOENT') return n; throw err; }
+  }, 0);
+};
 /** What a fresh start-up walk measures: the incremental counter must always agree with it. */
 const freshUsage = async (srv: Srv): Promise<{ committedBytes: number; entries: number }> => {
   const u = (await storeOn(srv.dataDir, srv.clock, { quotaBytes: srv.store.quota.quotaBytes })).usage();
