@@ -30,7 +30,7 @@ const daemon = (args: string[], home: string, address: string, nodeArgs: string[
 };
 
 /** Starts the master and the member and waits until the member holds its credential. */
-export const startFleet = async (label: string, masterNodeArgs: string[] = []): Promise<Fleet> => {
+export const startFleet = async (label: string, masterNodeArgs: string[] = [], masterArgs: string[] = []): Promise<Fleet> => {
   const homes = [tmpHome(`${label}-m`), tmpHome(`${label}-a`)];
   const [mh, ah] = homes as [string, string];
   const started: Proc[] = [];
@@ -44,7 +44,7 @@ export const startFleet = async (label: string, masterNodeArgs: string[] = []): 
     const mid = createIdentity(nodeSuite(), mh, new Uint8Array(randomBytes(32)));
     const aid = createIdentity(nodeSuite(), ah, new Uint8Array(randomBytes(32)));
     writeFileSync(join(mh, 'config.json'), JSON.stringify({ name: 'master', listen: '127.0.0.1:0', peers: [] }));
-    const master = daemon(['master'], mh, mid.address, masterNodeArgs);
+    const master = daemon(['master', ...masterArgs], mh, mid.address, masterNodeArgs);
     started.push(master);
     const masterPort = await until(() => { const m = /listening on udp 127\.0\.0\.1:(\d+)/.exec(master.out()); return m ? Number(m[1]) : undefined; }, 60_000, 'the master listening');
     writeFileSync(join(ah, 'config.json'), JSON.stringify({ name: 'member', listen: '127.0.0.1:0', peers: [`${mid.address}@127.0.0.1:${masterPort}`], master: Buffer.from(mid.publicKey).toString('base64') }));

@@ -8,10 +8,13 @@
 //   handshake  an attacker process with SOCKETS source endpoints sends valid inits from fresh
 //              identities as fast as one core allows, answering cookie replies with mac2
 //   data       the attacker sends junk and well-formed unauthenticated transport packets
+// With root and nft, a second master runs beside the first with --kernel-guard (src/env/nft-guard.ts:
+// nftables drops strangers' packets over a rate before Node reads them), and each round adds
+//   guarded-idle, guarded-handshake, guarded-data   the same phases against that master
 // Each phase: status latency over the control socket (median/p99/max of up to PROBES), the
 // member's stream goodput, the master's RSS and CPU, its drop counters and link counts.
 // BENCH_PROF=DIR writes a CPU profile of the master (node --cpu-prof) into DIR.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { forkWorker, next, stopAll } from './fork-ipc.ts';
 import { print } from './machine.ts';
 import { dropDelta, probeStatus, procUsage, quantiles, startFleet, status, transfer, type Fleet } from './flood-fleet.ts';
@@ -31,7 +34,9 @@ const rcvbufErrors = (): number => {
   return Number(values?.[names?.indexOf('RcvbufErrors') ?? -1] ?? NaN);
 };
 
-const phase = async (f: Fleet, kind: 'idle' | 'decoy-handshake' | 'decoy-data' | FloodOrder['kind'], attacker: ReturnType<typeof forkWorker>, port: number) => {
+type Kind = 'idle' | 'decoy-handshake' | 'decoy-data' | FloodOrder['kind'];
+type PhaseName = Kind | `guarded-${Kind}`;
+const phase = async (f: Fleet, kind: Kind, attacker: ReturnType<typeof forkWorker>, port: number) => {
   const pid = f.master.proc.pid!;
   const s0 = await status(f.master.home);
   let report: Promise<FloodReport> | undefined;
@@ -60,7 +65,7 @@ const phase = async (f: Fleet, kind: 'idle' | 'decoy-handshake' | 'decoy-data' |
   const s1 = await status(f.master.home);
   const answered = probes.filter((p) => p.ms !== null);
   return {
-    phase: kind,
+    phase: kind as PhaseName,
     status: { requests: probes.length, answered: answered.length, ...quantiles(answered.map((p) => p.ms!)) },
     stream: { mbPerSec: stream.mbPerSec, bytes: stream.received, ms: stream.ms, complete: stream.received === stream.sent },
     master: {
@@ -83,6 +88,8 @@ const settle = async (f: Fleet): Promise<number> => {
 };
 
 const fleet = await startFleet('flood', prof);
+const guardable = process.getuid?.() === 0 && ['/usr/sbin/nft', '/sbin/nft'].some((p) => existsSync(p)) && process.env.BENCH_GUARD !== '0';
+const guarded = guardable ? await startFleet('flood-guarded', [], ['--kernel-guard']) : undefined;
 const attacker = forkWorker('./flood-worker.ts');
 type Phase = Awaited<ReturnType<typeof phase>>;
 const median = (xs: number[]): number | null => {
@@ -94,20 +101,26 @@ try {
   // ROUNDS rounds of the five phases, interleaved: on a shared (virtual) machine the speed of
   // the same idle phase drifts by 1.5x within a minute, so one sample per phase compared one
   // phase with another machine's mood. Ratios are taken within a round, then the median.
-  const kinds = ['idle', 'decoy-handshake', 'handshake', 'decoy-data', 'data'] as const;
-  const rounds: Record<(typeof kinds)[number], Phase>[] = [];
+  // Each guarded phase right after its plain twin: the machine's mood drifts within a minute.
+  const kinds = guarded
+    ? (['idle', 'guarded-idle', 'decoy-handshake', 'handshake', 'guarded-handshake', 'decoy-data', 'data', 'guarded-data'] as const)
+    : (['idle', 'decoy-handshake', 'handshake', 'decoy-data', 'data'] as const);
+  type Name = (typeof kinds)[number];
+  const rounds: Record<Name, Phase>[] = [];
   const settledMs: number[] = [];
   let port = 9001;
   for (let r = 0; r < ROUNDS; r++) {
-    const round = {} as Record<(typeof kinds)[number], Phase>;
+    const round = {} as Record<Name, Phase>;
     for (const k of kinds) {
-      round[k] = await phase(fleet, k, attacker, port++);
-      if (k === 'handshake') settledMs.push(await settle(fleet));
+      const g = k.startsWith('guarded-');
+      const f = g ? guarded! : fleet;
+      round[k] = { ...(await phase(f, k.replace('guarded-', '') as Kind, attacker, port++)), phase: k as Kind };
+      if (k.endsWith('handshake') && !k.startsWith('decoy')) settledMs.push(await settle(f));
     }
     rounds.push(round);
   }
   const ratio = (x: number | null, y: number | null): number | null => (x !== null && y ? Math.round((x / y) * 100) / 100 : null);
-  const vs = (k: (typeof kinds)[number], base: (typeof kinds)[number]) => {
+  const vs = (k: Name, base: Name) => {
     const per = rounds.map((r) => ({ g: ratio(r[k].stream.mbPerSec, r[base].stream.mbPerSec), m: ratio(r[k].status.median, r[base].status.median), p: ratio(r[k].status.p99, r[base].status.p99) }));
     const pick = (f: (x: (typeof per)[number]) => number | null) => per.map(f).filter((x): x is number => x !== null);
     return { streamGoodput: median(pick((x) => x.g)), streamGoodputPerRound: pick((x) => x.g), statusMedian: median(pick((x) => x.m)), statusP99: median(pick((x) => x.p)) };
@@ -116,12 +129,21 @@ try {
     phaseMs: PHASE_MS, rounds: ROUNDS, sockets: SOCKETS,
     target: 'skywire master process (accepts unknown peers); the member streams to it and status is asked over its control socket in every phase',
     phases: rounds.flatMap((r) => kinds.map((k) => r[k])),
-    vsIdle: { decoyHandshake: vs('decoy-handshake', 'idle'), decoyData: vs('decoy-data', 'idle'), handshake: vs('handshake', 'idle'), data: vs('data', 'idle') },
-    vsDecoy: { handshake: vs('handshake', 'decoy-handshake'), data: vs('data', 'decoy-data'), what: 'against the same attacker CPU load aimed elsewhere: the cost of the flood to the target itself' },
+    vsIdle: {
+      decoyHandshake: vs('decoy-handshake', 'idle'), decoyData: vs('decoy-data', 'idle'), handshake: vs('handshake', 'idle'), data: vs('data', 'idle'),
+      ...(guarded ? { guardedHandshake: vs('guarded-handshake', 'guarded-idle'), guardedData: vs('guarded-data', 'guarded-idle') } : {}),
+    },
+    vsDecoy: {
+      handshake: vs('handshake', 'decoy-handshake'), data: vs('data', 'decoy-data'),
+      ...(guarded ? { guardedHandshake: vs('guarded-handshake', 'decoy-handshake'), guardedData: vs('guarded-data', 'decoy-data') } : {}),
+      what: 'against the same attacker CPU load aimed elsewhere: the cost of the flood to the target itself',
+    },
+    kernelGuard: guarded ? (await status(guarded.master.home)).kernelGuard : 'not run (needs root and nft; BENCH_GUARD=0 turns it off)',
     strangerLinksGoneMsAfterHandshakeFlood: settledMs,
     goals: { statusAnswers: 'every request', streamGoodputVsIdle: 0.5 },
   });
 } finally {
   await stopAll([attacker]);
   await fleet.stop();
+  await guarded?.stop();
 }

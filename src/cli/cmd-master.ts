@@ -21,13 +21,14 @@ export const addMasterCommand = (program: Command): void => {
     .option('--approval', 'hold new nodes until "skywire nodes approve NODE"')
     .option('--allow <address>', 'accept this node at once even with --approval (repeatable)', collect, [])
     .option('--offline-after-ms <ms>', 'show a node offline after this long without a heartbeat', '45000')
+    .option('--kernel-guard', 'drop strangers\' packets over a rate in the kernel (nftables; needs root or CAP_NET_ADMIN)')
     .option('--tui', 'show the fleet TUI (table, node detail, topology, actions); plain status lines when stdout is not a TTY')
-    .action(async (o: { home: string; listen?: string; peer: string[]; autoAccept?: boolean; approval?: boolean; allow: string[]; offlineAfterMs: string; tui?: boolean }) => {
+    .action(async (o: { home: string; listen?: string; peer: string[]; autoAccept?: boolean; approval?: boolean; allow: string[]; offlineAfterMs: string; kernelGuard?: boolean; tui?: boolean }) => {
       if (o.autoAccept && o.approval) throw new SkywireError('BAD_REQUEST', '--auto-accept and --approval exclude each other: choose one');
       for (const a of o.allow) parseAddress(a, '--allow');
       const start = (log: Logger): Promise<RunningMaster> => runMaster({
         home: o.home, listen: o.listen, peer: o.peer, mode: o.approval ? 'approval' : 'auto', allow: o.allow,
-        offlineAfterMs: Number(o.offlineAfterMs),
+        offlineAfterMs: Number(o.offlineAfterMs), kernelGuard: o.kernelGuard,
       }, log);
       // Loaded on demand: a headless master never parses blessed.
       if (o.tui) return (await import('../../tui/master/master-tui.ts')).runWithMasterTui({ home: () => o.home, start });

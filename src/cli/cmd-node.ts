@@ -20,12 +20,13 @@ export const addNodeCommand = (program: Command): void => {
     .option('--boot [dir]', 'read DIR/skywire/master.txt (default /boot/firmware, else /boot) and register with that master')
     .option('--boot-poll-ms <ms>', 'how often to re-read the boot file', '2000')
     .option('--heartbeat-ms <ms>', 'how often to report link and route changes to the master', '10000')
+    .option('--kernel-guard', 'drop strangers\' packets over a rate in the kernel (nftables; needs root or CAP_NET_ADMIN)')
     .option('--tui', 'show the terminal UI (links, routes, master, log); plain status lines when stdout is not a TTY')
-    .action(async (o: { home: string; listen?: string; peer: string[]; acceptUnknown?: boolean; boot?: string | true; bootPollMs: string; heartbeatMs: string; tui?: boolean }) => {
+    .action(async (o: { home: string; listen?: string; peer: string[]; acceptUnknown?: boolean; boot?: string | true; bootPollMs: string; heartbeatMs: string; kernelGuard?: boolean; tui?: boolean }) => {
       const boot = o.boot === true ? defaultBootDir() : o.boot;
       const start = (log: Logger): Promise<RunningNode> => runNode({
         home: o.home, listen: o.listen, peer: o.peer, acceptUnknown: o.acceptUnknown, boot,
-        bootPollMs: Number(o.bootPollMs), heartbeatMs: Number(o.heartbeatMs),
+        bootPollMs: Number(o.bootPollMs), heartbeatMs: Number(o.heartbeatMs), kernelGuard: o.kernelGuard,
       }, log);
       // Loaded on demand: a headless node never parses blessed.
       if (o.tui) return (await import('../../tui/node/node-tui.ts')).runWithNodeTui(start);

@@ -13,14 +13,14 @@ import { appCodec } from './node-apps.ts';
 import { runNode, type RunningNode } from './run-node.ts';
 import type { Logger } from './logger.ts';
 
-export interface RunMasterOptions extends MasterOptions { home: string; listen?: string | undefined; peer: string[] }
+export interface RunMasterOptions extends MasterOptions { home: string; listen?: string | undefined; peer: string[]; kernelGuard?: boolean | undefined }
 export interface RunningMaster extends RunningNode { master: MasterService }
 
 export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<RunningMaster> => {
   const handlers = new Map<string, ControlHandler>();
   let master: MasterService | undefined;
   const running = await runNode({
-    home: opts.home, listen: opts.listen, peer: opts.peer, acceptUnknown: true, trustAllNeighbours: true, controlHandlers: handlers,
+    home: opts.home, listen: opts.listen, peer: opts.peer, kernelGuard: opts.kernelGuard, acceptUnknown: true, trustAllNeighbours: true, controlHandlers: handlers,
     // route, ping, connect, fs and socks by a node's registered name (after the registry opened).
     resolveName: (ref) => {
       if (!master) throw new SkywireError('CONTROL_UNAVAILABLE', 'the master is still starting; try again in a moment');

@@ -11,7 +11,9 @@ import { openControlServer } from '../env/control-server.ts';
 import { nodeSuite } from '../identity/node-suite.ts';
 import type { CryptoSuite } from '../identity/crypto-suite.ts';
 import { keyFilePath, loadOrCreateIdentity } from '../identity/key-file.ts';
-import { loadNodeConfig } from '../config/node-config.ts';
+import { KERNEL_GUARD_DEFAULTS, loadNodeConfig } from '../config/node-config.ts';
+import { openNftGuard, type NftGuard } from '../env/nft-guard.ts';
+import { fleetEndpoints } from '../node/kernel-guard.ts';
 import { parsePeerSpec } from '../config/peer-spec.ts';
 import { SkyNode } from '../node/node.ts';
 import { openNodeState, recordStatus } from '../node/node-state.ts';
@@ -63,6 +65,8 @@ export interface RunNodeOptions {
   onRestart?: (() => void) | undefined;
   /** Topology stub (overrides config.json "stub"): see src/topology/topology-options.ts. */
   stub?: boolean | undefined;
+  /** The kernel guard (overrides config.json "kernelGuard" when true): src/env/nft-guard.ts. */
+  kernelGuard?: boolean | undefined;
   /** Several nodes in one process (benchmarks, the local demo) may share a suite. */
   suite?: CryptoSuite | undefined;
 }
@@ -70,6 +74,9 @@ export interface RunNodeOptions {
 export interface RunningNode { node: SkyNode; overlay: Overlay; agent: NodeAgent; radio: NodeRadio | undefined; apps: NodeApps; disk: DiskHealth; stop(reason: string): Promise<void> }
 
 const SAVE_EVERY_MS = 30_000;
+/** How often the kernel guard's fleet set follows the links: a member that moved rides the
+ *  strangers' rate at most this long. */
+const GUARD_SYNC_MS = 5_000;
 
 export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<RunningNode> => {
   // Before anything in the home is read or written: a usable home, and no other node on it.
@@ -117,8 +124,9 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   if (previousUnclean) log.warn('the previous run did not shut down cleanly (killed or power loss); state is from its last save');
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   let radios: NodeRadio[] = [];
+  let guard: NftGuard | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radios[0]?.status() ?? null, radios: radios.map((r) => r.status()), apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radios[0]?.status() ?? null, radios: radios.map((r) => r.status()), apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), kernelGuard: guard?.status() ?? null, ...opts.extraStatus?.(),
   });
   let membershipStore: MembershipStore | undefined;
   const agent = new NodeAgent({
@@ -180,6 +188,22 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
     for (const peer of problems.keys()) if (!node.links.has(peer)) problems.delete(peer);
     problemTimer = clock.setTimeout(checkLinks, 5000);
   }, 5000);
+  const guardRates = config.kernelGuard ?? (opts.kernelGuard ? { ...KERNEL_GUARD_DEFAULTS } : undefined);
+  let guardTimer: ReturnType<typeof clock.setTimeout> | undefined;
+  if (guardRates) {
+    const port = Number(/:(\d+)$/.exec(carrier.local)?.[1]);
+    guard = await openNftGuard({ port, ...guardRates });
+    const g = guard.status();
+    if (g.on) log.info(`kernel guard on: nftables table inet ${g.table} limits strangers to ${guardRates.perSourcePerSec}/s per address and ${guardRates.globalPerSec}/s in all`);
+    else log.warn(`kernel guard off: ${g.error}`);
+    // The master, admitted nodes, or (without a master) the configured peers.
+    const configured = new Set(staticPeers ?? []);
+    const sync = (): void => {
+      guard?.sync(fleetEndpoints(node, overlay.membership, configured));
+      guardTimer = clock.setTimeout(sync, GUARD_SYNC_MS);
+    };
+    if (g.on) sync();
+  }
   node.start();
   log.info(`node ${identity.address} listening on udp ${carrier.local} with ${node.links.size} peer(s)`);
   radios = config.radios.map((r, i) => attachRadio(node, r, clock, log, startedAt, i));
@@ -193,6 +217,7 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
     log.info(`stopping (${reason})`);
     clock.clearTimeout(timer);
     clock.clearTimeout(problemTimer);
+    if (guardTimer) clock.clearTimeout(guardTimer);
     boot?.watcher.stop();
     agent.stop();
     services.stop();
@@ -204,6 +229,7 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
     node.stop();
     await control.close();
     await carrier.close();
+    await guard?.close();
     for (const r of radios) await r.close();
     db.data.cleanShutdown = true;
     db.data.lastStopAt = clock.wallMs();

@@ -10,6 +10,11 @@ import { parseRadioConfig, radioSchema, type RadioConfig } from '../radio/radio-
 
 export const CONFIG_FILE = 'config.json';
 
+/** A registering node sends a few dozen packets; 300 Pis behind one NAT booting together fit
+ *  in a minute at 500/s. The total bounds what many stranger addresses can cost: about 5 %
+ *  of a core at Node's 8-12 us per datagram. */
+export const KERNEL_GUARD_DEFAULTS: Readonly<{ perSourcePerSec: number; globalPerSec: number }> = Object.freeze({ perSourcePerSec: 500, globalPerSec: 5000 });
+
 const ms = z.number().int().positive();
 const linkSchema = z.object({
   keepaliveMs: ms, deadAfterMs: ms, handshakeRetryMs: ms, handshakeAttempts: ms,
@@ -44,6 +49,13 @@ export const configSchema = z.object({
   /** Applications. unsandboxed: run apps under Node's permission model when bubblewrap is
    *  missing (weaker: no network isolation; see README "Applications"). Off by default. */
   apps: z.object({ allowWeakSandbox: z.boolean().default(false) }).strict().default({ allowWeakSandbox: false }),
+  /** The kernel guard (src/env/nft-guard.ts): nftables drops strangers' packets over these rates
+   *  before Node reads them; the fleet's endpoints pass. true takes the defaults. Needs root or
+   *  CAP_NET_ADMIN; off by default (a table in the host's firewall is the operator's choice). */
+  kernelGuard: z.union([z.boolean(), z.object({
+    perSourcePerSec: z.number().int().min(10).max(1_000_000).default(KERNEL_GUARD_DEFAULTS.perSourcePerSec),
+    globalPerSec: z.number().int().min(10).max(10_000_000).default(KERNEL_GUARD_DEFAULTS.globalPerSec),
+  }).strict()]).default(false),
 }).strict();
 
 export type ConfigDocument = z.input<typeof configSchema>;
@@ -61,7 +73,10 @@ export interface NodeConfig {
   radios: RadioConfig[];
   stub?: boolean | undefined;
   apps: { allowWeakSandbox: boolean };
+  kernelGuard?: KernelGuardConfig | undefined;
 }
+
+export interface KernelGuardConfig { perSourcePerSec: number; globalPerSec: number }
 
 export const configPath = (home: string): string => join(home, CONFIG_FILE);
 
@@ -114,5 +129,6 @@ export const parseNodeConfig = (text: string, path: string): NodeConfig => {
   const devices = radios.map((x) => x.device);
   const twice = devices.find((d, i) => devices.indexOf(d) !== i);
   if (twice !== undefined) throw new SkywireError('CONFIG_INVALID', `${path}: radios: ${twice} is named twice; each radio needs its own TNC`);
-  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio, radios, stub: c.stub, apps: c.apps };
+  return { name: c.name, listen: c.listen, peers, link: { ...c.link, acceptUnknown: c.acceptUnknown }, master: c.master, relays, configVersion: c.configVersion, radio, radios, stub: c.stub, apps: c.apps,
+    kernelGuard: c.kernelGuard === false ? undefined : c.kernelGuard === true ? { ...KERNEL_GUARD_DEFAULTS } : c.kernelGuard };
 };
