@@ -22,7 +22,10 @@ import { MsgType } from '../src/wire/constants.ts';
 
 /** sink: the same work, sent to a socket of the attacker's own instead of the target: what the
  *  attacker's CPU alone costs everyone else on a shared machine. */
-export interface FloodOrder { kind: 'handshake' | 'data'; host: string; port: number; responder: string; sockets: number; durationMs: number; sink?: boolean }
+/** manyAddresses: socket i binds to its own loopback address (127.77.x.y: all of 127/8 is
+ *  loopback on Linux), as a flood from many machines comes from many addresses; else all
+ *  sockets share 127.0.0.1. */
+export interface FloodOrder { kind: 'handshake' | 'data'; host: string; port: number; responder: string; sockets: number; durationMs: number; sink?: boolean; manyAddresses?: boolean }
 export interface FloodReport {
   kind: string; sockets: number; ms: number; sent: number; perSec: number; sendErrors: number;
   /** Handshake flood only: cookie replies opened, inits sent with a valid mac2, responses got. */
@@ -33,10 +36,12 @@ const MAX_IN_FLIGHT = 2048;
 const SLICE_MS = 4;
 const suite = nodeSuite();
 
-const openSockets = async (n: number, onMessage: (s: number, b: Buffer) => void): Promise<Socket[]> => Promise.all(Array.from({ length: n }, (_, i) => new Promise<Socket>((res, rej) => {
+const sourceHost = (i: number, many: boolean): string => (many ? `127.77.${Math.floor(i / 250) % 256}.${1 + (i % 250)}` : '127.0.0.1');
+
+const openSockets = async (n: number, onMessage: (s: number, b: Buffer) => void, many = false): Promise<Socket[]> => Promise.all(Array.from({ length: n }, (_, i) => new Promise<Socket>((res, rej) => {
   const s = createSocket('udp4', (msg) => onMessage(i, msg));
   s.once('error', rej);
-  s.bind(0, '127.0.0.1', () => { s.off('error', rej); s.on('error', () => undefined); res(s); });
+  s.bind(0, sourceHost(i, many), () => { s.off('error', rej); s.on('error', () => undefined); res(s); });
 })));
 
 export const flood = async (o: FloodOrder): Promise<FloodReport> => {
@@ -52,7 +57,7 @@ export const flood = async (o: FloodOrder): Promise<FloodReport> => {
     const init = c.ok ? pending.get(c.value.receiverIndex) : undefined;
     const cookie = c.ok && init ? openCookie(responder, init, c.value) : null;
     if (cookie) { cookies[s] = cookie; r.cookies++; }
-  });
+  }, o.manyAddresses === true);
   const sink = o.sink ? (await openSockets(1, () => undefined))[0]! : undefined;
   const port = sink ? sink.address().port : o.port;
   let inFlight = 0;

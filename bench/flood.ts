@@ -5,8 +5,9 @@
 //   decoy-*    the attacker does the handshake (or data) flood's work but sends to its own
 //              socket: on a shared machine its CPU alone slows the member and the probes, not
 //              the target; each flood is compared with its own decoy
-//   handshake  an attacker process with SOCKETS source endpoints sends valid inits from fresh
-//              identities as fast as one core allows, answering cookie replies with mac2
+//   handshake  an attacker process with SOCKETS source endpoints, each on a loopback address of
+//              its own, sends valid inits from fresh identities as fast as one core allows,
+//              answering cookie replies with mac2
 //   data       the attacker sends junk and well-formed unauthenticated transport packets
 // With root and nft, a second master runs beside the first with --kernel-guard (src/env/nft-guard.ts:
 // nftables drops strangers' packets over a rate before Node reads them), and each round adds
@@ -41,7 +42,7 @@ const phase = async (f: Fleet, kind: Kind, attacker: ReturnType<typeof forkWorke
   const s0 = await status(f.master.home);
   let report: Promise<FloodReport> | undefined;
   if (kind !== 'idle') {
-    const order: FloodOrder = { kind: kind === 'decoy-handshake' ? 'handshake' : kind === 'decoy-data' ? 'data' : kind, sink: kind.startsWith('decoy'), host: '127.0.0.1', port: f.masterPort, responder: f.master.address, sockets: SOCKETS, durationMs: PHASE_MS + RAMP_MS + 1000 };
+    const order: FloodOrder = { kind: kind === 'decoy-handshake' ? 'handshake' : kind === 'decoy-data' ? 'data' : kind, sink: kind.startsWith('decoy'), host: '127.0.0.1', port: f.masterPort, responder: f.master.address, sockets: SOCKETS, durationMs: PHASE_MS + RAMP_MS + 1000, manyAddresses: true };
     report = next<FloodReport>(attacker, 'report', PHASE_MS + 60_000);
     attacker.send({ flood: order });
     await new Promise((r) => setTimeout(r, RAMP_MS));
@@ -87,6 +88,11 @@ const settle = async (f: Fleet): Promise<number> => {
   return Date.now() - t0;
 };
 
+/** Each guarded phase swapped with the plain one before it. */
+const swapPairs = <T extends string>(ks: T[]): T[] => {
+  for (let i = 1; i < ks.length; i++) if (ks[i]!.startsWith('guarded-')) [ks[i - 1], ks[i]] = [ks[i]!, ks[i - 1]!];
+  return ks;
+};
 const fleet = await startFleet('flood', prof);
 const guardable = process.getuid?.() === 0 && ['/usr/sbin/nft', '/sbin/nft'].some((p) => existsSync(p)) && process.env.BENCH_GUARD !== '0';
 const guarded = guardable ? await startFleet('flood-guarded', [], ['--kernel-guard']) : undefined;
@@ -111,7 +117,9 @@ try {
   let port = 9001;
   for (let r = 0; r < ROUNDS; r++) {
     const round = {} as Record<Name, Phase>;
-    for (const k of kinds) {
+    // Odd rounds put each guarded phase first: the second of a pair ran slower in one order.
+    const order = r % 2 === 1 && guarded ? swapPairs([...kinds]) : kinds;
+    for (const k of order) {
       const g = k.startsWith('guarded-');
       const f = g ? guarded! : fleet;
       round[k] = { ...(await phase(f, k.replace('guarded-', '') as Kind, attacker, port++)), phase: k as Kind };

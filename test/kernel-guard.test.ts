@@ -1,9 +1,10 @@
-// The kernel guard (`skywire master --kernel-guard`, src/env/nft-guard.ts) with real nftables on
-// loopback: the member's endpoint is in the table's fleet set, a stranger's junk flood is dropped
-// in the kernel over its rate (and counted there, not in Node), the member's link and a stream
-// keep working through the flood, a new stranger can still register and joins the set, the
-// table goes on SIGTERM and a table left by kill -9 is replaced at the next start. Without
-// CAP_NET_ADMIN the node runs and says why the guard is off. Needs root and nft.
+// The kernel guard (`skywire master --kernel-guard`, src/env/nft-guard.ts) with real nftables
+// on loopback: the member's endpoint is in the table's fleet set; a stranger's junk flood and
+// a flood of handshake inits are dropped in the kernel over their rates (and counted there,
+// not in Node); the member's link and a stream keep working through the flood; a new stranger
+// can still register and joins the set; the table goes on SIGTERM, and a table left by kill -9
+// is replaced at the next start. Without CAP_NET_ADMIN the node runs and says why the guard is
+// off. Needs root and nft.
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +26,13 @@ const nft = (...args: string[]): { ok: boolean; out: string } => {
 };
 const fleetSet = (port: number): string => nft('list', 'set', 'inet', `skywire_${port}`, 'fleet4').out;
 const portOf = (out: string): number => Number(/listening on udp 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+
+/** Status once the guard read its counters twice more: a reading in flight when the flood
+ *  ended may hold the counts from before it. */
+const freshCounters = async (home: string): Promise<Awaited<ReturnType<typeof status>>> => {
+  const from = (await status(home)).kernelGuard.reads as number;
+  return until(async () => { const s = await status(home); return s.kernelGuard.reads >= from + 2 ? s : undefined; }, 30_000, 'the guard\'s counters read again');
+};
 
 let fleet: Fleet | undefined;
 test.after.always(async () => { await fleet?.stop(); });
@@ -49,13 +57,27 @@ guardTest('a stranger flood is dropped in the kernel while the member keeps its 
   }
   const floodMs = Date.now() - t0;
   sock.close();
-  const s1 = await until(async () => { const s = await status(fleet!.master.home); return s.kernelGuard.reads > s0.kernelGuard.reads ? s : undefined; }, 30_000, 'the guard\'s counters read again');
-  const kernelDropped = s1.kernelGuard.dropped.perSource + s1.kernelGuard.dropped.global;
+  const s1 = await freshCounters(fleet.master.home);
+  const kernelDropped = s1.kernelGuard.dropped.perSource + s1.kernelGuard.dropped.global + s1.kernelGuard.dropped.handshakes;
   const nodeSaw = Object.entries(s1.drops as Record<string, number>).reduce((n, [k, v]) => n + v - ((s0.drops as Record<string, number>)[k] ?? 0), 0);
   t.log(`sent ${sent} in ${floodMs} ms; kernel dropped ${kernelDropped}; the node counted ${nodeSaw} drops`, s1.kernelGuard);
   // At 500/s with a burst of 1,000 the kernel lets through at most 1,000 + 500 per second of flood.
   t.true(kernelDropped >= sent - (1000 + Math.ceil(floodMs / 1000 + 1) * 500), `the kernel dropped ${kernelDropped} of ${sent}`);
   t.true(nodeSaw <= sent - kernelDropped + 100, `the node read only what the kernel let through (${nodeSaw})`);
+  // Handshake-init-shaped datagrams (version 1, type 1) from another address: their own, far
+  // lower rate (20/s, burst 40, per address).
+  const inits = createSocket('udp4');
+  await new Promise<void>((r) => inits.bind(0, '127.78.0.1', () => r()));
+  const init = Buffer.alloc(190, 0x33);
+  init[0] = 1;
+  init[1] = 1;
+  const i0 = Date.now();
+  for (let k = 0; k < 10; k++) await new Promise<void>((r) => { let n = 0; for (let i = 0; i < 100; i++) inits.send(init, fleet!.masterPort, '127.0.0.1', () => { if (++n === 100) r(); }); });
+  const initMs = Date.now() - i0;
+  inits.close();
+  const s2 = await freshCounters(fleet.master.home);
+  t.log(`1000 inits in ${initMs} ms: the kernel dropped ${s2.kernelGuard.dropped.handshakes}`);
+  t.true(s2.kernelGuard.dropped.handshakes >= 1000 - (40 + Math.ceil(initMs / 1000 + 1) * 20), `the kernel dropped ${s2.kernelGuard.dropped.handshakes} of 1000 inits`);
   const link = (s1.links as Array<{ peer: string; state: string }>).find((l) => l.peer === fleet!.member.address);
   t.is(link?.state, 'up', 'the member\'s link stayed up');
   const stream = await transfer(fleet, { port: 9100, bytes: 4 * 1024 * 1024, durationMs: 60_000, deadlineMs: 60_000 });

@@ -15,11 +15,13 @@ import type { NodeStatus } from '../node/node-status.ts';
 import type { AgentStatus } from '../master/node-agent.ts';
 import type { RadioStatus } from './node-radio.ts';
 import type { DiskStatus } from '../node/disk-health.ts';
+import type { NftGuardStatus } from '../env/nft-guard.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
+
 export interface Check { name: string; verdict: Verdict; detail: string }
 
-type Running = NodeStatus & { master?: AgentStatus; radios?: RadioStatus[]; disk?: DiskStatus };
+type Running = NodeStatus & { master?: AgentStatus; radios?: RadioStatus[]; disk?: DiskStatus; kernelGuard?: NftGuardStatus | null };
 
 /** A Pi without a real-time clock boots in 1970 until NTP answers; credentials would be refused. */
 const EARLIEST_SANE_MS = Date.UTC(2026, 0, 1);
@@ -91,6 +93,12 @@ export const runDoctor = async (home: string): Promise<Check[]> => {
       : `none of ${relays.length} relay(s) is up: behind a firewall this node is reachable only through one`);
   }
   if (masterLink === undefined && m?.master && m.registration?.state === 'registered') add('path to master', 'ok', 'through a relay (no direct link)');
+  const g = s.kernelGuard;
+  if (g) {
+    add('kernel guard', g.on && !g.error ? 'ok' : 'warn', g.on
+      ? `nftables table inet ${g.table}: ${g.fleetEndpoints} fleet endpoint(s) pass, ${g.dropped.perSource + g.dropped.global} stranger packet(s) dropped${g.error ? `; last update failed: ${g.error}` : ''}`
+      : `off: ${g.error ?? 'not started'}; strangers' floods cost the node's CPU (give the service CAP_NET_ADMIN, see docs/SECURITY.md)`);
+  }
   await reachability(home, add);
   for (const r of s.radios ?? []) {
     add(`radio ${r.device}`, r.serial === 'open' ? 'ok' : 'fail', r.serial === 'open'

@@ -4,6 +4,7 @@ import type { RouteStatus } from '../overlay/route-status.ts';
 import type { RadioStatus } from './node-radio.ts';
 import type { AppStatus } from '../apps/app-manager.ts';
 import type { DiskStatus } from '../node/disk-health.ts';
+import type { NftGuardStatus } from '../env/nft-guard.ts';
 
 const ago = (at: number | null, now: number): string => (at === null ? '-' : `${Math.max(0, Math.round((now - at) / 1000))}s ago`);
 const bytes = (n: number): string => (n < 10_000 ? `${n}B` : n < 10_000_000 ? `${Math.round(n / 1024)}K` : `${Math.round(n / 1048576)}M`);
@@ -19,7 +20,7 @@ const wrap = (text: string, width: number): string[] => {
   return out;
 };
 
-export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: RadioStatus | null; apps?: AppStatus[]; disk?: DiskStatus }, nowWall: number): string => {
+export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: RadioStatus | null; apps?: AppStatus[]; disk?: DiskStatus; kernelGuard?: NftGuardStatus | null }, nowWall: number): string => {
   const lines = [
     `node ${s.name === s.address ? s.address : `${s.name} (${s.address})`}  up ${Math.round(s.uptimeMs / 1000)}s`,
     `${'peer'.padEnd(28)}${'state'.padEnd(12)}${'rtt'.padStart(7)}${'loss'.padStart(6)}${'in'.padStart(7)}${'out'.padStart(7)}  handshake`,
@@ -39,6 +40,10 @@ export const formatStatus = (s: NodeStatus & { routes?: RouteStatus[]; radio?: R
   for (const a of s.apps ?? []) lines.push(`app ${a.name} ${a.version ?? '?'}: ${a.state}${a.restarts ? `, ${a.restarts} restart(s)` : ''}${a.lastUpdate === 'none' ? '' : `, last update ${a.lastUpdate}`}`);
   // A write that keeps failing is the first thing an operator must fix: one line per file.
   for (const f of s.disk?.failing ?? []) lines.push(`disk: cannot write ${f.file} (${f.errno}) since ${ago(f.since, nowWall)}, ${f.retries} retries${f.nextRetryAt === null ? '' : `, next in ${Math.max(0, Math.round((f.nextRetryAt - nowWall) / 1000))}s`}`);
+  const g = s.kernelGuard;
+  if (g) {
+    lines.push(...wrap(g.on ? `kernel guard: ${g.fleetEndpoints} fleet endpoint(s) pass; dropped ${g.dropped.handshakes} inits, ${g.dropped.perSource + g.dropped.global} other${g.error ? `; ${g.error}` : ''}` : `kernel guard off: ${g.error ?? 'not started'}`, 80));
+  }
   const drops = Object.entries(s.drops).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(' ');
   lines.push(`drops: ${drops || 'none'}`);
   return lines.join('\n') + '\n';

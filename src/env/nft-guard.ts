@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { parseHostPort } from './host-port.ts';
+import { MsgType, WIRE_VERSION } from '../wire/constants.ts';
 
 export interface NftGuardOptions {
   /** The bound UDP port the table guards. */
@@ -25,6 +26,9 @@ export interface NftGuardOptions {
   perSourcePerSec: number;
   /** Packets per second all strangers together may send (burst: twice that). */
   globalPerSec: number;
+  /** The same for handshake initiations alone (each costs the node public-key work). */
+  initsPerSourcePerSec: number;
+  initsGlobalPerSec: number;
 }
 
 export interface NftGuardStatus {
@@ -32,8 +36,9 @@ export interface NftGuardStatus {
   table: string;
   /** Endpoints in the fleet set (their packets skip the limits). */
   fleetEndpoints: number;
-  /** Packets the kernel dropped: over one source's rate, over the strangers' total rate. */
-  dropped: { perSource: number; global: number };
+  /** Packets the kernel dropped: handshake inits over their rates, other packets over one
+   *  source's rate, over the strangers' total rate. */
+  dropped: { handshakes: number; perSource: number; global: number };
   /** Set updates applied, and counter readings (each sync period). */
   syncs: number;
   reads: number;
@@ -72,8 +77,11 @@ export const tableName = (port: number): string => `skywire_${port}`;
  *  old one is there, in one transaction. */
 export const guardRuleset = (o: NftGuardOptions): string => {
   const t = `inet ${tableName(o.port)}`;
-  const per = Math.max(1, Math.round(o.perSourcePerSec));
-  const all = Math.max(1, Math.round(o.globalPerSec));
+  const rate = (n: number): string => { const r = Math.max(1, Math.round(n)); return `${r}/second burst ${r * 2} packets`; };
+  // A handshake init (wire version 1, type 1: the second payload byte, bit 72 after the UDP
+  // header) costs the node a signature check and a key exchange: strangers get far fewer of
+  // those than other packets.
+  const init = `@th,64,16 0x${((WIRE_VERSION << 8) | MsgType.HandshakeInit).toString(16).padStart(4, '0')}`;
   return `table ${t} {}
 delete table ${t}
 table ${t} {
@@ -81,19 +89,24 @@ table ${t} {
   set fleet6 { type ipv6_addr . inet_service; }
   set sources4 { type ipv4_addr; size 65535; flags dynamic,timeout; timeout 1m; }
   set sources6 { type ipv6_addr; size 65535; flags dynamic,timeout; timeout 1m; }
+  set inits4 { type ipv4_addr; size 65535; flags dynamic,timeout; timeout 1m; }
+  set inits6 { type ipv6_addr; size 65535; flags dynamic,timeout; timeout 1m; }
+  counter handshakes {}
   counter per_source {}
   counter global {}
-  chain strangers {
-    update @sources4 { ip saddr limit rate over ${per}/second burst ${per * 2} packets } counter name per_source drop
-    update @sources6 { ip6 saddr limit rate over ${per}/second burst ${per * 2} packets } counter name per_source drop
-    limit rate over ${all}/second burst ${all * 2} packets counter name global drop
+  chain guard {
+    ip saddr . udp sport @fleet4 accept
+    ip6 saddr . udp sport @fleet6 accept
+    ${init} update @inits4 { ip saddr limit rate over ${rate(o.initsPerSourcePerSec)} } counter name handshakes drop
+    ${init} update @inits6 { ip6 saddr limit rate over ${rate(o.initsPerSourcePerSec)} } counter name handshakes drop
+    ${init} limit rate over ${rate(o.initsGlobalPerSec)} counter name handshakes drop
+    update @sources4 { ip saddr limit rate over ${rate(o.perSourcePerSec)} } counter name per_source drop
+    update @sources6 { ip6 saddr limit rate over ${rate(o.perSourcePerSec)} } counter name per_source drop
+    limit rate over ${rate(o.globalPerSec)} counter name global drop
   }
   chain input {
     type filter hook input priority filter - 10; policy accept;
-    udp dport != ${o.port} accept
-    ip saddr . udp sport @fleet4 accept
-    ip6 saddr . udp sport @fleet6 accept
-    jump strangers
+    udp dport ${o.port} jump guard
   }
 }
 `;
@@ -116,7 +129,7 @@ export const setElements = (endpoints: Iterable<string>): { v4: string[]; v6: st
 export const openNftGuard = async (o: NftGuardOptions): Promise<NftGuard> => {
   const table = tableName(o.port);
   const bin = nftPath();
-  const st: NftGuardStatus = { on: false, table, fleetEndpoints: 0, dropped: { perSource: 0, global: 0 }, syncs: 0, reads: 0, error: null };
+  const st: NftGuardStatus = { on: false, table, fleetEndpoints: 0, dropped: { handshakes: 0, perSource: 0, global: 0 }, syncs: 0, reads: 0, error: null };
   const why = (e: unknown): string => {
     const m = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'nft is not installed (apt-get install nftables)' : (e as Error).message;
     return /not permitted|EPERM/i.test(m) ? `${m} (the kernel guard needs root or CAP_NET_ADMIN)` : m;
@@ -164,6 +177,7 @@ export const openNftGuard = async (o: NftGuardOptions): Promise<NftGuard> => {
     try {
       const j = JSON.parse(await nft(bin!, '', ['-j', 'list', 'counters', 'table', 'inet', table])) as { nftables?: Array<{ counter?: { name: string; packets: number } }> };
       for (const x of j.nftables ?? []) {
+        if (x.counter?.name === 'handshakes') st.dropped.handshakes = x.counter.packets;
         if (x.counter?.name === 'per_source') st.dropped.perSource = x.counter.packets;
         if (x.counter?.name === 'global') st.dropped.global = x.counter.packets;
       }
