@@ -14,7 +14,8 @@ import { InnerType, TAG_BYTES, TRANSPORT_HEADER_BYTES } from '../src/wire/consta
 import { parseAddress } from '../src/identity/address.ts';
 import { Proto } from '../src/overlay/link-layer.ts';
 import type { SendHint } from '../src/env/carrier.ts';
-import { SignedCounter, sealData, sealHello, type Ephemeral, type SignedPeer } from '../src/radio/signed-link.ts';
+import { SignedCounter, SoloWindow, sealData, sealHello, sealSolo, type Ephemeral, type SignedPeer } from '../src/radio/signed-link.ts';
+import { SOLO_OVERHEAD } from '../src/radio/signed-wire.ts';
 
 /** Radio carriers queue control (pings, topology) behind user messages. */
 const payloadHint = (bytes: Uint8Array): SendHint => (bytes[0] === Proto.Topology ? 'control' : 'user');
@@ -45,6 +46,8 @@ export class LinkActor {
   private rekeyRequested = false;
   /** Amateur radio (carrier.linkMode 'signed'): the peer's keys once its hello verified. */
   signedPeer: SignedPeer | undefined;
+  /** Amateur mode: the peer's solo frames seen (replays dropped); kept across hellos. */
+  readonly soloIn = new SoloWindow();
   private readonly signedCounter = new SignedCounter();
   private radioEphemeral: Ephemeral | undefined;
   /** When we last asked this peer for its keys after a frame we could not check (signed-dispatch). */
@@ -262,10 +265,28 @@ export class LinkActor {
   }
 
   private sendSigned(inner: Inner): boolean {
-    if (!this.signedPeer || this.endpoint === undefined) return false;
+    if (this.endpoint === undefined) return false;
+    // Keys from before the link went down may no longer be the peer's (it restarted): a frame
+    // tagged with them would be dropped as bad-tag, so until the link is up again, solo.
+    if (!this.signedPeer || (this.state !== 'up' && this.state !== 'rekeying')) return this.sendSolo(inner);
     const packet = sealData(this.signedPeer.txKey, this.signedCounter.next(this.host.clock.wallMs()), encodeInner(inner), this.carrier.local, this.endpoint);
     this.stats.bytesOut += packet.length;
     this.stats.packetsOut++;
+    this.carrier.send(this.endpoint, packet, hintOf(inner));
+    return true;
+  }
+
+  /** Amateur mode before the peer's hello: an SMS parcel or custody ack goes out as a solo
+   *  frame (key and signature inside, src/radio/signed-wire.ts) instead of waiting for the
+   *  hellos. Nothing else does: the rest can wait, and solo frames cost 80 bytes more. */
+  private sendSolo(inner: Inner): boolean {
+    if (inner.kind !== 'payload' || inner.bytes[0] !== Proto.Sms || this.endpoint === undefined) return false;
+    const body = encodeInner(inner);
+    if (body.length + SOLO_OVERHEAD > this.carrier.mtu) return false;
+    const packet = sealSolo(this.host.hs, this.signedCounter.next(this.host.clock.wallMs()), body, this.carrier.local, this.endpoint);
+    this.stats.bytesOut += packet.length;
+    this.stats.packetsOut++;
+    this.stats.soloOut++;
     this.carrier.send(this.endpoint, packet, hintOf(inner));
     return true;
   }

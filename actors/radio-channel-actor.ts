@@ -20,6 +20,7 @@ export class RadioChannelActor {
   private readonly startedAt: number;
   private lastAirtime = 0;
   private lastIdAt: number | undefined;
+  private idDeferred = false;
 
   constructor(private readonly clock: Clock, private readonly random: Random, private readonly port: RadioPort, private readonly o: ChannelOptions) {
     const now = clock.now();
@@ -109,7 +110,13 @@ export class RadioChannelActor {
 
   private startTx(): void {
     const now = this.clock.now();
-    this.maybeIdentify(now);
+    // The first transmission of a cold station may be a waiting message (or an answer) rather
+    // than the ID: its AX.25 source is the callsign already, and FCC 97.119 asks for the ID at
+    // the end of a communication and every 10 minutes, not before it. The ID follows at once.
+    // On a cold 3-hop chain the ID first cost each station its 0.6 s and a turn of the channel.
+    const urgent = this.lastIdAt === undefined && !this.idDeferred && this.queue.peek((f) => f.cls === TxClass.User || f.cls === TxClass.Answer) !== undefined;
+    if (urgent) this.idDeferred = true;
+    else this.maybeIdentify(now);
     const f = this.next();
     if (!f) { this.lastAirtime = 0; return; }
     this.queue.remove(f);
@@ -137,7 +144,8 @@ export class RadioChannelActor {
     }
   }
 
-  /** FCC 97.119: identify at least every 10 minutes while transmitting; the ID goes first. */
+  /** FCC 97.119: identify at least every 10 minutes while transmitting; the ID goes first,
+   *  except behind a cold station's first urgent frame (startTx). */
   private maybeIdentify(now: number): void {
     const id = this.o.identify;
     if (!id || this.queue.lengthOf(TxClass.Id) > 0) return;

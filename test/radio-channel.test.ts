@@ -98,7 +98,7 @@ test('control frames stay under 2 % of time while user frames still flow', (t) =
   t.true(ch.controlShare() > 0.01);
 });
 
-test('amateur identification: an ID frame first, then at least every 10 minutes while transmitting', (t) => {
+test('amateur identification: a cold station\'s waiting message, then the ID at once, then at least every 10 minutes', (t) => {
   const idFrame = new Uint8Array([0x49]);
   const { clock, sent, ch } = world({ identify: { everyMs: 600_000, frame: () => idFrame } });
   for (let minute = 0; minute < 30; minute++) {
@@ -106,10 +106,22 @@ test('amateur identification: an ID frame first, then at least every 10 minutes 
     clock.advance(60_000);
   }
   const ids = sent.filter((s) => s.bytes === idFrame).map((s) => s.at);
-  t.is(sent[0]!.bytes, idFrame);
+  // The message carries the callsign in its AX.25 source; FCC 97.119 wants the ID at the end of
+  // a communication and every 10 minutes, so it may follow the first frame instead of leading.
+  t.not(sent[0]!.bytes, idFrame);
+  t.is(sent[1]!.bytes, idFrame, 'the ID right after the first frame');
   t.true(ids.length >= 3);
   for (let i = 1; i < ids.length; i++) t.true(ids[i]! - ids[i - 1]! <= 660_000);
   t.is(ch.counters.idFrames, ids.length);
+});
+
+test('amateur identification: with only link setup waiting, the ID goes first', (t) => {
+  const idFrame = new Uint8Array([0x49]);
+  const { clock, sent, ch } = world({ identify: { everyMs: 600_000, frame: () => idFrame } });
+  ch.enqueue(frame(1), TxClass.Setup);
+  clock.advance(10_000);
+  t.is(sent[0]!.bytes, idFrame);
+  t.is(sent.length, 2);
 });
 
 test('MTU and link timers scale with the bit rate from 5 bit/s to 500 kbit/s', (t) => {

@@ -19,6 +19,9 @@ export class LinkStats {
   packetsIn = 0;
   packetsOut = 0;
   handshakes = 0;
+  /** Amateur mode: solo frames (SMS before the hellos, src/radio/signed-wire.ts) sent and taken. */
+  soloOut = 0;
+  soloIn = 0;
   lastHandshakeAt: number | null = null;
   lastRx = 0;
   srtt: number | null = null;

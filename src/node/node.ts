@@ -16,6 +16,7 @@ import { withLinkDefaults, type LinkConfig } from '../link/link-config.ts';
 import type { DropReason } from '../wire/result.ts';
 import { TAG_BYTES, TRANSPORT_OVERHEAD } from '../wire/constants.ts';
 import { hasRoom, LINK_HEADROOM } from '../wire/packet.ts';
+import { SOLO_OVERHEAD } from '../radio/signed-wire.ts';
 import { LinkActor } from '../../actors/link-actor.ts';
 import { dispatch } from './dispatch.ts';
 import { nodeStatus, type NodeStatus } from './node-status.ts';
@@ -195,6 +196,19 @@ export class SkyNode implements LinkHost, LinkLayer {
       if (l.state !== 'up' && l.state !== 'rekeying') continue;
       const v = l.stats.view();
       out.push({ peer: l.peer, rttMs: v.rttMs, lossPct: v.lossPct, payloadMtu: linkMtu(l) - TRANSPORT_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind });
+    }
+    return out.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+  }
+
+  /** Amateur-radio neighbours whose link is not up yet (no hello both ways): an SMS can reach
+   *  them in a solo frame (src/radio/signed-wire.ts), so the first message need not wait. */
+  soloNeighbours(): (NeighbourInfo & { shared: boolean })[] {
+    const out: (NeighbourInfo & { shared: boolean })[] = [];
+    const perCarrier = new Map<Carrier, number>();
+    for (const l of this.links.values()) if (l.carrier.linkMode === 'signed') perCarrier.set(l.carrier, (perCarrier.get(l.carrier) ?? 0) + 1);
+    for (const l of this.links.values()) {
+      if (l.carrier.linkMode !== 'signed' || l.endpoint === undefined || l.state === 'up' || l.state === 'rekeying' || l.state === 'idle') continue;
+      out.push({ peer: l.peer, rttMs: null, lossPct: 0, payloadMtu: l.carrier.mtu - SOLO_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind, shared: (perCarrier.get(l.carrier) ?? 0) > 1 });
     }
     return out.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
   }

@@ -50,6 +50,9 @@ export interface LinkLayer {
   readonly keysAsked$?: Observable<string>;
   /** Neighbours whose link is up now (up or rekeying), sorted by address. */
   neighbours(): NeighbourInfo[];
+  /** Amateur-radio neighbours not up yet, which an SMS reaches in a solo frame (node.ts);
+   *  shared: on a channel with other stations of ours too. */
+  soloNeighbours?(): (NeighbourInfo & { shared: boolean })[];
   /** Sends one payload to a neighbour; false if the link is not up or the payload too big. */
   sendTo(peer: string, bytes: Uint8Array): boolean;
   /** The same, sealing in place: `payload` was made by packetFor (src/wire/packet.ts) or carved

@@ -7,7 +7,9 @@ import { onInner } from '../node/inner-dispatch.ts';
 import type { LinkActor } from '../../actors/link-actor.ts';
 import type { SkyNode } from '../node/node.ts';
 import { SignedType } from './signed-wire.ts';
-import { SignedPeer, openHello } from './signed-link.ts';
+import { SignedPeer, openHello, openSolo } from './signed-link.ts';
+import { decodeInner } from '../wire/inner.ts';
+import { Proto } from '../overlay/link-layer.ts';
 
 export const dispatchSigned = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const b = d.bytes;
@@ -15,6 +17,7 @@ export const dispatchSigned = (node: SkyNode, carrier: Carrier, d: Datagram): vo
   if (b[0] !== 1) return node.countDrop('bad-version');
   if (b[1] === SignedType.Hello) return onHello(node, carrier, d);
   if (b[1] === SignedType.Data) return onData(node, carrier, d);
+  if (b[1] === SignedType.Solo) return onSolo(node, carrier, d);
   return node.countDrop('unknown-type');
 };
 
@@ -61,22 +64,56 @@ const linkFrom = (node: SkyNode, carrier: Carrier, from: string): { keyed?: Link
   return { half };
 };
 
-/** A frame from a neighbour whose hello we never got: ask it for its keys, ahead of user frames
- *  (it believes the link up and goes on sending what we cannot check), at most once per 5 s. */
+/** A frame from a neighbour whose hello we never got (or whose keys no longer match): ask it for
+ *  its keys, ahead of user frames (it believes the link up and goes on sending what we cannot
+ *  check), at most once per 5 s. */
 const NACK_EVERY_MS = 5000;
+
+const nack = (node: SkyNode, link: LinkActor | undefined): void => {
+  const now = node.clock.now();
+  if (!link || now - link.nackAt < NACK_EVERY_MS) return;
+  link.nackAt = now;
+  link.sendHello(true, true);
+};
 
 const onData = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const { keyed: link, half } = linkFrom(node, carrier, d.from);
   if (!link?.signedPeer) {
-    const now = node.clock.now();
-    if (half && now - half.nackAt >= NACK_EVERY_MS) {
-      half.nackAt = now;
-      half.sendHello(true, true);
-    }
+    nack(node, half);
     return node.countDrop('no-session');
   }
   const plain = link.signedPeer.open(d.bytes, d.from, carrier.local);
+  // A tag that does not check from a peer we hold keys for: most likely the peer derived new
+  // keys from a hello of ours we no longer hold (our link went down and back, and its hello
+  // did not ask for ours); ask for its hello, at most every 5 s, as for a missing one. Forged
+  // frames can make us ask no more often than that.
+  if (plain === 'bad-tag') nack(node, link);
   if (typeof plain === 'string') return node.countDrop(plain);
   link.touched(d.from, carrier, d.bytes.length);
   onInner(node, link, plain);
+};
+
+/** A solo frame: an SMS parcel or custody ack from a neighbour whose hello we may not have yet.
+ *  It carries its key and signature, so it is checked here on its own; only a peer we link
+ *  with (configured, or any with acceptUnknown) and only SMS traffic is taken. */
+const onSolo = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
+  const s = openSolo(node.hs, d.bytes, d.from, carrier.local);
+  if (typeof s === 'string') return node.countDrop(s);
+  const peer = addressToString(s.address);
+  if (peer === node.address) return node.countDrop('unexpected');
+  let link = node.links.get(peer);
+  if (!link) {
+    if (!node.config.acceptUnknown) return node.countDrop('unknown-peer');
+    link = node.addUnknownPeer(peer, carrier);
+    if (!link) return;
+  }
+  if (link.carrier !== carrier && link.endpoint !== undefined) return node.countDrop('solo-wrong-carrier');
+  const inner = decodeInner(s.inner);
+  if (!inner.ok || inner.value.kind !== 'payload' || inner.value.bytes[0] !== Proto.Sms) return node.countDrop('solo-not-sms');
+  if (!link.soloIn.accept(s.counter)) return node.countDrop('replay');
+  link.touched(d.from, carrier, d.bytes.length);
+  link.stats.soloIn++;
+  // The peer had no hello of ours when it sent this; the link's own hellos (already queued or
+  // retried on its timer) bring the keys, so no extra hello is spent on the air here.
+  node.deliver(peer, inner.value.bytes);
 };

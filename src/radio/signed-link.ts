@@ -10,7 +10,7 @@ import { addressBytesOf } from '../identity/address.ts';
 import { equalBytes, hkdf, mac16, sha256 } from '../link/kdf.ts';
 import { ReplayWindow } from '../link/replay-window.ts';
 import type { DropReason } from '../wire/result.ts';
-import { authInput, concat, decodeHello, decodeSignedData, encodeDataBody, encodeHelloBody } from './signed-wire.ts';
+import { authInput, concat, decodeHello, decodeSignedData, decodeSolo, encodeDataBody, encodeHelloBody, encodeSoloBody } from './signed-wire.ts';
 
 export interface SignedCtx { suite: CryptoSuite; identity: Identity }
 export interface Ephemeral { secret: Uint8Array; publicKey: Uint8Array }
@@ -42,6 +42,33 @@ export const sealData = (txKey: Uint8Array, counter: number, inner: Uint8Array, 
   const body = encodeDataBody(counter, inner);
   return concat(body, mac16(txKey, authInput('data', src, dest, body)));
 };
+
+/** A frame any station can check from cold (src/radio/signed-wire.ts, Solo). */
+export const sealSolo = (c: SignedCtx, counter: number, inner: Uint8Array, src: string, dest: string): Uint8Array => {
+  const body = encodeSoloBody(counter, c.identity.publicKey, inner);
+  return concat(body, c.suite.sign(c.identity.secretKey, authInput('solo', src, dest, body)));
+};
+
+export interface OpenedSolo { address: Uint8Array; counter: number; inner: Uint8Array }
+
+export const openSolo = (c: SignedCtx, bytes: Uint8Array, src: string, dest: string): OpenedSolo | DropReason => {
+  const s = decodeSolo(bytes);
+  if (!s.ok) return s.reason;
+  const v = s.value;
+  if (!c.suite.verify(v.publicKey, authInput('solo', src, dest, v.signed), v.sig)) return 'bad-signature';
+  return { address: addressBytesOf(v.publicKey), counter: v.counter, inner: v.inner };
+};
+
+/** Solo frames from one peer: counters only grow within a window, from the first one seen. */
+export class SoloWindow {
+  private readonly window = new ReplayWindow();
+  private base: number | undefined;
+  accept(counter: number): boolean {
+    this.base ??= Math.max(0, counter - 2048);
+    const off = counter - this.base;
+    return off >= 0 && this.window.commit(off);
+  }
+}
 
 const lessThan = (a: Uint8Array, b: Uint8Array): boolean => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
