@@ -11,6 +11,9 @@ import { airtimeMs } from '../src/radio/radio-params.ts';
 import { TxClass, TxQueue, type TxClassValue, type TxFrame } from '../src/radio/tx-queue.ts';
 import type { ChannelOptions, ChannelCounters, RadioPort } from '../src/radio/channel-types.ts';
 
+/** How long a cold station's first ID may wait behind its messages. */
+const ID_DEFER_MAX_MS = 60_000;
+
 export class RadioChannelActor {
   readonly counters: ChannelCounters = { framesOut: 0, airtimeMs: 0, userMs: 0, controlMs: 0, idMs: 0, dropped: 0, idFrames: 0, stale: 0, setupMs: 0 };
   private readonly queue: TxQueue;
@@ -20,7 +23,7 @@ export class RadioChannelActor {
   private readonly startedAt: number;
   private lastAirtime = 0;
   private lastIdAt: number | undefined;
-  private idDeferred = false;
+  private idDeferredSince: number | undefined;
 
   constructor(private readonly clock: Clock, private readonly random: Random, private readonly port: RadioPort, private readonly o: ChannelOptions) {
     const now = clock.now();
@@ -114,9 +117,11 @@ export class RadioChannelActor {
     // than the ID: its AX.25 source is the callsign already, and FCC 97.119 asks for the ID at
     // the end of a communication and every 10 minutes, not before it. The ID follows at once.
     // On a cold 3-hop chain the ID first cost each station its 0.6 s and a turn of the channel.
-    const urgent = this.lastIdAt === undefined && !this.idDeferred && this.queue.peek((f) => f.cls === TxClass.User || f.cls === TxClass.Answer) !== undefined;
-    if (urgent) this.idDeferred = true;
-    else this.maybeIdentify(now);
+    // The ID waits while such frames do (it goes at the end of the exchange, as the rule asks),
+    // for at most a minute.
+    this.idDeferredSince ??= now;
+    const urgent = this.lastIdAt === undefined && now - this.idDeferredSince < ID_DEFER_MAX_MS && this.queue.peek((f) => f.cls === TxClass.User || f.cls === TxClass.Answer) !== undefined;
+    if (!urgent) this.maybeIdentify(now);
     const f = this.next();
     if (!f) { this.lastAirtime = 0; return; }
     this.queue.remove(f);
