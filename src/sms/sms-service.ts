@@ -139,7 +139,12 @@ export class SmsService {
         done = () => { this.counters.add('receipts'); this.d.onReceipt?.(r.entry); };
       }
       if (peer === this.address) delete data.outbox[key];
-      return this.persistThenAck(peer, p, () => { done(); this.forwarder.pump(); }); // the receipt goes at once
+      // A message straight from its sender: the receipt, going to that same neighbour at once,
+      // ends its custody too (src/sms/sms-custody.ts, applyReceipt), so no custody ack goes
+      // first: on a 1200 bit/s hop that frame cost 1.3-1.6 s before the receipt could go. A
+      // resend (the receipt lost) is a duplicate here and gets its custody ack then.
+      const viaSender = p.kind === 'msg' && addressOf(p.key) === peer;
+      return this.persistThenAck(peer, p, () => { done(); this.forwarder.pump(); }, !viaSender); // the receipt goes at once
     }
     // A relay keeps one copy at a time; a parcel it handed on comes back only through a detour.
     // A flooded parcel is taken once: a copy that comes back by another way is only acked.
@@ -191,14 +196,14 @@ export class SmsService {
 
   /** Saves, then acks the sending neighbour (none for our own parcels) and runs `then`. Until the
    *  save is durable the parcel is held back from forwarding and resends are not acked. */
-  private persistThenAck(peer: string, p: Parcel, then?: () => void): void {
+  private persistThenAck(peer: string, p: Parcel, then?: () => void, ack = true): void {
     const key = `${p.kind}:${hex(p.id)}`;
     const rcpt = `rcpt:${hex(p.id)}`;
     this.unsaved.add(key);
     this.d.store.save().then(() => {
       this.unsaved.delete(key);
       if (p.kind === 'msg') this.unsaved.delete(rcpt);
-      if (peer !== this.address) this.ackNow(peer, p);
+      if (peer !== this.address && ack) this.ackNow(peer, p);
       then?.();
     }, () => this.drop('sms-store-closed')); // stopped before the disk took it: no ack, the sender keeps it
   }
