@@ -121,3 +121,24 @@ test('custody is bounded: 10,000 signed parcels from one neighbour under made-up
   t.is(b.counters.get('custody'), MAX_CUSTODY_PER_NEIGHBOUR + 1, 'a legitimate parcel from another neighbour is taken');
   b.stop();
 });
+
+test('one hop: the receipt ends the sender\'s custody, no custody ack goes before it; a resend is acked as a duplicate', async (t) => {
+  const w = world();
+  for (const n of order) w.boot(n);
+  const m = await w.svc.b!.send(ids.c.address, 'next door');
+  const frames: { from: N; to: N; bytes: Uint8Array }[] = [];
+  await w.pump((f) => { frames.push(f); return false; });
+  const fromC = frames.filter((f) => f.from === 'c');
+  t.true(fromC.length >= 1);
+  t.false(isAck(fromC[0]!.bytes), 'c answers with the receipt, not an ack first');
+  t.is(fromC.filter((f) => isAck(f.bytes) && f.to === 'b').length, 0, 'no custody ack for the message at all');
+  t.deepEqual(w.delivered, [m.id]);
+  t.is(JSON.parse(w.disks.b.saved!).sent[m.id].state, 'delivered');
+  t.is(Object.keys(JSON.parse(w.disks.b.saved!).outbox).length, 0, 'b holds nothing: the receipt ended its custody');
+  // The same message again (a resend after a lost receipt): acked, not delivered twice.
+  w.svc.c!.receive(ids.b.address, new Uint8Array(frames.find((f) => f.from === 'b' && f.to === 'c')!.bytes));
+  const again: { from: N; to: N; bytes: Uint8Array }[] = [];
+  await w.pump((f) => { again.push(f); return false; });
+  t.true(again.some((f) => f.from === 'c' && isAck(f.bytes)), 'the duplicate gets its custody ack');
+  t.deepEqual(w.delivered, [m.id]);
+});
