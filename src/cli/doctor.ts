@@ -97,7 +97,7 @@ export const runDoctor = async (home: string): Promise<Check[]> => {
   if (g) {
     add('kernel guard', g.on && !g.error ? 'ok' : 'warn', g.on
       ? `nftables table inet ${g.table}: ${g.fleetEndpoints} fleet endpoint(s) pass, ${g.dropped.perSource + g.dropped.global} stranger packet(s) dropped${g.error ? `; last update failed: ${g.error}` : ''}`
-      : `off: ${g.error ?? 'not started'}; strangers' floods cost the node's CPU (give the service CAP_NET_ADMIN, see docs/SECURITY.md)`);
+      : `off: ${g.error ?? 'not started'}; until it is on, a stranger's flood costs this node's CPU (README "Floods")`);
   }
   await reachability(home, add);
   for (const r of s.radios ?? []) {

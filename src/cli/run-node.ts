@@ -12,7 +12,7 @@ import { nodeSuite } from '../identity/node-suite.ts';
 import type { CryptoSuite } from '../identity/crypto-suite.ts';
 import { keyFilePath, loadOrCreateIdentity } from '../identity/key-file.ts';
 import { KERNEL_GUARD_DEFAULTS, loadNodeConfig } from '../config/node-config.ts';
-import { openNftGuard, type NftGuard } from '../env/nft-guard.ts';
+import { openNftGuard, type NftGuard, type NftGuardStatus } from '../env/nft-guard.ts';
 import { fleetEndpoints } from '../node/kernel-guard.ts';
 import { parsePeerSpec } from '../config/peer-spec.ts';
 import { SkyNode } from '../node/node.ts';
@@ -125,8 +125,9 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   if (quarantined) log.warn(`state.json was unreadable and was moved to ${quarantined}; starting with empty state`);
   let radios: NodeRadio[] = [];
   let guard: NftGuard | undefined;
+  let guardOff: NftGuardStatus | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radios[0]?.status() ?? null, radios: radios.map((r) => r.status()), apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), kernelGuard: guard?.status() ?? null, ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radios[0]?.status() ?? null, radios: radios.map((r) => r.status()), apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), kernelGuard: guard?.status() ?? guardOff ?? null, ...opts.extraStatus?.(),
   });
   let membershipStore: MembershipStore | undefined;
   const agent = new NodeAgent({
@@ -203,6 +204,10 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
       guardTimer = clock.setTimeout(sync, GUARD_SYNC_MS);
     };
     if (g.on) sync();
+  } else if (node.config.acceptUnknown) {
+    // A master or public relay answers strangers: say in status and doctor that their floods
+    // cost this node's CPU until the guard is on (off by default: it writes the host firewall).
+    guardOff = { on: false, table: '', fleetEndpoints: 0, dropped: { handshakes: 0, perSource: 0, global: 0 }, syncs: 0, reads: 0, error: 'not enabled on a node that answers strangers: start it with --kernel-guard (or "kernelGuard": true in config.json)' };
   }
   node.start();
   log.info(`node ${identity.address} listening on udp ${carrier.local} with ${node.links.size} peer(s)`);
