@@ -4,11 +4,19 @@
 // airtime is precious); anything new it learns later goes on to its member neighbours once (a newer list or a fresher credential is "new" only once, so a
 // flood ends). Payload: Proto.Membership | kind | body.
 //   kind 1: credentials, each as len(1) | bytes     kind 2: one revocation list
+//   kind 3: sync request (one zero byte): "send me what you send a neighbour whose link comes
+//           up". A node sends it on its own link-up to a neighbour it does not know as a member:
+//           a node that restarted within the peer's dead-peer time comes back with only its own
+//           credential, while the peer saw no link go down and so never synced it again (the
+//           demo's restarted node stayed unregistered for good).
 import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
 import { Proto } from '../overlay/link-layer.ts';
 import type { Membership } from './membership.ts';
 
-const Kind = { Credentials: 1, Revocations: 2 } as const;
+const Kind = { Credentials: 1, Revocations: 2, SyncRequest: 3 } as const;
+/** A neighbour's sync requests are answered at most this often. */
+const SYNC_REQUEST_EVERY_MS = 2_000;
+const SYNC_REQUEST = new Uint8Array([Proto.Membership, Kind.SyncRequest, 0]);
 /** Links at or below this bit rate are radios: no fleet-wide sync over them. */
 const SLOW_BPS = 1_000_000;
 
@@ -62,6 +70,7 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership, pathToMa
     if (!m.enforced) return layer.countDrop('membership-no-master');
     if (b.length < 3) return layer.countDrop('membership-malformed');
     if (b[1] === Kind.Revocations) return void m.offerRevocations(b.subarray(2), peer);
+    if (b[1] === Kind.SyncRequest) return answerSyncRequest(peer);
     if (b[1] !== Kind.Credentials) return layer.countDrop('membership-unknown-kind');
     let o = 2;
     while (o < b.length) {
@@ -92,7 +101,21 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership, pathToMa
     synced.delete(n.peer);
     const own = m.own();
     send(n, [...(own ? [own.bytes] : []), ...(isSlow(n) ? [] : wayCredentials(own?.bytes))], undefined);
+    if (!isSlow(n)) layer.sendTo(n.peer, SYNC_REQUEST);
   });
+  // Bounded by the neighbours: an entry goes when its peer is no neighbour any more.
+  const answered = new Map<string, number>();
+  const answerSyncRequest = (peer: string): void => {
+    const n = layer.neighbours().find((x) => x.peer === peer);
+    if (!n || isSlow(n)) return layer.countDrop('membership-sync-refused');
+    const now = layer.clock.now();
+    if (now - (answered.get(peer) ?? -Infinity) < SYNC_REQUEST_EVERY_MS) return layer.countDrop('membership-sync-rate');
+    if (answered.size >= 1024) for (const a of answered.keys()) if (!layer.neighbours().some((x) => x.peer === a)) answered.delete(a);
+    answered.set(peer, now);
+    if (m.isMember(peer)) return fullSync(n);
+    const own = m.own();
+    send(n, [...(own ? [own.bytes] : []), ...wayCredentials(own?.bytes)], undefined);
+  };
   const wayCredentials = (except?: Uint8Array): Uint8Array[] => pathToMaster().map((a) => m.credential(a)?.bytes).filter((c): c is Uint8Array => c !== undefined && c !== except);
   const changes = m.changes$.subscribe((c) => {
     for (const n of layer.neighbours()) {
