@@ -80,7 +80,10 @@ test('c cannot store the message: no custody ack, no "delivered", no receipt unt
   await until(() => (status(homes.c!)?.disk.ok ? true : undefined), 30_000, 'c\'s disk status clear');
   await sleep(2000); // a duplicate in flight would land by now
   t.deepEqual(inbox(homes.c!).map((m) => m.id), [id]);
-  t.is(dc.output().split('\n').filter((l) => l.includes(`sms ${id} from ${addr.a} delivered to the inbox`)).length, 1);
+  // The line may reach our pipe after the inbox reached the disk (CI once saw none here).
+  const delivered = (): number => dc.output().split('\n').filter((l) => l.includes(`sms ${id} from ${addr.a} delivered to the inbox`)).length;
+  await until(() => (delivered() >= 1 ? true : undefined), 20_000, 'c logging the delivery').catch((e) => { t.log(dc.output()); throw e; });
+  t.is(delivered(), 1);
   t.is((await smsStatus(homes.c!))?.awaitingDisk, 0);
   for (const d of [da, db, dc]) t.is(d.proc.exitCode, null);
 });
