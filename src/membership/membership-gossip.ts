@@ -16,7 +16,8 @@ import type { Membership } from './membership.ts';
 const Kind = { Credentials: 1, Revocations: 2, SyncRequest: 3 } as const;
 /** A neighbour's sync requests are answered at most this often. */
 const SYNC_REQUEST_EVERY_MS = 2_000;
-const SYNC_REQUEST = new Uint8Array([Proto.Membership, Kind.SyncRequest, 0]);
+/** A fresh buffer each time: no module-level mutable state (test/seam). */
+const syncRequest = (): Uint8Array => new Uint8Array([Proto.Membership, Kind.SyncRequest, 0]);
 /** Links at or below this bit rate are radios: no fleet-wide sync over them. */
 const SLOW_BPS = 1_000_000;
 
@@ -101,7 +102,7 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership, pathToMa
     synced.delete(n.peer);
     const own = m.own();
     send(n, [...(own ? [own.bytes] : []), ...(isSlow(n) ? [] : wayCredentials(own?.bytes))], undefined);
-    if (!isSlow(n)) layer.sendTo(n.peer, SYNC_REQUEST);
+    if (!isSlow(n)) layer.sendTo(n.peer, syncRequest());
   });
   // Bounded by the neighbours: an entry goes when its peer is no neighbour any more.
   const answered = new Map<string, number>();
