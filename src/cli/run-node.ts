@@ -12,7 +12,8 @@ import { nodeSuite } from '../identity/node-suite.ts';
 import type { CryptoSuite } from '../identity/crypto-suite.ts';
 import { keyFilePath, loadOrCreateIdentity } from '../identity/key-file.ts';
 import { KERNEL_GUARD_DEFAULTS, loadNodeConfig } from '../config/node-config.ts';
-import { openNftGuard, type NftGuard, type NftGuardStatus } from '../env/nft-guard.ts';
+import { guardOffStatus, openNftGuard, type NftGuard, type NftGuardStatus } from '../env/nft-guard.ts';
+import { parseHostPort } from '../env/host-port.ts';
 import { fleetEndpoints } from '../node/kernel-guard.ts';
 import { parsePeerSpec } from '../config/peer-spec.ts';
 import { SkyNode } from '../node/node.ts';
@@ -192,8 +193,7 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   const guardRates = config.kernelGuard ?? (opts.kernelGuard ? { ...KERNEL_GUARD_DEFAULTS } : undefined);
   let guardTimer: ReturnType<typeof clock.setTimeout> | undefined;
   if (guardRates) {
-    const port = Number(/:(\d+)$/.exec(carrier.local)?.[1]);
-    guard = await openNftGuard({ port, ...guardRates });
+    guard = await openNftGuard({ port: parseHostPort(carrier.local, 'listen').port, ...guardRates });
     const g = guard.status();
     if (g.on) log.info(`kernel guard on: nftables table inet ${g.table} limits strangers to ${guardRates.perSourcePerSec}/s per address and ${guardRates.globalPerSec}/s in all`);
     else log.warn(`kernel guard off: ${g.error}`);
@@ -207,7 +207,7 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   } else if (node.config.acceptUnknown) {
     // A master or public relay answers strangers: say in status and doctor that their floods
     // cost this node's CPU until the guard is on (off by default: it writes the host firewall).
-    guardOff = { on: false, table: '', fleetEndpoints: 0, dropped: { handshakes: 0, perSource: 0, global: 0 }, syncs: 0, reads: 0, error: 'not enabled on a node that answers strangers: start it with --kernel-guard (or "kernelGuard": true in config.json)' };
+    guardOff = guardOffStatus('', 'not enabled on a node that answers strangers: start it with --kernel-guard (or "kernelGuard": true in config.json)');
   }
   node.start();
   log.info(`node ${identity.address} listening on udp ${carrier.local} with ${node.links.size} peer(s)`);

@@ -126,10 +126,14 @@ export const setElements = (endpoints: Iterable<string>): { v4: string[]; v6: st
   return { v4: [...v4].sort(), v6: [...v6].sort() };
 };
 
+/** A guard that is off: nothing synced, nothing dropped, and why. */
+export const guardOffStatus = (table: string, error: string | null): NftGuardStatus =>
+  ({ on: false, table, fleetEndpoints: 0, dropped: { handshakes: 0, perSource: 0, global: 0 }, syncs: 0, reads: 0, error });
+
 export const openNftGuard = async (o: NftGuardOptions): Promise<NftGuard> => {
   const table = tableName(o.port);
   const bin = nftPath();
-  const st: NftGuardStatus = { on: false, table, fleetEndpoints: 0, dropped: { handshakes: 0, perSource: 0, global: 0 }, syncs: 0, reads: 0, error: null };
+  const st = guardOffStatus(table, null);
   const why = (e: unknown): string => {
     const m = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'nft is not installed (apt-get install nftables)' : (e as Error).message;
     return /not permitted|EPERM/i.test(m) ? `${m} (the kernel guard needs root or CAP_NET_ADMIN)` : m;

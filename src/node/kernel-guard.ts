@@ -10,11 +10,11 @@ export interface GuardTrust {
   isMember(address: string): boolean;
 }
 
-export const fleetEndpoints = (node: SkyNode, trust: GuardTrust, configured: ReadonlySet<string>, carrierKind = 'udp'): string[] => {
+export const fleetEndpoints = (node: SkyNode, trust: GuardTrust, configured: ReadonlySet<string>): string[] => {
   const out: string[] = [];
   for (const [peer, l] of node.links) {
     if (l.state !== 'up' && l.state !== 'rekeying') continue;
-    if (!l.endpoint || l.carrier.kind !== carrierKind) continue;
+    if (!l.endpoint || l.carrier.kind !== 'udp') continue;
     if (trust.enforced ? !trust.isMember(peer) : !configured.has(peer)) continue;
     out.push(l.endpoint);
   }

@@ -25,6 +25,9 @@ import { fail } from '../errors.ts';
 import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
 
 /** A link's datagram limit: its carrier's, or more where the path to this endpoint allows. */
+/** Neighbour lists are sorted by address. */
+const byPeer = (a: { peer: string }, b: { peer: string }): number => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0);
+
 const linkMtu = (l: LinkActor): number => (l.endpoint !== undefined && l.carrier.mtuTo ? l.carrier.mtuTo(l.endpoint) : l.carrier.mtu);
 
 export interface NodeDeps {
@@ -197,7 +200,7 @@ export class SkyNode implements LinkHost, LinkLayer {
       const v = l.stats.view();
       out.push({ peer: l.peer, rttMs: v.rttMs, lossPct: v.lossPct, payloadMtu: linkMtu(l) - TRANSPORT_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind });
     }
-    return out.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+    return out.sort(byPeer);
   }
 
   /** Amateur-radio neighbours whose link is not up yet (no hello both ways): an SMS can reach
@@ -210,7 +213,7 @@ export class SkyNode implements LinkHost, LinkLayer {
       if (l.carrier.linkMode !== 'signed' || l.endpoint === undefined || l.state === 'up' || l.state === 'rekeying' || l.state === 'idle') continue;
       out.push({ peer: l.peer, rttMs: null, lossPct: 0, payloadMtu: l.carrier.mtu - SOLO_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind, shared: (perCarrier.get(l.carrier) ?? 0) > 1 });
     }
-    return out.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+    return out.sort(byPeer);
   }
 
   linkChanged(peer: string, from: string, to: string): void {

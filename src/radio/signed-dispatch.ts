@@ -21,17 +21,22 @@ export const dispatchSigned = (node: SkyNode, carrier: Carrier, d: Datagram): vo
   return node.countDrop('unknown-type');
 };
 
+/** The link for a key a hello or solo frame proved; a stranger's new one with acceptUnknown.
+ *  undefined (counted) for our own key, a stranger without acceptUnknown, or at the bound. */
+const linkOf = (node: SkyNode, carrier: Carrier, peer: string): LinkActor | undefined => {
+  if (peer === node.address) return void node.countDrop('unexpected');
+  const link = node.links.get(peer);
+  if (link) return link;
+  if (!node.config.acceptUnknown) return void node.countDrop('unknown-peer');
+  return node.addUnknownPeer(peer, carrier); // undefined at the bound, all up: counted as unknown-peer-full
+};
+
 const onHello = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const h = openHello(node.hs, d.bytes, d.from);
   if (typeof h === 'string') return node.countDrop(h);
   const peer = addressToString(h.address);
-  if (peer === node.address) return node.countDrop('unexpected');
-  let link = node.links.get(peer);
-  if (!link) {
-    if (!node.config.acceptUnknown) return node.countDrop('unknown-peer');
-    link = node.addUnknownPeer(peer, carrier);
-    if (!link) return; // at the bound, all up: counted as unknown-peer-full
-  }
+  const link = linkOf(node, carrier, peer);
+  if (!link) return;
   let sp = link.signedPeer;
   // The peer asks for our keys although it has sent us these before: it could not check the
   // frames we sent since (it never got our hello, see onData). Our answer goes ahead of user
@@ -99,17 +104,13 @@ const onData = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
 const onSolo = (node: SkyNode, carrier: Carrier, d: Datagram): void => {
   const s = openSolo(node.hs, d.bytes, d.from, carrier.local);
   if (typeof s === 'string') return node.countDrop(s);
-  const peer = addressToString(s.address);
-  if (peer === node.address) return node.countDrop('unexpected');
-  let link = node.links.get(peer);
-  if (!link) {
-    if (!node.config.acceptUnknown) return node.countDrop('unknown-peer');
-    link = node.addUnknownPeer(peer, carrier);
-    if (!link) return;
-  }
-  if (link.carrier !== carrier && link.endpoint !== undefined) return node.countDrop('solo-wrong-carrier');
+  // Checked before a stranger (acceptUnknown) gets a link: only SMS traffic makes one here.
   const inner = decodeInner(s.inner);
   if (!inner.ok || inner.value.kind !== 'payload' || inner.value.bytes[0] !== Proto.Sms) return node.countDrop('solo-not-sms');
+  const peer = addressToString(s.address);
+  const link = linkOf(node, carrier, peer);
+  if (!link) return;
+  if (link.carrier !== carrier && link.endpoint !== undefined) return node.countDrop('solo-wrong-carrier');
   if (!link.soloIn.accept(s.counter)) return node.countDrop('replay');
   link.touched(d.from, carrier, d.bytes.length);
   link.stats.soloIn++;
