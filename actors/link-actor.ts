@@ -287,7 +287,7 @@ export class LinkActor {
     this.stats.bytesOut += packet.length;
     this.stats.packetsOut++;
     this.stats.soloOut++;
-    this.carrier.send(this.endpoint, packet, hintOf(inner));
+    this.carrier.send(this.endpoint, packet, 'solo');
     return true;
   }
 

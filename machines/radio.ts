@@ -7,8 +7,9 @@
 //    ▲                       │   ▲ ▲  slot: busy or rand ≥ p (reenter)      │
 //    │     queue empty       │   │ └──────────────────────────────────────────┘ airtime over,
 //    └───────────────────────┘   │                                             more queued
-//                      blocked   ▼ budget refilled
-//                               held  (duty cycle or control budget exhausted)
+//                      blocked   ▼ budget refilled, a frame queued or heard
+//                               held  (duty cycle or control budget exhausted, or the
+//                                      peer's turn: actors/radio-channel-actor.ts)
 //
 // p-persistent CSMA as in KISS TNCs: each slot, if the channel is clear, transmit with
 // probability p, else wait another slot. The first look happens at once (slot 0) so an idle
@@ -23,7 +24,8 @@ export interface RadioContext {
   slots: number;
 }
 
-export type RadioEvent = { type: 'RADIO.QUEUED' } | { type: 'RADIO.STOP' };
+/** RADIO.HEARD: a frame for us came in, so a turn we were leaving to the other side is over. */
+export type RadioEvent = { type: 'RADIO.QUEUED' } | { type: 'RADIO.HEARD' } | { type: 'RADIO.STOP' };
 
 export const radioMachine = setup({
   types: { context: {} as RadioContext, events: {} as RadioEvent },
@@ -75,7 +77,11 @@ export const radioMachine = setup({
         ],
       },
     },
+    // A new frame may be one the hold does not cover (a message behind a held hello), and a
+    // frame heard ends a turn left to the peer: both look again after a jittered slot, not at
+    // once, since every station that heard the same frame would look in the same instant.
     held: {
+      on: { 'RADIO.QUEUED': { target: 'contending', actions: 'countSlot' }, 'RADIO.HEARD': { target: 'contending', actions: 'countSlot' } },
       after: { hold: { target: 'contending', actions: 'resetSlots' } },
     },
     stopped: { type: 'final' },

@@ -146,3 +146,43 @@ test('topology pace scales with the slowest radio; fast radios keep the wired de
   t.true(hf.refreshMs > 15 * 60_000 && hf.maxAgeMs === 3 * hf.refreshMs, `${hf.refreshMs}`);
   t.true(hf.requestEveryMs >= 60_000, 'a record request is not repeated before its answer could arrive');
 });
+
+test('turn-taking: link setup listens first, then yields the turn after a solo frame until the neighbour is heard; user frames go meanwhile', (t) => {
+  const { clock, sent, ch } = world({ turnTaking: { replyMs: 3000 } });
+  ch.enqueue(frame(3), TxClass.Setup); // our hello, queued as the channel opens
+  clock.advance(900);
+  t.is(sent.length, 0, 'a second of listening first (plus up to two slots of jitter)');
+  ch.enqueue(frame(1), TxClass.User, true); // a message for a cold neighbour: not held back
+  clock.advance(150); // within a jittered slot
+  t.deepEqual(sent.map((s) => s.bytes[0]), [1]);
+  const userMs = sent[0]!.ms;
+  clock.advance(userMs + 2000);
+  t.is(sent.length, 1, 'the hello waits: the neighbour answers first');
+  ch.enqueue(frame(2), TxClass.User); // another message still goes
+  clock.advance(150);
+  t.deepEqual(sent.map((s) => s.bytes[0]), [1, 2]);
+  clock.advance(sent[1]!.ms);
+  ch.heard(); // the neighbour's answer came in: its turn is over
+  clock.advance(150);
+  t.deepEqual(sent.map((s) => s.bytes[0]), [1, 2, 3]);
+});
+
+test('turn-taking: without an answer the held hello goes when the reply time is over', (t) => {
+  const { clock, sent, ch } = world({ turnTaking: { replyMs: 3000 } });
+  clock.advance(2000); // past the listening second
+  ch.enqueue(frame(1), TxClass.User, true);
+  ch.enqueue(frame(3), TxClass.Setup);
+  clock.advance(0);
+  const userMs = sent[0]!.ms;
+  clock.advance(userMs + 2999);
+  t.is(sent.length, 1);
+  clock.advance(1);
+  t.deepEqual(sent.map((s) => s.bytes[0]), [1, 3]);
+});
+
+test('without turn-taking (encrypted radio mode) link setup goes at once', (t) => {
+  const { clock, sent, ch } = world();
+  ch.enqueue(frame(3), TxClass.Setup);
+  clock.advance(0);
+  t.is(sent.length, 1);
+});

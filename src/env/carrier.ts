@@ -13,7 +13,9 @@ export interface Datagram {
  * No hint means link setup (handshakes). Carriers without a queue ignore it.
  */
 /** 'answer': link setup a neighbour asked for, ahead of user frames on a radio (src/radio/tx-queue.ts). */
-export type SendHint = 'user' | 'control' | 'answer';
+/** 'solo': a user frame to a neighbour with no link up yet (an amateur solo frame), which will
+ *  answer it; a half-duplex radio leaves that neighbour the next turn. */
+export type SendHint = 'user' | 'control' | 'answer' | 'solo';
 
 export interface Carrier {
   /** Short kind label for status output: "udp", "sim", "kiss". */

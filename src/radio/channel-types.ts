@@ -26,6 +26,14 @@ export interface ChannelOptions {
    * the link's retry is stale (its retry is queued behind it), and sending it wastes budget.
    */
   controlMaxAgeMs?: number | undefined;
+  /**
+   * Turn-taking on a half-duplex channel (amateur mode, where a message needs no link first):
+   * link setup and control frames keep quiet for a second after the channel opens, and for
+   * `replyMs` after a solo frame to a cold neighbour or until a frame for us is heard, so the
+   * peer's message or answer (a receipt, a custody ack) gets the channel instead of queueing
+   * behind a hello in a TNC.
+   */
+  turnTaking?: { replyMs: number } | undefined;
   /** Amateur mode: the identification frame and how often it is due. */
   identify?: { everyMs: number; frame: () => Uint8Array } | undefined;
 }

@@ -11,7 +11,7 @@ import type { LinkConfig } from '../link/link-config.ts';
 import { RadioChannelActor } from '../../actors/radio-channel-actor.ts';
 import { AX25, decodeUi, encodeUi, parseStation, sameStation, stationText, type Station } from './ax25.ts';
 import type { ChannelOptions, RadioPort } from './channel-types.ts';
-import { mtuFor, radioLinkTimers } from './radio-params.ts';
+import { airtimeMs, mtuFor, radioLinkTimers } from './radio-params.ts';
 import { BROADCAST, ID_DEST } from './station.ts';
 import { TxClass } from './tx-queue.ts';
 import { SIGNED_OVERHEAD } from './signed-wire.ts';
@@ -68,6 +68,9 @@ export class RadioCarrier implements Carrier {
       controlMaxAgeMs: this.linkTimers.handshakeRetryMs,
       ...init.channel,
       maxFrameBytes: this.infoMax + AX25.HEADER,
+      // An answer's airtime (a signed receipt in a solo frame is about 260 bytes; 400 leaves
+      // room), and half a second for the far modem to decode and its node to answer.
+      turnTaking: init.amateur ? { replyMs: airtimeMs(400 + AX25.HEADER, this.bitrate, init.channel.txDelayMs, init.channel.txTailMs) + 500 } : undefined,
       identify: init.amateur
         ? { everyMs: init.idEveryMs ?? 600_000, frame: () => encodeUi({ dest: ID_DEST, src: init.station, info: idText }) }
         : undefined,
@@ -85,7 +88,7 @@ export class RadioCarrier implements Carrier {
     }
     const frame = encodeUi({ dest, src: this.init.station, info: bytes });
     // No hint: a handshake message (the link layer hints everything else).
-    this.channel.enqueue(frame, hint === 'user' ? TxClass.User : hint === 'control' ? TxClass.Control : hint === 'answer' ? TxClass.Answer : TxClass.Setup);
+    this.channel.enqueue(frame, hint === 'user' || hint === 'solo' ? TxClass.User : hint === 'control' ? TxClass.Control : hint === 'answer' ? TxClass.Answer : TxClass.Setup, hint === 'solo');
   }
 
   async close(): Promise<void> {
@@ -103,6 +106,7 @@ export class RadioCarrier implements Carrier {
     if (sameStation(f.dest, ID_DEST)) return this.count('station-id');
     if (!sameStation(f.dest, this.init.station) && !sameStation(f.dest, BROADCAST)) return this.count('not-for-us');
     this.stats.rx++;
+    this.channel.heard();
     this.subject.next({ from: stationText(f.src), bytes: f.info.slice() });
   }
 

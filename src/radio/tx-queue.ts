@@ -12,6 +12,8 @@ export interface TxFrame {
   /** The AX.25 frame, as handed to the TNC. */
   readonly bytes: Uint8Array;
   readonly queuedAt: number;
+  /** A cold neighbour will answer this one: after it, the channel is that neighbour's turn. */
+  readonly turn?: boolean | undefined;
 }
 
 export class TxQueue {

@@ -32,10 +32,13 @@ export const withSmsDefaults = (o: Partial<SmsOptions> = {}): SmsOptions => ({ .
 
 /** Delay before try `tries + 1`: (ack timeout + round-trip airtime + the link's measured round
  *  trip, which on a half-duplex radio holds the modems' turnaround) doubled per try, capped,
- *  jittered. Without the measured part a resend could go out before the ack had a chance. */
+ *  jittered. Without the measured part a resend could go out before the ack had a chance.
+ *  The jitter only lengthens: the base is what an answer needs, and on a cold 1200 bit/s hop
+ *  (no round trip measured yet) a message in a solo frame and the receipt that answers it took
+ *  6.3 s, which a -20 % draw (5.6 s) cut short with a resend of 2.6 s of airtime. */
 export const retryDelayMs = (o: SmsOptions, tries: number, frameBytes: number, bitrate: number | undefined, unit: number, rttMs?: number): number => {
   const air = bitrate ? Math.ceil(((frameBytes + ACK_BYTES + 2 * o.linkOverheadBytes) * 8 * 1000) / bitrate) : 0;
   const base = o.ackTimeoutMs + 2 * air + Math.min(rttMs ?? 0, 30_000);
   const d = Math.min(Math.max(o.maxRetryMs, base), base * 2 ** Math.min(tries, 20));
-  return Math.max(1, Math.round(d * (1 + o.jitter * (2 * unit - 1))));
+  return Math.max(1, Math.round(d * (1 + o.jitter * unit)));
 };
