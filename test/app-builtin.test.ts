@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sky, startAppWorld, waitFor, type AppWorld } from './helpers/app-world.ts';
 import { tmpHome } from './helpers/cli.ts';
@@ -77,6 +77,47 @@ test('skywire fs: put, ls, get, rm against the sandboxed files app on another no
 
   t.is((await run(['fs', 'rm', `${w.bAddress}:/photos`, '-r', '--home', w.a])).code, 0);
   t.false(existsSync(join(w.b, 'apps', 'files', 'data', 'photos')));
+});
+
+test.serial('skywire fs partials and rm-partial: an upload cut off by kill -9 is listed with its bytes held, and removing it gives them back', async (t) => {
+  const dir = tmpHome('fs-partial');
+  const staging = join(w.b, 'apps', 'files', 'data', '.skywire-files', 'partial');
+  const held = (): boolean => existsSync(staging) && readdirSync(staging).some((f) => f.endsWith('.part') && statSync(join(staging, f)).size > 0);
+  // Cut the upload off as soon as its partial has bytes on the node's disk; a loopback upload can
+  // finish first, so try again with a bigger file (never more than the quota's half).
+  let cut = false;
+  for (const mib of [2, 3, 4]) {
+    const file = join(dir, `cut-${mib}.bin`);
+    writeFileSync(file, randomBytes(mib * 1024 * 1024));
+    const p = spawn(process.execPath, [BIN, 'fs', 'put', `${w.bAddress}:/cut-${mib}.bin`, file, '--home', w.a], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => p.on('exit', (c) => r(c)));
+    let done = false;
+    void exited.then(() => { done = true; });
+    while (!done && !held()) await new Promise((r) => setTimeout(r, 1));
+    if (!done) { p.kill('SIGKILL'); cut = true; }
+    await exited;
+    if (cut) break;
+    await run(['fs', 'rm', `${w.bAddress}:/cut-${mib}.bin`, '--home', w.a]);
+  }
+  t.true(cut, 'an upload was cut off while its partial held bytes');
+  const report = JSON.parse((await run(['fs', 'partials', w.bAddress, '--home', w.a, '--json'])).stdout.toString()) as { partials: { uploadId: string; path: string; held: number; size: number }[]; usage: { pending: number } };
+  t.is(report.partials.length, 1, JSON.stringify(report));
+  const part = report.partials[0]!;
+  t.regex(part.path, /^cut-\d\.bin$/);
+  t.true(part.held <= part.size);
+  t.is(report.usage.pending, 1);
+  const plain = await run(['fs', 'partials', w.bAddress, '--home', w.a]);
+  t.is(plain.code, 0);
+  t.true(plain.stdout.toString().includes(part.uploadId), plain.stdout.toString());
+  t.regex(plain.stdout.toString(), /partials expire after/);
+  const rm = await run(['fs', 'rm-partial', w.bAddress, part.uploadId, '--home', w.a, '--json']);
+  t.is(rm.code, 0, rm.stderr);
+  t.is((JSON.parse(rm.stdout.toString()) as { removed: string }).removed, part.uploadId);
+  const after = JSON.parse((await run(['fs', 'partials', w.bAddress, '--home', w.a, '--json'])).stdout.toString()) as { partials: unknown[]; usage: { pending: number } };
+  t.deepEqual([after.partials.length, after.usage.pending], [0, 0]);
+  const again = await run(['fs', 'rm-partial', w.bAddress, part.uploadId, '--home', w.a]);
+  t.not(again.code, 0, 'an id that is gone is an error');
+  t.regex(again.stderr, /^skywire: error \[[A-Z_]+\]: /);
 });
 
 test('skywire socks: curl --socks5-hostname through the sandboxed exit on another node; the exit policy holds', async (t) => {

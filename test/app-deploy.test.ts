@@ -66,6 +66,14 @@ test('deploy, failed update rolled back, good update committed, export, move bet
   t.is(start.code, 0, start.stderr);
   t.regex(start.stdout, /^started hello on app-b: /);
   await until(() => appsOn(m, 'app-b').find((x) => x.state === 'running'), 15_000, 'hello running again on B');
+
+  // The archive exported from A goes back onto A (which gave the app up in the move), with the
+  // data it held at export: the counter of starts goes on from there.
+  const imp = sky('app', 'import', 'app-a', archive, '--home', m.home);
+  t.is(imp.code, 0, imp.stderr);
+  t.regex(imp.stdout, /^imported hello 3\.0\.0 on app-a from .*hello\.skyapp: /);
+  await until(() => appsOn(m, 'app-a').find((x) => x.name === 'hello' && x.state === 'running'), 15_000, 'hello running on A from the archive');
+  t.regex(greet(m, a.address), /^hello 3\.0\.0 starts=5\n/, 'the data as exported');
 });
 
 test('a move interrupted because the target is down loses nothing and resumes when run again', async (t) => {
