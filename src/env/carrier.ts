@@ -12,8 +12,8 @@ export interface Datagram {
  * What a packet is, for carriers that queue by class (radio: user messages before control).
  * No hint means link setup (handshakes). Carriers without a queue ignore it.
  */
-/** 'answer': link setup a neighbour asked for, ahead of user frames on a radio (src/radio/tx-queue.ts). */
-/** 'solo': a user frame to a neighbour with no link up yet (an amateur solo frame), which will
+/** 'answer': link setup a neighbour asked for, ahead of user frames on a radio (src/radio/tx-queue.ts).
+ *  'solo': a user frame to a neighbour with no link up yet (an amateur solo frame), which will
  *  answer it; a half-duplex radio leaves that neighbour the next turn. */
 export type SendHint = 'user' | 'control' | 'answer' | 'solo';
 

@@ -11,7 +11,7 @@ import type { LinkConfig } from '../link/link-config.ts';
 import { RadioChannelActor } from '../../actors/radio-channel-actor.ts';
 import { AX25, decodeUi, encodeUi, parseStation, sameStation, stationText, type Station } from './ax25.ts';
 import type { ChannelOptions, RadioPort } from './channel-types.ts';
-import { airtimeMs, mtuFor, radioLinkTimers } from './radio-params.ts';
+import { mtuFor, radioLinkTimers, replyWindowMs } from './radio-params.ts';
 import { BROADCAST, ID_DEST } from './station.ts';
 import { TxClass } from './tx-queue.ts';
 import { SIGNED_OVERHEAD } from './signed-wire.ts';
@@ -68,9 +68,7 @@ export class RadioCarrier implements Carrier {
       controlMaxAgeMs: this.linkTimers.handshakeRetryMs,
       ...init.channel,
       maxFrameBytes: this.infoMax + AX25.HEADER,
-      // An answer's airtime (a signed receipt in a solo frame is about 260 bytes; 400 leaves
-      // room), and half a second for the far modem to decode and its node to answer.
-      turnTaking: init.amateur ? { replyMs: airtimeMs(400 + AX25.HEADER, this.bitrate, init.channel.txDelayMs, init.channel.txTailMs) + 500 } : undefined,
+      turnTaking: init.amateur ? { replyMs: replyWindowMs(this.bitrate, init.channel.txDelayMs + init.channel.txTailMs) } : undefined,
       identify: init.amateur
         ? { everyMs: init.idEveryMs ?? 600_000, frame: () => encodeUi({ dest: ID_DEST, src: init.station, info: idText }) }
         : undefined,

@@ -35,6 +35,13 @@ export const dcdLagMs = (bitrate: number): number => Math.max(2, Math.ceil(16_00
 /** A slot time that suits the bit rate: the KISS default of 100 ms, or four carrier-detect lags, so two stations looking in the same slot rarely both miss the other's carrier. */
 export const slotFor = (bitrate: number): number => Math.max(100, 4 * dcdLagMs(bitrate));
 
+/**
+ * How long a station leaves the channel to a cold neighbour it just sent a solo frame
+ * (ChannelOptions.turnTaking): an answer's airtime (a signed receipt in a solo frame is about
+ * 260 bytes; 400 leaves room) and half a second for the far modem to decode and its node to answer.
+ */
+export const replyWindowMs = (bitrate: number, keyingMs = 0): number => airtimeMs(400 + AX25.HEADER, bitrate, keyingMs) + 500;
+
 /** Largest plausible link frame for timer sizing: a handshake init plus AX.25. */
 const HANDSHAKE_FRAME = 190 + AX25.HEADER;
 
