@@ -30,10 +30,15 @@ export const addNodeCommand = (program: Command): void => {
       }, log);
       // Loaded on demand: a headless node never parses blessed.
       if (o.tui) return (await import('../../tui/node/node-tui.ts')).runWithNodeTui(start);
-      const running = await start(consoleLogger(realClock().wallMs));
-      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        // Exit 1 when some state could not be saved (logged with the file and errno).
-        process.once(sig, () => exitAfter(running.stop(sig), 0, () => process.exit(running.disk.status().ok ? 0 : 1)));
-      }
+      // Handlers first: a signal while the node is still starting (it logs "listening" before
+      // its apps and SMS are up) waits for the start and then stops cleanly, instead of the
+      // default action killing it with its lock and state unsaved (seen in CI under load).
+      let running: RunningNode | undefined;
+      let pending: NodeJS.Signals | undefined;
+      // Exit 1 when some state could not be saved (logged with the file and errno).
+      const stop = (r: RunningNode, sig: NodeJS.Signals): void => exitAfter(r.stop(sig), 0, () => process.exit(r.disk.status().ok ? 0 : 1));
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (running ? stop(running, sig) : (pending ??= sig)));
+      running = await start(consoleLogger(realClock().wallMs));
+      if (pending) stop(running, pending);
     });
 };
