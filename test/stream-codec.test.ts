@@ -3,6 +3,7 @@ import { decodeSegment, encodeSegment, segmentLength, type Segment } from '../sr
 import { decodeDatagram, encodeDatagram } from '../src/stream/datagram.ts';
 import { DATAGRAM_HEADER_BYTES, Flag, SEGMENT_HEADER_BYTES, StreamKind, SYN_PORT_BYTES } from '../src/stream/stream-wire.ts';
 import { ByteQueue } from '../src/stream/byte-queue.ts';
+import { ChunkQueue } from '../src/stream/chunk-queue.ts';
 import { Reassembly } from '../src/stream/reassembly.ts';
 import type { Decoded } from '../src/wire/result.ts';
 import { SeededRandom } from './helpers/fuzz-random.ts';
@@ -95,6 +96,34 @@ test('byte queue: copies on push, reads any range, drops the front', (t) => {
   for (let b = q.shift(7000); b; b = q.shift(7000)) parts.push(...b);
   t.deepEqual(parts, [...all.subarray(30_000)]);
   t.is(q.length, 0);
+});
+
+test('chunk queue: large pieces pass as views, small ones are copied and coalesced, order kept', (t) => {
+  const q = new ChunkQueue();
+  const big = rnd.bytes(1400);
+  q.push(big);
+  const smalls = Array.from({ length: 50 }, () => rnd.bytes(100));
+  for (const s of smalls) q.push(s.slice());
+  // A 300-byte cut of a 64 KB datagram would hold the whole datagram: copied.
+  const jumbo = rnd.bytes(65_000);
+  q.push(jumbo.subarray(100, 400));
+  t.is(q.length, 1400 + 5000 + 300);
+  const first = q.shift()!;
+  t.is(first.buffer, big.buffer, 'a 1,400-byte segment is handed on without a copy');
+  const got: number[] = [];
+  for (let b = q.shift(777); b; b = q.shift(777)) {
+    t.not(b.buffer, jumbo.buffer);
+    got.push(...b);
+  }
+  t.deepEqual(got, [...smalls.flatMap((s) => [...s]), ...jumbo.subarray(100, 400)]);
+  t.is(q.length, 0);
+  // Appending after a partial read must not touch bytes the reader already holds.
+  q.push(new Uint8Array(10).fill(1));
+  const held = q.shift(5)!;
+  q.push(new Uint8Array(10).fill(2));
+  t.deepEqual([...held], [1, 1, 1, 1, 1]);
+  t.deepEqual([...q.shift()!, ...q.shift()!], [1, 1, 1, 1, 1, ...new Array(10).fill(2)]);
+  t.is(q.shift(), null);
 });
 
 test('reassembly trims overlaps and hands back contiguous bytes', (t) => {

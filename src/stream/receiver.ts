@@ -1,7 +1,7 @@
 // The receive half: in-order bytes wait in `readable` until the app reads them, out-of-order
 // bytes in the reassembly buffer. Both together stay within `limit`, which is what the window
 // advertises, so a peer that respects the window cannot make us hold more.
-import { ByteQueue } from './byte-queue.ts';
+import { ChunkQueue } from './chunk-queue.ts';
 import { Reassembly } from './reassembly.ts';
 import { ACK_DECIMATE_AFTER, ACK_EVERY_DECIMATED } from './stream-config.ts';
 
@@ -21,7 +21,7 @@ export class Receiver {
   private inOrderSinceAck = 0;
   /** In-order data segments so far: past ACK_DECIMATE_AFTER, ACKs thin out (below). */
   private inOrderSegments = 0;
-  private readonly readable = new ByteQueue();
+  private readonly readable = new ChunkQueue();
   private readonly ooo = new Reassembly();
 
   constructor(private readonly limit: number) {}
