@@ -26,13 +26,19 @@ export const waitFor = async <T>(fn: () => T | undefined, ms: number, what: stri
   }
 };
 
+/** Where A and B run when not both on loopback: a command prefix (['ip', 'netns', 'exec', NS])
+ *  and the address each listens on there. */
+export interface WorldHost { wrap: string[]; ip: string }
+
 /** `apps`: built-in app name -> files to put in its config/. */
-export const startAppWorld = async (apps: Partial<Record<BuiltinName, Record<string, string>>>): Promise<AppWorld> => {
-  const ports = await freeUdpPorts(2);
+export const startAppWorld = async (apps: Partial<Record<BuiltinName, Record<string, string>>>, hosts?: [WorldHost, WorldHost]): Promise<AppWorld> => {
+  // In namespaces of their own the two nodes cannot collide on a port.
+  const ports = hosts ? [7400, 7400] : await freeUdpPorts(2);
+  const ip = (i: number): string => hosts?.[i]?.ip ?? '127.0.0.1';
   const homes = [0, 1].map((i) => tempDir(`sky-bench-app-${i}-`));
   const suite = nodeSuite();
   const addrs = homes.map((h) => loadOrCreateIdentity(suite, h, () => new Uint8Array(randomBytes(32))).identity.address);
-  homes.forEach((h, i) => writeFileSync(join(h, 'config.json'), JSON.stringify({ listen: `127.0.0.1:${ports[i]}`, peers: [`${addrs[1 - i]}@127.0.0.1:${ports[1 - i]}`] })));
+  homes.forEach((h, i) => writeFileSync(join(h, 'config.json'), JSON.stringify({ listen: `${ip(i)}:${ports[i]}`, peers: [`${addrs[1 - i]}@${ip(1 - i)}:${ports[1 - i]}`] })));
   for (const [app, config] of Object.entries(apps) as [BuiltinName, Record<string, string>][]) {
     const root = join(homes[1]!, 'apps', app);
     await buildBuiltinApp(app, root);
@@ -40,7 +46,10 @@ export const startAppWorld = async (apps: Partial<Record<BuiltinName, Record<str
     mkdirSync(join(root, 'data'), { recursive: true });
     for (const [f, text] of Object.entries(config)) writeFileSync(join(root, 'config', f), text);
   }
-  const procs = homes.map((h) => spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), BIN, 'node', '--home', h], { stdio: 'ignore' }));
+  const procs = homes.map((h, i) => {
+    const argv = [...(hosts?.[i]?.wrap ?? []), process.execPath, ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), BIN, 'node', '--home', h];
+    return spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+  });
   const stop = (): void => { for (const p of procs) p.kill(process.env.BENCH_PROF ? 'SIGTERM' : 'SIGKILL'); };
   try {
     await waitFor(() => {

@@ -30,14 +30,15 @@ const listening = (port: number): Promise<true | undefined> => new Promise((reso
 });
 
 /** `wrap` runs sshd inside something else, e.g. ['ip', 'netns', 'exec', NS]; readiness then comes from its log. */
-export const startSshd = async (wrap: string[] = []): Promise<Sshd> => {
+/** `listen`: the address to listen on (loopback unless given: inside a namespace, its own). */
+export const startSshd = async (wrap: string[] = [], listen = '127.0.0.1'): Promise<Sshd> => {
   const dir = tmpHome('sshd');
   keygen(join(dir, 'host_key'));
   keygen(join(dir, 'client_key'));
   copyFileSync(join(dir, 'client_key.pub'), join(dir, 'authorized_keys'));
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation directory
   writeFileSync(join(dir, 'sshd_config'), [
-    'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    `ListenAddress ${listen}`, `HostKey ${join(dir, 'host_key')}`, `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
     'PermitRootLogin prohibit-password', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
     'UsePAM no', 'StrictModes no', `PidFile ${join(dir, 'sshd.pid')}`, '',
   ].join('\n'));
