@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Overlay } from '../overlay/overlay.ts';
 import { RefusalCounts } from '../term/command-gate.ts';
-import { joinSocket } from '../term/join-socket.ts';
+import { joinSocket, type Joined } from '../term/join-socket.ts';
 import type { Manifest } from './manifest.ts';
 
 /** Why an app's request or traffic was turned away or dropped, for status. */
@@ -31,6 +31,8 @@ export interface HostContext {
   /** Incoming streams announced to the app and not yet accepted, by id. */
   readonly pending: Map<number, PendingStream>;
   nextStreamId(): number;
+  /** Accepted streams still joined to their accept connection, by id (for tcp-splice). */
+  readonly accepted: Map<number, { sock: Socket; stream: Duplex; joined: Joined }>;
   /** Overlay streams and exit sockets joined to an app connection. */
   readonly pipes: Set<Duplex>;
   /** Undo functions of long-lived operations (unlisten, unsubscribe), run by close(). */
@@ -41,7 +43,7 @@ export const newHostContext = (opts: AppHostOptions): HostContext => {
   let lastId = 0;
   return {
     opts, refused: new RefusalCounts<AppHostRefusal>(), listening: new Set(), datagramPorts: new Set(),
-    pending: new Map(), nextStreamId: () => ++lastId, pipes: new Set(), closers: new Set(),
+    pending: new Map(), accepted: new Map(), nextStreamId: () => ++lastId, pipes: new Set(), closers: new Set(),
   };
 };
 
@@ -57,10 +59,10 @@ export const replyError = (sock: Socket, code: string, message: string): void =>
 
 /** Joins the app's connection to a stream or socket after an ok reply: bytes both ways,
  *  half-close passes through, an abnormal end on either side resets the other. */
-export const joinPipe = (ctx: HostContext, sock: Socket, other: Duplex, fields: Record<string, unknown>): void => {
+export const joinPipe = (ctx: HostContext, sock: Socket, other: Duplex, fields: Record<string, unknown>): Joined | undefined => {
   if (sock.destroyed) return void other.destroy(); // the app gave up while we connected
   replyOk(sock, fields);
   ctx.pipes.add(other);
   other.once('close', () => ctx.pipes.delete(other));
-  joinSocket(sock, other);
+  return joinSocket(sock, other);
 };

@@ -13,6 +13,7 @@ export const appRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('send') }).strict(),
   z.object({ op: z.literal('datagrams'), port }).strict(),
   z.object({ op: z.literal('tcp-connect'), host: z.string().min(1).max(253), port }).strict(),
+  z.object({ op: z.literal('tcp-splice'), id: z.number().int().min(1), host: z.string().min(1).max(253), port }).strict(),
 ]);
 
 export type AppRequest = z.infer<typeof appRequestSchema>;

@@ -8,6 +8,8 @@
 //   hello, ready          the connection ends (hello returns address, ports, capabilities)
 //   dial, accept,         the connection is a byte pipe to the overlay stream or TCP socket;
 //   tcp-connect           half-close passes through, a reset on either side destroys the other
+//   tcp-splice            the exit joined onto an accepted stream inside the node; the
+//                         connection carries the app's last bytes for it (app-host-splice.ts)
 //   listen                stays open: one line {"stream":id,"peer":addr} per incoming stream,
 //                         fetched with {"op":"accept","id":id}; closing it releases the port
 //   datagrams             stays open: frames node -> app (src/apps/sdk/dgram-frame.ts)
@@ -20,6 +22,7 @@ import { MAX_REQUEST_LINE, parseAppRequest, type AppRequest } from './app-host-r
 import { newHostContext, replyError, replyLine, type AppHostOptions, type AppHostRefusal, type HostContext } from './app-host-context.ts';
 import { acceptOp, dialOp, tcpConnectOp } from './app-host-pipes.ts';
 import { listenOp } from './app-host-listen.ts';
+import { tcpSpliceOp } from './app-host-splice.ts';
 import { receiveOp, sendChannel } from './app-host-datagrams.ts';
 
 export type { AppHostOptions, AppHostRefusal };
@@ -43,6 +46,7 @@ const serve = async (ctx: HostContext, sock: Socket, req: AppRequest): Promise<v
     case 'dial': return dialOp(ctx, sock, req.address, req.port);
     case 'accept': return acceptOp(ctx, sock, req.id);
     case 'tcp-connect': return tcpConnectOp(ctx, sock, req.host, req.port);
+    case 'tcp-splice': return tcpSpliceOp(ctx, sock, req.id, req.host, req.port);
     case 'listen': return listenOp(ctx, sock, req.port);
     case 'datagrams': return receiveOp(ctx, sock, req.port);
     case 'send': return sendChannel(ctx, sock);

@@ -3,6 +3,7 @@
 // (pipe), and half-close passes through: our stdin's end becomes the stream's FIN.
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { batchedPipe } from '../env/batched-pipe.ts';
 import { Takeover } from '../env/control-server.ts';
 import { SkywireError } from '../errors.ts';
 import type { Overlay } from '../overlay/overlay.ts';
@@ -10,7 +11,7 @@ import { parseAddress } from '../identity/address.ts';
 
 const join = (sock: Socket, stream: Duplex): void => {
   sock.pipe(stream);
-  stream.pipe(sock);
+  batchedPipe(stream, sock);
   stream.on('error', (e: Error & { code?: string }) => {
     sock.destroy();
     void e;

@@ -9,6 +9,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { TAG_BYTES } from '../wire/constants.ts';
+import { setU32 } from '../wire/bytes.ts';
 
 interface Sodium {
   crypto_aead_chacha20poly1305_ietf_encrypt_detached(c: Uint8Array, mac: Uint8Array, m: Uint8Array, ad: Uint8Array | null, nsec: null, npub: Uint8Array, k: Uint8Array): number;
@@ -95,10 +96,9 @@ export const aead: AeadBackend = sodiumAead ? hybrid(sodiumAead) : nodeBackend;
 
 /** Writes the nonce for `counter` into a session's own 12-byte buffer (no object per packet). */
 export const writeNonce = (n: Uint8Array, counter: number): Uint8Array => {
-  const v = new DataView(n.buffer, n.byteOffset, 12);
-  v.setUint32(0, 0);
-  v.setUint32(4, Math.floor(counter / 0x1_0000_0000));
-  v.setUint32(8, counter >>> 0);
+  setU32(n, 0, 0);
+  setU32(n, 4, Math.floor(counter / 0x1_0000_0000));
+  setU32(n, 8, counter >>> 0);
   return n;
 };
 

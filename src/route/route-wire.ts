@@ -3,6 +3,7 @@
 // needs nothing else to forward. Layouts are in docs/PROTOCOL.md, "Routes".
 import { Proto } from '../overlay/link-layer.ts';
 import { drop, ok, view, type Decoded } from '../wire/result.ts';
+import { getU32, setU32 } from '../wire/bytes.ts';
 
 export const RouteMsg = { Setup: 1, SetupAck: 2, Data: 3, Broken: 4, Close: 5, Lost: 6 } as const;
 export type RouteMsgType = (typeof RouteMsg)[keyof typeof RouteMsg];
@@ -21,18 +22,18 @@ export interface RouteHeader { type: RouteMsgType; routeId: number }
 export const encodeHeader = (out: Uint8Array, type: RouteMsgType, routeId: number): void => {
   out[0] = Proto.Route;
   out[1] = type;
-  view(out).setUint32(2, routeId);
+  setU32(out, 2, routeId);
 };
 
 export const decodeHeader = (b: Uint8Array): Decoded<RouteHeader> => {
   if (b.length < ROUTE_HEADER_BYTES || b[0] !== Proto.Route) return drop('malformed');
   const type = b[1]!;
   if (type < RouteMsg.Setup || type > RouteMsg.Lost) return drop('unknown-type');
-  return ok({ type: type as RouteMsgType, routeId: view(b).getUint32(2) });
+  return ok({ type: type as RouteMsgType, routeId: getU32(b, 2) });
 };
 
 /** Rewrites the route ID in place: the whole of a relay's work on a data packet. */
-export const relabel = (b: Uint8Array, routeId: number): void => view(b).setUint32(2, routeId);
+export const relabel = (b: Uint8Array, routeId: number): void => setU32(b, 2, routeId);
 
 /** pathMtu: the smallest link payload MTU so far; each relay lowers it to its next link's. */
 export interface Setup { routeId: number; senderId: number; pathMtu: number; ephemeral: Uint8Array; slots: Uint8Array; sealed: Uint8Array }

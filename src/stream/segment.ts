@@ -2,7 +2,8 @@
 //   0 kind=1 | 1..5 stream id | 5 flags | 6..12 seq u48 | 12..18 ack u48 | 18..22 window u32
 //   22..26 ts u32 | 26..30 echo u32 | [30..32 port u16 if SYN] | data
 // SYN and RST segments carry no data, so their length is exact; others carry what remains.
-import { drop, ok, view, type Decoded } from '../wire/result.ts';
+import { drop, ok, type Decoded } from '../wire/result.ts';
+import { getU16, getU32, setU16, setU32 } from '../wire/bytes.ts';
 import { Flag, FLAG_MASK, SEGMENT_HEADER_BYTES, SEQ_LIMIT, StreamKind, SYN_PORT_BYTES, U32 } from './stream-wire.ts';
 
 export interface Segment {
@@ -28,27 +29,26 @@ export const headerBytes = (flags: number): number => SEGMENT_HEADER_BYTES + (fl
 export const segmentLength = (s: Segment): number =>
   s.data.length + (s.flags & Flag.SYN ? 1 : 0) + (s.flags & Flag.FIN ? 1 : 0);
 
-const setU48 = (v: DataView, at: number, x: number): void => {
-  v.setUint16(at, Math.floor(x / U32));
-  v.setUint32(at + 2, x >>> 0);
+const setU48 = (b: Uint8Array, at: number, x: number): void => {
+  setU16(b, at, Math.floor(x / U32));
+  setU32(b, at + 2, x >>> 0);
 };
-const getU48 = (v: DataView, at: number): number => v.getUint16(at) * U32 + v.getUint32(at + 2);
+const getU48 = (b: Uint8Array, at: number): number => getU16(b, at) * U32 + getU32(b, at + 2);
 
 /** `alloc` makes the buffer: a conversation passes packetFor (src/wire/packet.ts), so this
  *  one copy of the data is the only one on the way to the socket. */
 export const encodeSegment = (s: Segment, alloc: (n: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array => {
   const h = headerBytes(s.flags);
   const b = alloc(h + s.data.length);
-  const v = view(b);
   b[0] = StreamKind.Segment;
-  v.setUint32(1, s.id >>> 0);
+  setU32(b, 1, s.id >>> 0);
   b[5] = s.flags & FLAG_MASK;
-  setU48(v, 6, s.seq);
-  setU48(v, 12, s.ack);
-  v.setUint32(18, s.window >>> 0);
-  v.setUint32(22, s.ts >>> 0);
-  v.setUint32(26, s.echo >>> 0);
-  if (s.flags & Flag.SYN) v.setUint16(30, s.port);
+  setU48(b, 6, s.seq);
+  setU48(b, 12, s.ack);
+  setU32(b, 18, s.window >>> 0);
+  setU32(b, 22, s.ts >>> 0);
+  setU32(b, 26, s.echo >>> 0);
+  if (s.flags & Flag.SYN) setU16(b, 30, s.port);
   b.set(s.data, h);
   return b;
 };
@@ -64,21 +64,20 @@ export const decodeSegment = (b: Uint8Array): Decoded<Segment> => {
   const h = headerBytes(flags);
   if (b.length < h) return drop('malformed');
   if ((syn || flags & Flag.RST) && b.length !== h) return drop('malformed');
-  const v = view(b);
-  const seq = getU48(v, 6);
+  const seq = getU48(b, 6);
   // A view, not a copy: a conversation's input is the datagram it was decrypted in, which is
-  // given away to it (ConversationDeps); the receive queue copies what it keeps in order.
+  // given away to it (ConversationDeps); the receive queue keeps it as it is (chunk-queue.ts).
   const data = b.subarray(h);
   if (seq + data.length + 2 > SEQ_LIMIT) return drop('malformed');
   return ok({
-    id: v.getUint32(1),
+    id: getU32(b, 1),
     flags,
     seq,
-    ack: getU48(v, 12),
-    window: v.getUint32(18),
-    ts: v.getUint32(22),
-    echo: v.getUint32(26),
-    port: syn ? v.getUint16(30) : 0,
+    ack: getU48(b, 12),
+    window: getU32(b, 18),
+    ts: getU32(b, 22),
+    echo: getU32(b, 26),
+    port: syn ? getU16(b, 30) : 0,
     data,
   });
 };

@@ -26,10 +26,22 @@ export interface AppSdk {
   /** Needs the manifest capability 'tcp-exit'; the node resolves the host and applies the exit
    *  policy. Rejects with err.code SOCKS_POLICY | refused | unreachable | timeout | APP_DENIED. */
   tcpConnect(host: string, port: number): Promise<Duplex>;
+  /** tcpConnect joined onto `stream` (one this app accepted) inside the node, so the bytes no
+   *  longer pass through the app: a proxy's fast path. Once connected the node hands the stream
+   *  over: `head(local)` is written on it first (a protocol's success reply, given the exit's
+   *  local address), `rest` (bytes already read from the stream that belong to the destination)
+   *  goes ahead of the stream's own. Resolves when the join is made and the stream is no longer
+   *  the app's; rejects like tcpConnect, the stream then still the app's to answer. */
+  tcpSplice(stream: Duplex, host: string, port: number, o?: SpliceOptions): Promise<void>;
   /** Tells the node the app is healthy (when manifest.health.port is unset). */
   ready(): Promise<void>;
   /** Ends every connection to the node: listeners, datagram feeds and open streams. */
   close(): void;
+}
+
+export interface SpliceOptions {
+  head?: (local: { address: string | null; port: number | null }) => Uint8Array;
+  rest?: Uint8Array;
 }
 
 const checkPort = (port: number): void => {
@@ -40,7 +52,9 @@ export const connectApp = async (socketPath = process.env.SKYWIRE_SOCKET): Promi
   if (!socketPath) throw new SkywireError('INTERNAL', 'SKYWIRE_SOCKET is not set: an app must be started by a Skywire node (or pass the socket path to connectApp)');
   const path = socketPath;
   const open = new Set<Socket>();
-  const track = (s: Socket): void => {
+  const acceptedIds = new WeakMap<Duplex, number>();
+  const track = (s: Socket, acceptedId?: number): void => {
+    if (acceptedId !== undefined) acceptedIds.set(s, acceptedId);
     open.add(s);
     s.once('close', () => open.delete(s));
   };
@@ -75,6 +89,22 @@ export const connectApp = async (socketPath = process.env.SKYWIRE_SOCKET): Promi
     tcpConnect: async (host, port) => {
       checkPort(port);
       return pipe({ op: 'tcp-connect', host, port });
+    },
+    tcpSplice: async (stream, host, port, o = {}) => {
+      checkPort(port);
+      const id = acceptedIds.get(stream);
+      if (id === undefined) throw new SkywireError('BAD_REQUEST', 'tcpSplice takes a stream this app accepted (from listen)');
+      const { sock, reply } = await openOp(path, { op: 'tcp-splice', id, host, port });
+      track(sock);
+      acceptedIds.delete(stream);
+      // The node ended its side of the stream: what is still in flight to us is the peer's, for
+      // the destination, and goes on through the splice connection after `rest`.
+      if (o.rest && o.rest.length > 0) sock.write(o.rest);
+      stream.on('data', (b: Buffer) => { if (!sock.write(b)) stream.pause(); });
+      sock.on('drain', () => stream.resume());
+      stream.once('end', () => sock.end());
+      stream.end(o.head?.({ address: (reply.localAddress as string | null) ?? null, port: (reply.localPort as number | null) ?? null }));
+      stream.resume();
     },
     ready: async () => {
       (await openOp(path, { op: 'ready' })).sock.destroy();

@@ -12,7 +12,8 @@ import type { Socket } from 'node:net';
 export interface CallerInfo { peer: string; member: boolean; role: string | null; name: string | null }
 export type StreamHandler = (stream: Duplex, from: CallerInfo) => void;
 
-export const listenOp = async (socketPath: string, port: number, handler: StreamHandler, track: (s: Socket) => void): Promise<void> => {
+/** `track` also learns each accepted stream's id, which tcpSplice names it by. */
+export const listenOp = async (socketPath: string, port: number, handler: StreamHandler, track: (s: Socket, acceptedId?: number) => void): Promise<void> => {
   const { sock } = await openOp(socketPath, { op: 'listen', port });
   track(sock);
   const lines = createInterface({ input: sock, crlfDelay: Infinity });
@@ -25,7 +26,7 @@ export const listenOp = async (socketPath: string, port: number, handler: Stream
     }
     // The stream may have been reset before we took it: nothing to hand to the app then.
     openOp(socketPath, { op: 'accept', id: notice.stream }).then(({ sock: s }) => {
-      track(s);
+      track(s, notice.stream);
       handler(s, { peer: notice.peer, member: notice.member === true, role: notice.role ?? null, name: notice.name ?? null });
     }, () => undefined);
   });

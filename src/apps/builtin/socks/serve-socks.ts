@@ -18,6 +18,9 @@ export interface SocksOptions {
   auth?: SocksAuth | undefined;
   /** Opens the destination; rejects with err.code SOCKS_POLICY|refused|unreachable|timeout|... */
   connect(host: string, port: number): Promise<Duplex>;
+  /** Where the node can join the destination onto the stream itself (sdk.tcpSplice), the
+   *  session's bytes no longer pass through this process; rejects as `connect` does. */
+  splice?: ((stream: Duplex, host: string, port: number, o: { head: (local: { address: string | null; port: number | null }) => Uint8Array; rest: Uint8Array }) => Promise<void>) | undefined;
   counts?: SocksCounts | undefined;
   /** Why a session was refused, one line each (the app's stderr). */
   log?: ((line: string) => void) | undefined;
@@ -27,8 +30,15 @@ const session = async (stream: Duplex, opts: SocksOptions): Promise<SocksOutcome
   const hs = await readHandshake(stream, opts.auth, opts.log);
   if (!hs.ok) return hs.refusal;
   const { host, port } = hs.request;
-  let upstream: Duplex;
+  let upstream: Duplex | undefined;
   try {
+    if (opts.splice) {
+      await opts.splice(stream, host, port, {
+        head: (l) => encodeReply(Reply.succeeded, l.address && l.port ? { ip: l.address, port: l.port } : undefined),
+        rest: hs.rest,
+      });
+      return 'connected';
+    }
     upstream = await opts.connect(host, port);
   } catch (e) {
     const reply = replyFor(e);
