@@ -193,6 +193,55 @@ test.serial('tcp-connect: with the capability the node\'s connector is used and 
   noExit.close();
 });
 
+test.serial('tcp-splice: the node joins the exit onto an accepted stream; the app\'s last bytes, early bytes and half-close all arrive in order', async (t) => {
+  const echo: Server = createServer({ allowHalfOpen: true }, (s) => void readAll(s).then((got) => s.end(Buffer.concat([got, Buffer.from('|tcp')]))));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+  const port = (echo.address() as { port: number }).port;
+  const manifest = parseManifest({ name: 'proxy', version: '1', entry: 'main.mjs', ports: [60], capabilities: ['tcp-exit'] }, 'test');
+  const connector = (h: string, p: number): Promise<Duplex> => (h === 'denied.example' ? Promise.reject(Object.assign(new Error('not allowed by the exit policy'), { code: 'SOCKS_POLICY' })) : tcpConnect(h, p));
+  const proxyHost = await openAppHost({ overlay: b.running.overlay, manifest, socketPath: appPaths(b.home, 'proxy').socket, tcpConnect: connector, onReady: () => undefined });
+  t.teardown(async () => { echo.close(); await proxyHost.close(); });
+  const sdk = await connectApp(appPaths(b.home, 'proxy').socket);
+  const outcomes: string[] = [];
+  // A toy proxy: the first line names the destination; whatever came with it is for the destination.
+  await sdk.listen(60, (s) => {
+    let got = Buffer.alloc(0);
+    const onData = (c: Buffer): void => {
+      got = Buffer.concat([got, c]);
+      const nl = got.indexOf(10);
+      if (nl < 0) return;
+      s.off('data', onData);
+      s.pause();
+      const host = got.subarray(0, nl).toString();
+      sdk.tcpSplice(s, host, port, { head: (l) => Buffer.from(`OK ${l.port !== null}\n`), rest: got.subarray(nl + 1) }).then(
+        () => outcomes.push('spliced'),
+        (e: { code?: string }) => { outcomes.push(e.code ?? 'error'); s.end(`NO ${e.code}\n`); });
+    };
+    s.on('data', onData);
+  });
+  t.is(await codeOf(sdk.tcpSplice(await sdk.tcpConnect('127.0.0.1', port), '127.0.0.1', port)), 'BAD_REQUEST', 'only a stream the app accepted');
+
+  const big = randomBytes(1 << 20);
+  const s1 = await dialFromA(60);
+  s1.write('127.0.0.1\nearly|');
+  const reply = readAll(s1);
+  // The rest waits for the proxy's answer, as a SOCKS client waits for its reply.
+  await until(async () => (outcomes.includes('spliced') ? true : undefined), 20_000, 'the splice');
+  s1.end(big);
+  const all = await reply;
+  const head = 'OK true\nearly|';
+  t.is(all.subarray(0, head.length).toString(), head);
+  t.is(sha(all.subarray(head.length, head.length + big.length)), sha(big), 'a megabyte through the node, in order');
+  t.is(all.subarray(head.length + big.length).toString(), '|tcp', 'the client\'s FIN reached the destination, whose answer and FIN came back');
+
+  // A refused destination leaves the stream with the app, which answers its client itself.
+  const s2 = await dialFromA(60);
+  s2.end('denied.example\n');
+  t.is((await readAll(s2)).toString(), 'NO SOCKS_POLICY\n');
+  t.deepEqual(outcomes, ['spliced', 'SOCKS_POLICY']);
+  sdk.close();
+});
+
 test.serial('closing the host unlistens the app\'s ports and ends its connections; the app then exits', async (t) => {
   await host.close();
   t.is(host.listening.size, 0);
