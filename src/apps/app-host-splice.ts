@@ -23,7 +23,11 @@ export const tcpSpliceOp = async (ctx: HostContext, conn: Socket, id: number, ho
   const j = ctx.accepted.get(id) ?? fail('BAD_REQUEST', `no accepted stream ${id}: splice takes the id of a stream this app accepted and still holds`);
   const out = await connectExit(ctx, host, port);
   const { sock: a, stream: s, joined } = j;
-  if (conn.destroyed || a.destroyed || s.destroyed || !ctx.accepted.has(id)) return void out.destroy();
+  if (conn.destroyed) return void out.destroy(); // the app gave up while we connected
+  if (a.destroyed || s.destroyed || !ctx.accepted.has(id)) {
+    out.destroy();
+    fail('BAD_REQUEST', `stream ${id} ended, or was spliced already, while the exit connected`);
+  }
   ctx.accepted.delete(id);
   ctx.pipes.add(out);
   out.once('close', () => ctx.pipes.delete(out));
