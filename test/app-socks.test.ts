@@ -252,4 +252,9 @@ test.serial('end to end: skywire socks on node A, the exit on node B, curl throu
   const allowed = await startSocksClient({ home: a.home, exit: b.address, listen: '0.0.0.0:0', allowLan: true });
   t.true(allowed.port > 0);
   await allowed.close();
+  // The listener lives in node A: when A stops, the client hears of it and the port is free.
+  await nodes[0]!.stop('test done');
+  await until(async () => (await Promise.race([client.closed.then(() => true as const), new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))])), 10_000, 'the client closed with its node');
+  const gone = await curl('--socks5-hostname', `127.0.0.1:${client.port}`, `http://localhost:${H}/big`);
+  t.is(gone.code, 7, 'nothing listens once the node is gone');
 });

@@ -22,8 +22,18 @@ export const addSocksCommand = (program: Command): void => {
       });
       const host = client.host.includes(':') ? `[${client.host}]` : client.host;
       process.stdout.write(`SOCKS5 on ${host}:${client.port} via ${o.exit}\n`);
+      let stopping = false;
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(sig, () => exitAfter(client.close()));
+        process.once(sig, () => {
+          stopping = true;
+          exitAfter(client.close());
+        });
       }
+      // The listener lives in the node: when the node stops, so does the proxy.
+      client.closed.then(() => {
+        if (stopping) return;
+        process.stderr.write('skywire: error [CONTROL_UNAVAILABLE]: the node stopped, and the SOCKS listener with it; start the node and run skywire socks again\n');
+        process.exit(1);
+      }, () => undefined);
     });
 };

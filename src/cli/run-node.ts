@@ -29,6 +29,7 @@ import type { Logger } from './logger.ts';
 import { Overlay } from '../overlay/overlay.ts';
 import { pingRequest, routeRequest } from './control-routes.ts';
 import { acceptRequest, connectRequest } from './control-streams.ts';
+import { socksListenRequest } from './socks-listen-request.ts';
 import type { ControlHandler } from '../env/control-server.ts';
 import type { PeerSpec } from '../config/peer-spec.ts';
 import { NodeAgent } from '../master/node-agent.ts';
@@ -173,6 +174,7 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
     if (req.cmd === 'route-ping') return pingRequest(overlay, req);
     if (req.cmd === 'connect') return connectRequest(overlay, req);
     if (req.cmd === 'accept') return acceptRequest(overlay, req);
+    if (req.cmd === 'socks-listen') return socksListenRequest(overlay, req);
     throw Object.assign(new Error(`unknown command ${String(req.cmd)}`), { code: 'BAD_REQUEST' });
   });
   node.linkEvents$.subscribe((e) => log.info(`link ${e.peer} ${e.from} -> ${e.to}`));

@@ -27,7 +27,10 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
     unlinkSync(path); // left behind by a node that was killed: safe to replace
   }
   // Half-open allowed: a piped stream's end in one direction (FIN) must not close the other.
+  const conns = new Set<Socket>();
   const server: Server = createServer({ allowHalfOpen: true }, (sock) => {
+    conns.add(sock);
+    sock.once('close', () => conns.delete(sock));
     let buf = Buffer.alloc(0);
     sock.on('error', () => sock.destroy());
     const onData = (chunk: Buffer): void => {
@@ -73,6 +76,11 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
   chmodSync(path, 0o660);
   return {
     path,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Long-lived connections (a piped stream, `skywire socks`) end with the node: close() would
+    // otherwise wait for them forever.
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const c of conns) c.destroy();
+    }),
   };
 };
