@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { createServer as createHttp, type Server as HttpServer } from 'node:http';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { serveSocks, SocksCounts, type SocksOptions } from '../src/apps/builtin/socks/serve-socks.ts';
@@ -16,7 +16,7 @@ import { controlRequest } from '../src/env/control-client.ts';
 import { createIdentity } from '../src/identity/key-file.ts';
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { runNode, type RunningNode } from '../src/cli/run-node.ts';
-import { startSocksClient } from '../src/cli/socks-client.ts';
+import { listenSocks, startSocksClient } from '../src/cli/socks-client.ts';
 import { addSocksCommand } from '../src/cli/cmd-socks.ts';
 import { Command } from 'commander';
 import { tmpHome, until } from './helpers/cli.ts';
@@ -257,4 +257,25 @@ test.serial('end to end: skywire socks on node A, the exit on node B, curl throu
   await until(async () => (await Promise.race([client.closed.then(() => true as const), new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))])), 10_000, 'the client closed with its node');
   const gone = await curl('--socks5-hostname', `127.0.0.1:${client.port}`, `http://localhost:${H}/big`);
   t.is(gone.code, 7, 'nothing listens once the node is gone');
+});
+
+test('the proxy listener holds a bounded number of connections: 10,000 more are closed at once, counted, and said in the log only now and then', async (t) => {
+  const logs: string[] = [];
+  const l = await listenSocks({ listen: '127.0.0.1:0', exitName: 'x', open: () => new Promise<Duplex>(() => undefined), log: (line) => logs.push(line), maxConnections: 16 });
+  t.teardown(() => l.close());
+  const connectOnce = (): Promise<Socket> => new Promise((resolve, reject) => {
+    const c = createConnection({ port: l.port, host: '127.0.0.1' }, () => resolve(c));
+    c.on('error', reject);
+  });
+  const held = await Promise.all(Array.from({ length: 16 }, connectOnce));
+  await until(async () => (held.every((c) => !c.destroyed) ? true : undefined), 5_000, 'held connections open');
+  const closedSoon = (c: Socket): Promise<void> => new Promise((resolve) => { c.on('error', () => undefined); if (c.destroyed) resolve(); else c.once('close', () => resolve()); });
+  for (let done = 0; done < 10_000; done += 250) {
+    await Promise.all(Array.from({ length: 250 }, () => connectOnce().then(closedSoon, () => undefined)));
+  }
+  await until(async () => (l.refused >= 10_000 ? true : undefined), 10_000, 'all counted');
+  t.is(l.refused, 10_000);
+  t.true(logs.length <= 11, `said ${logs.length} times`);
+  t.regex(logs[0]!, /^1 connection\(s\) refused: 16 are open/);
+  for (const c of held) c.destroy();
 });

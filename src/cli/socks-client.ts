@@ -54,14 +54,26 @@ const joinWatching = (tcp: Socket, stream: Duplex, refused: (target: string | nu
 
 export interface SocksListener { host: string; port: number; close(): Promise<void> }
 
+/** Open client connections, each an overlay stream to the exit: with --allow-lan anyone on the
+ *  LAN could otherwise open streams without end. Beyond it a connection is closed at once. */
+export const MAX_SOCKS_CONNECTIONS = 1024;
+
 /** The listener itself (in the node): `open` gives the stream to the exit for one connection. */
-export const listenSocks = async (o: { listen: string; allowLan?: boolean | undefined; exitName: string; open(): Promise<Duplex>; log(line: string): void }): Promise<SocksListener> => {
+export const listenSocks = async (o: { listen: string; allowLan?: boolean | undefined; exitName: string; open(): Promise<Duplex>; log(line: string): void; maxConnections?: number }): Promise<SocksListener & { readonly refused: number }> => {
+  const max = o.maxConnections ?? MAX_SOCKS_CONNECTIONS;
   const { host, port } = parseHostPort(o.listen, '--listen');
   if (!isLoopback(host) && o.allowLan !== true) {
     throw new SkywireError('BAD_LISTEN', `--listen ${host} is not a loopback address: anyone who can reach it could use your exit as an open proxy; add --allow-lan if that is what you want`);
   }
   const live = new Set<Socket>();
+  let refused = 0;
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (tcp) => {
+    if (live.size >= max) {
+      tcp.on('error', () => undefined).destroy();
+      // Counted; said on the first and then every thousandth, so a flood cannot flood the log.
+      if (refused++ % 1000 === 0) o.log(`${refused} connection(s) refused: ${max} are open, the most this proxy holds`);
+      return;
+    }
     live.add(tcp);
     tcp.once('close', () => live.delete(tcp));
     tcp.on('error', () => undefined);
@@ -80,6 +92,7 @@ export const listenSocks = async (o: { listen: string; allowLan?: boolean | unde
   return {
     host,
     port: (server.address() as { port: number }).port,
+    get refused() { return refused; },
     close: () => new Promise<void>((resolve) => {
       for (const s of live) s.destroy();
       server.close(() => resolve());
