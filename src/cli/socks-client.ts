@@ -36,6 +36,12 @@ export interface SocksClient {
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
+const checkLoopback = (host: string, allowLan: boolean | undefined): void => {
+  if (!isLoopback(host) && allowLan !== true) {
+    throw new SkywireError('BAD_LISTEN', `--listen ${host} is not a loopback address: anyone who can reach it could use your exit as an open proxy; add --allow-lan if that is what you want`);
+  }
+};
+
 /** joinSocket (src/term/join-socket.ts) with the SOCKS exchange watched on the way through. */
 const joinWatching = (tcp: Socket, stream: Duplex, refused: (target: string | null, code: number, text: string, reason: string) => void): void => {
   const req = new RequestSniffer();
@@ -62,9 +68,7 @@ export const MAX_SOCKS_CONNECTIONS = 1024;
 export const listenSocks = async (o: { listen: string; allowLan?: boolean | undefined; exitName: string; open(): Promise<Duplex>; log(line: string): void; maxConnections?: number }): Promise<SocksListener & { readonly refused: number }> => {
   const max = o.maxConnections ?? MAX_SOCKS_CONNECTIONS;
   const { host, port } = parseHostPort(o.listen, '--listen');
-  if (!isLoopback(host) && o.allowLan !== true) {
-    throw new SkywireError('BAD_LISTEN', `--listen ${host} is not a loopback address: anyone who can reach it could use your exit as an open proxy; add --allow-lan if that is what you want`);
-  }
+  checkLoopback(host, o.allowLan);
   const live = new Set<Socket>();
   let refused = 0;
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (tcp) => {
@@ -104,9 +108,7 @@ export const startSocksClient = async (o: SocksClientOptions): Promise<SocksClie
   const listen = o.listen ?? DEFAULT_SOCKS_LISTEN;
   // Checked here too, so the refusal needs no running node.
   const { host } = parseHostPort(listen, '--listen');
-  if (!isLoopback(host) && o.allowLan !== true) {
-    throw new SkywireError('BAD_LISTEN', `--listen ${host} is not a loopback address: anyone who can reach it could use your exit as an open proxy; add --allow-lan if that is what you want`);
-  }
+  checkLoopback(host, o.allowLan);
   // Fail now, not on the first connection, when no node runs with this home or the exit is
   // no node it knows; a name is resolved once, so every connection goes to the same node.
   const exit = (await controlRequest(o.home, { cmd: 'resolve', ref: o.exit })) as { address: string; name: string };
