@@ -8,6 +8,7 @@ import { Takeover } from '../env/control-server.ts';
 import { SkywireError } from '../errors.ts';
 import type { Overlay } from '../overlay/overlay.ts';
 import { parseAddress } from '../identity/address.ts';
+import { dialConnected } from '../overlay/dial-connected.ts';
 
 const join = (sock: Socket, stream: Duplex): void => {
   sock.pipe(stream);
@@ -31,15 +32,7 @@ export const connectRequest = (o: Overlay, req: Record<string, unknown>): Promis
   const address = String(req.address);
   parseAddress(address, 'destination address');
   const port = portOf(req.port);
-  return new Promise((resolve, reject) => {
-    const stream = o.dial(address, port);
-    const onError = (e: Error): void => reject(e);
-    stream.once('error', onError);
-    stream.once('connect', () => {
-      stream.off('error', onError);
-      resolve(new Takeover({ address, port }, (sock) => join(sock, stream)));
-    });
-  });
+  return dialConnected(o, address, port).then((stream) => new Takeover({ address, port }, (sock) => join(sock, stream)));
 };
 
 export const acceptRequest = (o: Overlay, req: Record<string, unknown>): Promise<Takeover> => {

@@ -8,18 +8,8 @@ import { Takeover } from '../env/control-server.ts';
 import { parseAddress } from '../identity/address.ts';
 import type { Overlay } from '../overlay/overlay.ts';
 import { SOCKS_PORT } from '../apps/builtin/socks/socks-port.ts';
+import { dialConnected } from '../overlay/dial-connected.ts';
 import { listenSocks } from './socks-client.ts';
-import type { Duplex } from 'node:stream';
-
-const dial = (o: Overlay, address: string): Promise<Duplex> => new Promise((resolve, reject) => {
-  const stream = o.dial(address, SOCKS_PORT);
-  const onError = (e: Error): void => reject(e);
-  stream.once('error', onError);
-  stream.once('connect', () => {
-    stream.off('error', onError);
-    resolve(stream);
-  });
-});
 
 export const socksListenRequest = async (o: Overlay, req: Record<string, unknown>): Promise<Takeover> => {
   const address = String(req.address);
@@ -29,10 +19,12 @@ export const socksListenRequest = async (o: Overlay, req: Record<string, unknown
   let ctl: Socket | undefined;
   const listener = await listenSocks({
     listen: req.listen, allowLan: req.allowLan === true, exitName,
-    open: () => dial(o, address),
+    open: () => dialConnected(o, address, SOCKS_PORT),
     log: (line) => { if (ctl && !ctl.destroyed) ctl.write(JSON.stringify({ log: line }) + '\n'); },
   });
   return new Takeover({ host: listener.host, port: listener.port }, (sock) => {
+    // The CLI may have gone while the listener was bound: its close has passed already.
+    if (sock.destroyed) return void listener.close().catch(() => undefined);
     ctl = sock;
     // Nothing is expected from the CLI; its end or its death closes the listener.
     sock.on('data', () => undefined);

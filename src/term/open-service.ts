@@ -3,6 +3,7 @@
 // is the service's own bytes, which the caller hands to a local socket.
 import type { Duplex } from 'node:stream';
 import type { Overlay } from '../overlay/overlay.ts';
+import { dialConnected } from '../overlay/dial-connected.ts';
 import type { CommandBody, CommandSigner } from '../command/command-types.ts';
 import { SkywireError } from '../errors.ts';
 import { parseAddress } from '../identity/address.ts';
@@ -11,17 +12,6 @@ import { readFirstFrame } from './first-frame.ts';
 import { FIRST_FRAME_TIMEOUT_MS } from './service-ports.ts';
 
 export interface OpenedService { stream: Duplex; info: Record<string, unknown> }
-
-const dialed = (o: Overlay, address: string, port: number): Promise<Duplex> =>
-  new Promise((resolve, reject) => {
-    const stream = o.dial(address, port);
-    const onError = (e: Error): void => reject(e);
-    stream.once('error', onError);
-    stream.once('connect', () => {
-      stream.off('error', onError);
-      resolve(stream);
-    });
-  });
 
 // A node accepts only strictly increasing sequence numbers, and two streams opened at once may
 // deliver their first frames in either order: so openings to one node go one at a time, each
@@ -46,7 +36,7 @@ export class ServiceOpener {
 
 const openNow = async (o: Overlay, signer: CommandSigner, address: string, port: number,
   cmd: CommandBody['cmd'], args: Record<string, unknown>, persist?: () => Promise<void>): Promise<OpenedService> => {
-  const stream = await dialed(o, address, port);
+  const stream = await dialConnected(o, address, port);
   stream.on('error', () => undefined); // the caller's socket learns of it through close
   const signed = signer.sign(address, cmd, args);
   await persist?.();

@@ -1,7 +1,8 @@
 // Entry of the built-in SOCKS5 exit app: serves SOCKS5 on its overlay port and opens every
 // destination through the node (sdk.tcpSplice), which resolves names, enforces the exit
-// policy and then moves the session's bytes itself; the sandbox gives this process no network of its own. A bad config/socks.json is one
-// clear line on stderr and exit 1, so the node reports the start as failed.
+// policy and then moves the session's bytes itself; the sandbox gives this process no network
+// of its own. A bad config/socks.json is one clear line on stderr and exit 1, so the node
+// reports the start as failed.
 import { connectApp } from '../../sdk/index.ts';
 import type { SocksAuth } from '../../exit-policy.ts';
 import { serveSocks } from './serve-socks.ts';
