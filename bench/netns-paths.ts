@@ -42,7 +42,7 @@ const summarise = (bytes: number, seconds: number, cpu: Record<string, number>, 
 };
 
 /** Our stream over `relays` relays: relays + 2 nodes in a chain, each in its own namespace. */
-export const oursInNetns = async (relays: number, bytes: number): Promise<PathRun> => {
+export const oursInNetns = async (relays: number, bytes: number, env: NodeJS.ProcessEnv = {}): Promise<PathRun> => {
   const n = relays + 2;
   const lab = new NetLab(`skbt${relays}`, 120 + relays);
   const homes = Array.from({ length: n }, (_, i) => mkdtempSync(join(tmpdir(), `sky-bench-ns${i}-`)));
@@ -58,7 +58,7 @@ export const oursInNetns = async (relays: number, bytes: number): Promise<PathRu
     for (let i = 0; i < n; i++) {
       procs.push(fork(new URL('./throughput-worker.ts', import.meta.url).pathname, [], {
         execPath: IP, execArgv: ['netns', 'exec', lab.ns(`n${i}`), process.execPath, '--import', 'tsx', ...prof],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env },
       }));
     }
     const sink = procs[n - 1]!; const source = procs[0]!;

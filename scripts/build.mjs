@@ -33,3 +33,5 @@ for (const [entry, outfile] of entries) await build({
   writeFileSync(tmp, r.outputFiles[0].contents);
   renameSync(tmp, join(root, outfile));
 });
+
+await import('./build-native.mjs');

@@ -8,6 +8,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Carrier, Datagram } from './carrier.ts';
 import { parseHostPort } from './host-port.ts';
 import { SkywireError } from '../errors.ts';
+import { openUdpBatch, startBatchRecv, type BatchTarget } from './udp-batch.ts';
 
 export interface UdpCarrier extends Carrier {
   readonly sendErrors: number;
@@ -36,6 +37,9 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     sock.socket.setRecvBufferSize(4 * 1024 * 1024);
     sock.socket.setSendBufferSize(1024 * 1024);
   } catch { /* some kernels refuse; the default still works, only slower */ }
+  // The addon reads the socket from here on where it is built (udp-batch.ts); else the 'message'
+  // callback above goes on.
+  const stopBatchRecv = startBatchRecv(sock.socket, (from, bytes) => received$.next({ from, bytes }));
   // Errors (ICMP unreachable surfacing on later calls) must not kill the node.
   sock.socket.on('error', () => { carrier.sendErrors++; });
   const local = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
@@ -45,7 +49,16 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
   const failing = new Map<string, string>();
   // Each endpoint is parsed once and keeps its own send callback (no parse and no closure per
   // packet on the datapath). Bounded: endpoints come from config and from whoever sends to us.
-  type Dest = { host: string; port: number; sent: (err: Error | null) => void };
+  type Dest = { host: string; port: number; sent: (err: Error | null) => void; batch: BatchTarget | null };
+  // One event-loop turn's sends go out together where the native addon is built (udp-batch.ts).
+  const batch = openUdpBatch(sock.socket, isIPv6(host) ? 6 : 4);
+  const note = (to: string, code: string | null): void => {
+    if (code !== null) {
+      carrier.sendErrors++;
+      if (failing.size >= 1024 && !failing.has(to)) failing.clear();
+      failing.set(to, code);
+    } else if (failing.size > 0) failing.delete(to);
+  };
   const dests = new Map<string, Dest | null>();
   let other: Socket | undefined;
   const destOf = (to: string): Dest | null => {
@@ -53,16 +66,14 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     if (d === undefined) {
       if (dests.size >= 4096) dests.clear();
       const ep = parseEndpoint(to);
-      d = ep && {
-        ...ep,
-        sent: (err) => {
-          if (err) {
-            carrier.sendErrors++;
-            if (failing.size >= 1024 && !failing.has(to)) failing.clear();
-            failing.set(to, (err as NodeJS.ErrnoException).code ?? 'EIO');
-          } else if (failing.size > 0) failing.delete(to);
-        },
-      };
+      if (ep) {
+        const sent = (err: Error | null): void => note(to, err ? (err as NodeJS.ErrnoException).code ?? 'EIO' : null);
+        // Host names keep node:dgram's send, which resolves them on every send.
+        const b = batch && isIP(ep.host) !== 0
+          ? batch.target(ep.host, ep.port, (bytes) => sock.socket.send(bytes, ep.port, ep.host, sent), (code) => note(to, code))
+          : null;
+        d = { ...ep, sent, batch: b };
+      } else d = null;
       dests.set(to, d);
     }
     return d;
@@ -88,7 +99,8 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     send(to: string, bytes: Uint8Array): void {
       const d = destOf(to);
       if (!d) { carrier.sendErrors++; return; }
-      sock.socket.send(bytes, d.port, d.host, d.sent);
+      if (d.batch) batch!.queue(d.batch, bytes);
+      else sock.socket.send(bytes, d.port, d.host, d.sent);
     },
     sendErrorFor: (to: string): string | undefined => failing.get(to),
     sendFromOtherPort(to: string, bytes: Uint8Array): void {
@@ -105,6 +117,8 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
       other.send(bytes, d.port, d.host, (err) => { if (err) carrier.sendErrors++; });
     },
     async close(): Promise<void> {
+      batch?.flush();
+      stopBatchRecv?.();
       other?.close();
       received$.complete();
       await sock.close().catch(() => undefined);
