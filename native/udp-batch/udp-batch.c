@@ -90,8 +90,8 @@ static napi_value address(napi_env env, napi_callback_info info) {
 
 // send(fd: number, addr: Buffer, packets: Uint8Array[], gso: boolean): number
 // Sends packets[0..] in order; returns how many went out. Fewer than packets.length means the
-// next one failed, and errno() says why (EAGAIN: the socket buffer is full; EIO or EINVAL with
-// gso: this path cannot segment, send again without it).
+// next one failed, and errno() says why (EAGAIN: the socket buffer is full; EIO, EINVAL or
+// EMSGSIZE with gso: this path cannot segment, send again without it).
 static napi_value send_batch(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -254,6 +254,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     napi_create_array_with_length(env, (size_t)k, &bufs);
     napi_create_array_with_length(env, (size_t)k, &froms);
     napi_value from = NULL;
+    int from_i = -1; // the datagram whose sender `from` names
     uint32_t at = 0;
     for (int i = 0; i < k; i++) {
       if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) { r->truncated++; continue; }
@@ -261,7 +262,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
       void *data;
       if (napi_create_buffer_copy(env, r->msgs[i].msg_len, r->iov[i].iov_base, &data, &buf) != napi_ok) continue;
       // Consecutive datagrams from one peer (a burst) share one string.
-      if (from == NULL || !same_addr(&r->from[i], &r->from[i - 1])) from = from_string(env, &r->from[i]);
+      if (from_i < 0 || !same_addr(&r->from[i], &r->from[from_i])) { from = from_string(env, &r->from[i]); from_i = i; }
       napi_set_element(env, bufs, at, buf);
       napi_set_element(env, froms, at, from);
       at++;
@@ -283,7 +284,6 @@ static void on_readable(uv_poll_t *h, int status, int events) {
 
 static void on_closed(uv_handle_t *h) {
   receiver_t *r = (receiver_t *)h->data;
-  close(r->fd);
   free(r->slab);
   free(r);
 }
@@ -316,7 +316,7 @@ static napi_value recv_start(napi_env env, napi_callback_info info) {
   return ext;
 }
 
-// recvStop(handle): no callback after this returns; the dup'd fd closes on the next loop turn.
+// recvStop(handle): no callback after this returns, and the dup'd fd is closed.
 static napi_value recv_stop(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], undef;
@@ -326,7 +326,10 @@ static napi_value recv_stop(napi_env env, napi_callback_info info) {
   receiver_t *r = (receiver_t *)p;
   if (r->stopped) return undef;
   r->stopped = 1;
+  // Stopped polls may have their fd closed at once: the socket must be free for a bind on the
+  // same port as soon as the carrier's close resolves (a node restarted in place).
   uv_poll_stop(&r->poll);
+  close(r->fd);
   napi_delete_reference(env, r->cb);
   napi_delete_reference(env, r->recv);
   napi_async_destroy(env, r->ctx);

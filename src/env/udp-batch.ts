@@ -56,7 +56,8 @@ const errnoName = (n: number): string =>
 export interface BatchTarget {
   readonly addr: Buffer;
   /** Cleared for good the first time the path refuses a segmented send (EIO: no checksum
-   *  offload on the device; EINVAL: a run wider than the path MTU). */
+   *  offload on the device; EINVAL or EMSGSIZE: a segment wider than the path MTU, which an
+   *  unsegmented datagram passes by IP fragmentation). */
   gso: boolean;
   queue: Uint8Array[];
   /** What to do with packets the kernel would not take now (full socket buffer): node:dgram's
@@ -100,7 +101,7 @@ export const openUdpBatch = (sock: Socket, family: 4 | 6): UdpBatch | null => {
       at += sent;
       if (at >= q.length) break;
       const e = n.errno();
-      if (t.gso && (e === constants.errno.EIO || e === constants.errno.EINVAL)) {
+      if (t.gso && (e === constants.errno.EIO || e === constants.errno.EINVAL || e === constants.errno.EMSGSIZE)) {
         t.gso = false;
         stats.gsoOff++;
         continue;

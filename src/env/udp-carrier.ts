@@ -8,10 +8,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Carrier, Datagram } from './carrier.ts';
 import { parseHostPort } from './host-port.ts';
 import { SkywireError } from '../errors.ts';
-import { openUdpBatch, startBatchRecv, type BatchTarget } from './udp-batch.ts';
+import { openUdpBatch, startBatchRecv, type BatchTarget, type UdpBatch } from './udp-batch.ts';
 
 export interface UdpCarrier extends Carrier {
   readonly sendErrors: number;
+  /** The batched send's counters (udp-batch.ts), or undefined when node:dgram sends each
+   *  datagram. */
+  readonly udpBatch: UdpBatch['stats'] | undefined;
 }
 
 export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
@@ -96,6 +99,7 @@ export const openUdpCarrier = async (listen: string): Promise<UdpCarrier> => {
     bitrate: undefined,
     received$,
     sendErrors: 0,
+    udpBatch: batch?.stats,
     send(to: string, bytes: Uint8Array): void {
       const d = destOf(to);
       if (!d) { carrier.sendErrors++; return; }
