@@ -167,6 +167,10 @@ export class RouteActor implements EndHandler {
     this.conv.receive(body);
   }
 
+  onDirect(linkPeer: string, plain: Uint8Array): void {
+    this.conv.receiveDirect(linkPeer, plain);
+  }
+
   onBroken(sealed: Uint8Array): void {
     const a = this.attempt;
     if (!a) return;

@@ -63,7 +63,7 @@ const world = async (route: Partial<RouteConfig> = {}) => {
  */
 const attackSetup = (x: ONode, r: ONode, d: ONode, i: number): (() => boolean) => {
   let remoteId = 0;
-  const handler = { onAck: (senderId: number) => void (remoteId = senderId), onData: () => {}, onBroken: () => {}, onClose: () => {} };
+  const handler = { onAck: (senderId: number) => void (remoteId = senderId), onData: () => {}, onDirect: () => {}, onBroken: () => {}, onClose: () => {} };
   const convId = (0x10_0000_0000 + i).toString(16).padStart(16, '0');
   const path = [x.identity.address, r.identity.address, d.identity.address];
   const a = buildAttempt(x.o.router.ctx, path, parseAddress(d.identity.address), convId, handler, x.node.clock.wallMs())!;

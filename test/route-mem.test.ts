@@ -1,5 +1,6 @@
 import test from 'ava';
 import { RouteWorld } from './helpers/route-world.ts';
+import { RouteMsg } from '../src/route/route-wire.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -69,6 +70,64 @@ test('a packet altered by a relay is dropped at the endpoint and counted', (t) =
   w.world.clock.advance(50);
   t.deepEqual(w.n('f').got, []);
   t.is((w.n('f').node.drops as Record<string, number>)['e2e-bad-tag'], 1);
+});
+
+/** Route subtypes `name` hands to its links, from here on. */
+const subtypesSent = (w: RouteWorld, name: string): number[] => {
+  const n = w.n(name).node;
+  const sent: number[] = [];
+  const sendPacket = n.sendPacket.bind(n);
+  n.sendPacket = (peer, bytes) => { if (bytes[0] === 2) sent.push(bytes[1]!); return sendPacket(peer, bytes); };
+  return sent;
+};
+const dataLabel = (routeId: number, payload: string): Uint8Array => {
+  const b = new Uint8Array(6 + payload.length);
+  b.set([2, RouteMsg.DataDirect, routeId >>> 24, (routeId >>> 16) & 255, (routeId >>> 8) & 255, routeId & 255]);
+  b.set(enc(payload), 6);
+  return b;
+};
+
+test('a route of one hop sends data under its link\'s seal alone (DataDirect), both ways; a longer route seals end to end', (t) => {
+  const w = twoPaths();
+  const near = establish(w, 'a', 'b');
+  const fromA = subtypesSent(w, 'a');
+  const fromB = subtypesSent(w, 'b');
+  t.true(near.conv.send(enc('next door')));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('b').got.map(dec), ['next door']);
+  t.true(w.n('b').convs[0]!.send(enc('hello back')));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('a').got.map(dec), ['hello back']);
+  t.deepEqual(fromA, [RouteMsg.DataDirect]);
+  t.deepEqual(fromB, [RouteMsg.DataDirect]);
+  t.is(near.conv.session!.packetsSent, 0, 'no end-to-end seal on one hop');
+  const far = w.n('a').router.route(w.n('f').identity.address);
+  w.world.clock.advanceUntil(() => far.state === 'established', 5000, 1);
+  fromA.length = 0;
+  t.true(far.conv.send(enc('far away')));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('f').got.map(dec), ['far away']);
+  t.deepEqual(fromA, [RouteMsg.Data]);
+});
+
+test('DataDirect is taken only from the other end itself: a relay that makes one, or is sent one, drops it and counts', (t) => {
+  const w = twoPaths();
+  const r = establish(w, 'a', 'f');
+  // c, the last relay before f, forges unsealed data on the route's label toward f.
+  const c = w.n('c');
+  const entry = [...c.router.table.byId.values()][0]!;
+  if (entry.kind !== 'relay') return t.fail('c holds no relay entry');
+  t.true(c.node.sendTo(entry.nextPeer, dataLabel(entry.nextId, 'forged by c')));
+  // a sends unsealed data on its first hop's label: b must not forward it.
+  t.true(w.n('a').node.sendTo(w.n('b').identity.address, dataLabel((r.conv as unknown as { out: { remoteId: number } }).out.remoteId, 'do not forward')));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('f').got, []);
+  t.is((w.n('f').node.drops as Record<string, number>)['e2e-direct-not-from-peer'], 1);
+  t.is((w.n('b').node.drops as Record<string, number>)['route-direct-at-relay'], 1);
+  // The route still works, sealed end to end.
+  t.true(r.conv.send(enc('still fine')));
+  w.world.clock.advance(50);
+  t.deepEqual(w.n('f').got.map(dec), ['still fine']);
 });
 
 test('a relay that lost its route state (a restart) answers Lost, and the source repairs at once, not after keepalive silence', (t) => {

@@ -90,6 +90,15 @@ export class Conversation {
     const buf = new Uint8Array(plain.buffer);
     const start = plain.byteOffset;
     const end = start + plain.length;
+    if (this.out.peer === this.peer) {
+      // A route of one hop: the next hop is the other end, and the link to it already seals the
+      // packet under keys only the two of us hold, so the end-to-end seal would add a second
+      // ChaCha20-Poly1305 pass and 30 bytes for nothing (docs/SECURITY.md, "One-hop routes").
+      this.lastTx = this.layer.clock.now();
+      const routed = buf.subarray(start - ROUTE_HEADER_BYTES, end);
+      encodeHeader(routed, RouteMsg.DataDirect, this.out.remoteId);
+      return this.layer.sendPacket(this.out.peer, routed);
+    }
     if (!this.session.sealPacket(buf, start, end)) return false;
     this.lastTx = this.layer.clock.now();
     const routed = buf.subarray(start - E2E_HEADROOM, end + TAG_BYTES);
@@ -108,6 +117,21 @@ export class Conversation {
       return this.layer.countDrop(`e2e-${plain}`);
     }
     this.lastRx = this.layer.clock.now();
+    this.deliver(plain);
+  }
+
+  /**
+   * A DataDirect packet: a plaintext the link from `linkPeer` opened. Taken only when that link's
+   * peer is this conversation's other end (so no relay saw or made it) and the conversation is
+   * keyed (its setup, with the membership check, is done); else dropped and counted.
+   */
+  receiveDirect(linkPeer: string, plain: Uint8Array): void {
+    if (linkPeer !== this.peer || !this.session) return this.layer.countDrop('e2e-direct-not-from-peer');
+    this.lastRx = this.layer.clock.now();
+    this.deliver(plain);
+  }
+
+  private deliver(plain: Uint8Array): void {
     if (plain.length === 0) return;
     if (plain[0] === E2eKind.Ping && plain.length === 9) return void this.send(Uint8Array.of(E2eKind.Pong, ...plain.subarray(1)));
     if (plain[0] === E2eKind.Pong && plain.length === 9) return this.onPong(plain);

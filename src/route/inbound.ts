@@ -42,6 +42,7 @@ export const acceptSetup = (ctx: RouterCtx, host: InboundHost, from: string, s: 
   const myId = ctx.table.allocate();
   const handler: EndHandler = {
     onData: (body) => conv.receive(body),
+    onDirect: (from, plain) => conv.receiveDirect(from, plain),
     onBroken: () => conv.unbind(),
     onClose: () => {
       conv.unbind();

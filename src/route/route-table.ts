@@ -20,6 +20,8 @@ export interface RelayEntry {
 /** Where a route ends on this node: the source's route actor or a destination's conversation. */
 export interface EndHandler {
   onData(body: Uint8Array, packet: Uint8Array): void;
+  /** A DataDirect payload that came on the link from `linkPeer` (Conversation.receiveDirect). */
+  onDirect(linkPeer: string, plain: Uint8Array): void;
   onAck?(senderId: number, sealed: Uint8Array, pathMtu: number): void;
   onBroken(sealed: Uint8Array): void;
   onClose(): void;

@@ -5,7 +5,8 @@ import { Proto } from '../overlay/link-layer.ts';
 import { drop, ok, view, type Decoded } from '../wire/result.ts';
 import { getU32, setU32 } from '../wire/bytes.ts';
 
-export const RouteMsg = { Setup: 1, SetupAck: 2, Data: 3, Broken: 4, Close: 5, Lost: 6 } as const;
+/** DataDirect: data on a route of one hop, without the end-to-end seal (conversation.ts). */
+export const RouteMsg = { Setup: 1, SetupAck: 2, Data: 3, Broken: 4, Close: 5, Lost: 6, DataDirect: 7 } as const;
 export type RouteMsgType = (typeof RouteMsg)[keyof typeof RouteMsg];
 
 export const ROUTE_HEADER_BYTES = 6; // proto, subtype, route ID
@@ -28,7 +29,7 @@ export const encodeHeader = (out: Uint8Array, type: RouteMsgType, routeId: numbe
 export const decodeHeader = (b: Uint8Array): Decoded<RouteHeader> => {
   if (b.length < ROUTE_HEADER_BYTES || b[0] !== Proto.Route) return drop('malformed');
   const type = b[1]!;
-  if (type < RouteMsg.Setup || type > RouteMsg.Lost) return drop('unknown-type');
+  if (type < RouteMsg.Setup || type > RouteMsg.DataDirect) return drop('unknown-type');
   return ok({ type: type as RouteMsgType, routeId: getU32(b, 2) });
 };
 

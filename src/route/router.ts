@@ -10,7 +10,7 @@ import { acceptSetup } from './inbound.ts';
 import { InboundConversations } from './inbound-convs.ts';
 import { breakRelay, BrokenReason, brokenToDest, brokenToSource, relayAck, relayData, relaySetup, relaySetupAgain, relayTeardown } from './relay.ts';
 import { RouteTable, type RouteEntry } from './route-table.ts';
-import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, RouteMsg } from './route-wire.ts';
+import { decodeHeader, decodeReply, decodeSetup, encodeClose, REPLY_FIXED_BYTES, ROUTE_HEADER_BYTES, RouteMsg } from './route-wire.ts';
 import { entryForLost, LostLabels } from './lost-label.ts';
 import { defaultRouteConfig, openGate, type PathFinder, type RouteConfig, type RouterCtx } from './router-ctx.ts';
 import { keysAtHop, peelSlot, SlotFlag } from './setup-onion.ts';
@@ -71,7 +71,7 @@ export class Router {
     if (h.value.type === RouteMsg.Lost) return this.onLost(from, h.value.routeId);
     const e = this.table.byId.get(h.value.routeId);
     if (!e) {
-      if (h.value.type === RouteMsg.Data) this.lost.unknownData(from, h.value.routeId);
+      if (h.value.type === RouteMsg.Data || h.value.type === RouteMsg.DataDirect) this.lost.unknownData(from, h.value.routeId);
       return this.layer.countDrop('route-unknown-id');
     }
     if (e.kind === 'end' && e.peer !== from) return this.layer.countDrop('route-wrong-link');
@@ -79,6 +79,9 @@ export class Router {
     switch (h.value.type) {
       case RouteMsg.Data:
         return e.kind === 'relay' ? relayData(this.ctx, from, e, b) : e.handler.onData(b.subarray(6), b);
+      case RouteMsg.DataDirect:
+        // Never forwarded: it carries no end-to-end seal, so it may only cross one link.
+        return e.kind === 'relay' ? this.layer.countDrop('route-direct-at-relay') : e.handler.onDirect(from, b.subarray(ROUTE_HEADER_BYTES));
       case RouteMsg.SetupAck: {
         const r = decodeReply(b);
         if (!r.ok) return this.layer.countDrop(`route-${r.reason}`);
