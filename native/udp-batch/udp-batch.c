@@ -9,6 +9,8 @@
 // recv_start reads up to RECV_BATCH datagrams with one recvmmsg and calls JavaScript once with
 // all of them. It polls a dup() of the socket's fd, after the caller stopped node:dgram's own
 // reading, so libuv's watcher for the original fd (still used for queued sends) is untouched.
+// With UDP_GRO the kernel hands over a burst of one sender's equal datagrams as one buffer,
+// which is cut back into the datagrams here.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <uv.h>
@@ -28,6 +30,9 @@
 #endif
 #ifndef UDP_SEGMENT
 #define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
 #endif
 
 // Older kernels take at most 64 segments per GSO message; a run's payload must also fit one
@@ -200,6 +205,7 @@ typedef struct {
   struct mmsghdr msgs[RECV_BATCH];
   struct iovec iov[RECV_BATCH];
   struct sockaddr_storage from[RECV_BATCH];
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl[RECV_BATCH];
   uint32_t truncated;
 } receiver_t;
 
@@ -246,26 +252,42 @@ static void on_readable(uv_poll_t *h, int status, int events) {
       r->msgs[i].msg_hdr.msg_iovlen = 1;
       r->msgs[i].msg_hdr.msg_name = &r->from[i];
       r->msgs[i].msg_hdr.msg_namelen = sizeof r->from[i];
+      r->msgs[i].msg_hdr.msg_control = r->ctl[i].buf;
+      r->msgs[i].msg_hdr.msg_controllen = sizeof r->ctl[i].buf;
     }
     int k;
     do k = recvmmsg(r->fd, r->msgs, RECV_BATCH, MSG_DONTWAIT, NULL); while (k < 0 && errno == EINTR);
     if (k <= 0) break;
     napi_value bufs, froms, recv, cb, args[2], result;
-    napi_create_array_with_length(env, (size_t)k, &bufs);
-    napi_create_array_with_length(env, (size_t)k, &froms);
+    napi_create_array(env, &bufs);
+    napi_create_array(env, &froms);
     napi_value from = NULL;
     int from_i = -1; // the datagram whose sender `from` names
     uint32_t at = 0;
     for (int i = 0; i < k; i++) {
       if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) { r->truncated++; continue; }
-      napi_value buf;
-      void *data;
-      if (napi_create_buffer_copy(env, r->msgs[i].msg_len, r->iov[i].iov_base, &data, &buf) != napi_ok) continue;
+      // With UDP_GRO the kernel may hand over several datagrams of one sender as one buffer,
+      // all `seg` bytes long but the last: cut it back into those datagrams.
+      size_t len = r->msgs[i].msg_len, seg = len;
+      for (struct cmsghdr *c = CMSG_FIRSTHDR(&r->msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&r->msgs[i].msg_hdr, c)) {
+        if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+          int g;
+          memcpy(&g, CMSG_DATA(c), sizeof g);
+          if (g > 0) seg = (size_t)g;
+        }
+      }
       // Consecutive datagrams from one peer (a burst) share one string.
       if (from_i < 0 || !same_addr(&r->from[i], &r->from[from_i])) { from = from_string(env, &r->from[i]); from_i = i; }
-      napi_set_element(env, bufs, at, buf);
-      napi_set_element(env, froms, at, from);
-      at++;
+      for (size_t off = 0; off < len || (len == 0 && off == 0); off += seg) {
+        size_t n = len - off < seg ? len - off : seg;
+        napi_value buf;
+        void *data;
+        if (napi_create_buffer_copy(env, n, (uint8_t *)r->iov[i].iov_base + off, &data, &buf) != napi_ok) break;
+        napi_set_element(env, bufs, at, buf);
+        napi_set_element(env, froms, at, from);
+        at++;
+        if (len == 0) break;
+      }
     }
     napi_get_reference_value(env, r->recv, &recv);
     napi_get_reference_value(env, r->cb, &cb);
@@ -311,6 +333,10 @@ static napi_value recv_start(napi_env env, napi_callback_info info) {
   napi_async_init(env, recv, name, &r->ctx);
   if (uv_poll_init(loop, &r->poll, r->fd) != 0) { close(r->fd); free(r->slab); free(r); return nul; }
   r->poll.data = r;
+  // Receive offload: a burst of equal datagrams from one sender (a GSO send across a veth, or a
+  // NIC's GRO) arrives as one buffer to cut up above. Older kernels refuse; nothing changes then.
+  int one = 1;
+  (void)setsockopt(r->fd, SOL_UDP, UDP_GRO, &one, sizeof one);
   uv_poll_start(&r->poll, UV_READABLE, on_readable);
   napi_create_external(env, r, NULL, NULL, &ext);
   return ext;
