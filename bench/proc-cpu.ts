@@ -28,3 +28,15 @@ export const pidsMatching = (needle: string): number[] => {
 };
 
 const readdirSafe = (p: string): string[] => { try { return readdirSync(p); } catch { return []; } };
+
+/** CPU time the whole machine spent busy, in ms (every CPU's user, nice, system, irq, softirq
+ *  and steal from /proc/stat): for a path of several processes plus the kernel's packet work
+ *  in softirq, which no process is charged for. Only fair when nothing else runs. */
+export const machineBusyMs = (): number => {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) * TICK_MS;
+  } catch {
+    return NaN;
+  }
+};

@@ -11,6 +11,7 @@ import { startSshd } from '../test/helpers/sshd.ts';
 import { BIN, startAppWorld, waitFor, type WorldHost } from '../test/helpers/app-world.ts';
 import { NetLab, netnsUnavailable } from '../test/helpers/netns.ts';
 import { print } from './machine.ts';
+import { machineBusyMs } from './proc-cpu.ts';
 
 const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
 const BYTES = Number(process.env.BENCH_BYTES ?? 200 * 1024 * 1024);
@@ -43,15 +44,18 @@ const spawnIn = (wrap: string[], argv: string[], opts: Parameters<typeof spawn>[
   return spawn(all[0]!, all.slice(1), opts);
 };
 
-const curl = async (place: Place, proxyPort: number): Promise<{ mbPerSec: number; bytes: number; seconds: number }> => {
+const curl = async (place: Place, proxyPort: number): Promise<{ mbPerSec: number; bytes: number; seconds: number; machineCpuMsPerMB: number }> => {
+  const cpu0 = machineBusyMs();
   const p = spawnIn(place.wrapA, ['curl', '-sS', '-m', '600', '-o', '/dev/null', '-w', '%{size_download} %{time_total}', '--socks5-hostname', `127.0.0.1:${proxyPort}`, `http://${place.target}/big`]);
   let out = ''; let err = '';
   p.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   p.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
   const code = await new Promise<number | null>((r) => p.on('exit', r));
+  const cpu = machineBusyMs() - cpu0;
   const [bytes, secs] = out.trim().split(' ').map(Number);
   if (bytes !== BYTES) throw new Error(`curl got ${bytes} of ${BYTES} bytes (exit ${code}): ${err}`);
-  return { bytes: bytes!, seconds: Math.round(secs! * 100) / 100, mbPerSec: Math.round((bytes! / 1e6 / secs!) * 10) / 10 };
+  // Every process of the path and the kernel's share, per MB: steadier than MB/s under load.
+  return { bytes: bytes!, seconds: Math.round(secs! * 100) / 100, mbPerSec: Math.round((bytes! / 1e6 / secs!) * 10) / 10, machineCpuMsPerMB: Math.round((cpu / (bytes! / 1e6)) * 10) / 10 };
 };
 
 const ours = async (place: Place) => {
@@ -85,7 +89,7 @@ const ssh = async (place: Place) => {
 const compare = async (place: Place) => {
   const o = await ours(place);
   const s = await ssh(place);
-  return { skywireSocksOneHop: o, sshDynamicForward: s, ratio: Math.round((o.mbPerSec / s.mbPerSec) * 100) / 100 };
+  return { skywireSocksOneHop: o, sshDynamicForward: s, ratio: Math.round((o.mbPerSec / s.mbPerSec) * 100) / 100, cpuRatio: Math.round((s.machineCpuMsPerMB / o.machineCpuMsPerMB) * 100) / 100 };
 };
 
 /** The HTTP server in its own process (in B's namespace, or on loopback): its port once listening. */
