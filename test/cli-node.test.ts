@@ -79,6 +79,9 @@ test('two node processes link up within a second; status --json shows the link u
     t.true(st.links[0].rttMs >= 0 && st.links[0].rttMs < 100);
     t.true(st.links[0].bytesIn > 0 && st.links[0].bytesOut > 0);
     t.true(st.links[0].lastHandshakeAt > 0);
+    // The installed CLI's node moves its datagrams through the native batch path (udp-batch).
+    t.is(st.udp.batchOff, null);
+    t.true(st.udp.batch.packets > 0 && st.udp.batch.syscalls <= st.udp.batch.packets);
     // The socket is owner and group; the home (0700) keeps everyone else from reaching it.
     t.is(statSync(join(ha, 'control.sock')).mode & 0o777, 0o660);
     t.is(statSync(ha).mode & 0o077, 0);

@@ -58,6 +58,20 @@ test.serial('batched: 1,000 datagrams of mixed sizes on loopback arrive whole, i
   }
 });
 
+test.serial('batched over IPv6 loopback: senders named [::1]:port as node:dgram names them', async (t) => {
+  const a = await openUdpCarrier('[::1]:0');
+  const b = await openUdpCarrier('[::1]:0');
+  try {
+    t.regex(a.local, /^\[::1\]:\d+$/);
+    t.truthy(a.udpBatch);
+    await exchange(t, a, b, 300);
+    t.is(a.udpBatch!.packets, 300);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
 test.serial('SKYWIRE_UDP_BATCH=0: the same datagrams through node:dgram', async (t) => {
   process.env.SKYWIRE_UDP_BATCH = '0';
   const a = await openUdpCarrier('127.0.0.1:0');

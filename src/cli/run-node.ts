@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { attachReachProbe } from '../node/reach-probe.ts';
 import { randomBytes } from 'node:crypto';
 import { openUdpCarrier } from '../env/udp-carrier.ts';
+import { udpBatchUnavailable } from '../env/udp-batch.ts';
 import { realClock } from '../env/real-clock.ts';
 import { realRandom } from '../env/real-random.ts';
 import { nullTrace } from '../env/trace.ts';
@@ -129,7 +130,10 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   let guard: NftGuard | undefined;
   let guardOff: NftGuardStatus | undefined;
   const status = (): Record<string, unknown> => ({
-    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radios[0]?.status() ?? null, radios: radios.map((r) => r.status()), apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(), kernelGuard: guard?.status() ?? guardOff ?? null, ...opts.extraStatus?.(),
+    ...node.status(), routes: overlay.routes(), tables: overlay.tables(), topology: { records: overlay.topology.records, stub: overlay.topology.options.stub }, radio: radios[0]?.status() ?? null, radios: radios.map((r) => r.status()), apps: apps.manager.list(), software: { version: SKYWIRE_VERSION, ...readSoftwareState(opts.home) }, boot: boot?.watcher.status ?? null, master: agent.status(), disk: disk.status(), membership: { ...overlay.membership.status(), saveError: membershipStore?.lastError ?? null, refusedStreams: { ...overlay.refusedCallers } }, services: services.status(),
+    // Whether the native batched UDP path is in use (native/udp-batch), with its counters, or why not.
+    udp: { listen: carrier.local, sendErrors: carrier.sendErrors, batch: carrier.udpBatch ?? null, batchOff: udpBatchUnavailable() ?? null },
+    kernelGuard: guard?.status() ?? guardOff ?? null, ...opts.extraStatus?.(),
   });
   let membershipStore: MembershipStore | undefined;
   const agent = new NodeAgent({

@@ -75,7 +75,8 @@ export interface UdpBatch {
   queue(t: BatchTarget, bytes: Uint8Array): void;
   /** Sends everything queued now (the carrier's close). */
   flush(): void;
-  /** Packets sent in segmented runs and in messages, for the benchmark. */
+  /** Packets sent, sendmmsg calls made, destinations whose GSO was turned off, packets left to
+   *  node:dgram's queue by a full socket buffer: for status and the tests. */
   readonly stats: { packets: number; syscalls: number; gsoOff: number; deferred: number };
 }
 
@@ -107,7 +108,8 @@ export const openUdpBatch = (sock: Socket, family: 4 | 6): UdpBatch | null => {
         continue;
       }
       if (e === constants.errno.EAGAIN || e === constants.errno.ENOBUFS) {
-        // The rest waits in libuv's queue for the socket to drain, in order after what went.
+        // The rest waits in libuv's queue for the socket to drain, after what went (a later
+        // turn's packets may overtake them, as UDP allows; the streams reorder).
         stats.deferred += q.length - at;
         for (let i = at; i < q.length; i++) t.fallback(q[i]!);
         break;
