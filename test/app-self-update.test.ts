@@ -4,7 +4,7 @@
 // restart loop standing in for systemd's Restart=always.
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, sky, tmpHome } from './helpers/cli.ts';
@@ -36,6 +36,12 @@ test('software update: committed after the new version registers; a version that
   t.is(nodes(m).find((n) => n.name === 'self-a')?.version, '9.9.1');
   t.not(first.version, '9.9.1');
   t.deepEqual([state(home).current, state(home).trial], ['9.9.1', null], 'committed means the node committed, not only that it registered');
+  // The bundle carries the UDP addon's C source, not this machine's binary; the same source
+  // lets the new version use the binary built here, so it keeps the batched datapath.
+  t.true(existsSync(join(home, 'software', '9.9.1', 'native', 'udp-batch', 'udp-batch.c')));
+  t.true(lstatSync(join(home, 'software', '9.9.1', 'native', 'udp-batch', 'build')).isSymbolicLink());
+  const st = JSON.parse(sky('status', '--home', home, '--json').stdout) as { udp: { batchOff: string | null } };
+  t.is(st.udp.batchOff, null);
 
   // A version that exits at once: the launcher runs it once, then goes back to 9.9.1.
   const stage = await stageSelf(tempDir('sky-self-bad-'), '9.9.2');

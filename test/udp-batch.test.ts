@@ -3,9 +3,8 @@
 // across a veth pair; a path that cannot segment (MTU below the packet size) falls back to one
 // message per packet; SKYWIRE_UDP_BATCH=0 gives the same bytes through node:dgram.
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { spawnSync } from 'node:child_process';
 import { openUdpCarrier, type UdpCarrier } from '../src/env/udp-carrier.ts';
 import { udpBatchUnavailable } from '../src/env/udp-batch.ts';
 import { NetLab, netnsUnavailable } from './helpers/netns.ts';
@@ -25,7 +24,7 @@ const exchange = async (t: { is: (a: unknown, b: unknown, m?: string) => void; t
     for (let k = 0; k < 50 && i < count; k++, i++) {
       const p = new Uint8Array(want[i]!).fill(i & 255);
       p[0] = i >> 8;
-      carrier(a).send(b.local, p);
+      a.send(b.local, p);
     }
     await new Promise((r) => setTimeout(r, 2));
   }
@@ -37,83 +36,73 @@ const exchange = async (t: { is: (a: unknown, b: unknown, m?: string) => void; t
     t.true(d.bytes[0] === (i >> 8) && d.bytes.subarray(1).every((x) => x === (i & 255)), `packet ${i} bytes`);
   }
 };
-const carrier = (c: UdpCarrier): UdpCarrier => c;
+/** Two carriers on `host`, each batched or not (SKYWIRE_UDP_BATCH=0 while it opens), closed
+ *  after `fn`. */
+const withPair = async (host: string, batched: [boolean, boolean], fn: (a: UdpCarrier, b: UdpCarrier) => Promise<void>): Promise<void> => {
+  const open = async (on: boolean): Promise<UdpCarrier> => {
+    if (!on) process.env.SKYWIRE_UDP_BATCH = '0';
+    try {
+      return await openUdpCarrier(`${host}:0`);
+    } finally {
+      delete process.env.SKYWIRE_UDP_BATCH;
+    }
+  };
+  const a = await open(batched[0]);
+  const b = await open(batched[1]);
+  try {
+    await fn(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+};
 
 test.serial('the native batch addon is built by npm install on Linux', (t) => {
   t.is(udpBatchUnavailable(), undefined);
 });
 
 test.serial('batched: 1,000 datagrams of mixed sizes on loopback arrive whole, in order, from the sender, in fewer syscalls', async (t) => {
-  const a = await openUdpCarrier('127.0.0.1:0');
-  const b = await openUdpCarrier('127.0.0.1:0');
-  try {
+  await withPair('127.0.0.1', [true, true], async (a, b) => {
     t.truthy(a.udpBatch);
     await exchange(t, a, b, 1000);
     t.is(a.udpBatch!.packets, 1000);
     t.true(a.udpBatch!.syscalls < 100, `${a.udpBatch!.syscalls} sendmmsg calls for 1,000 packets`);
     t.is(a.sendErrors, 0);
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 test.serial('batched over IPv6 loopback: senders named [::1]:port as node:dgram names them', async (t) => {
-  const a = await openUdpCarrier('[::1]:0');
-  const b = await openUdpCarrier('[::1]:0');
-  try {
+  await withPair('[::1]', [true, true], async (a, b) => {
     t.regex(a.local, /^\[::1\]:\d+$/);
     t.truthy(a.udpBatch);
     await exchange(t, a, b, 300);
     t.is(a.udpBatch!.packets, 300);
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 test.serial('SKYWIRE_UDP_BATCH=0: the same datagrams through node:dgram', async (t) => {
-  process.env.SKYWIRE_UDP_BATCH = '0';
-  const a = await openUdpCarrier('127.0.0.1:0');
-  const b = await openUdpCarrier('127.0.0.1:0');
-  try {
+  await withPair('127.0.0.1', [false, false], async (a, b) => {
     t.is(a.udpBatch, undefined);
     await exchange(t, a, b, 600);
-  } finally {
-    delete process.env.SKYWIRE_UDP_BATCH;
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 test.serial('a batched sender and a node:dgram receiver (and the other way) speak the same datagrams', async (t) => {
-  const a = await openUdpCarrier('127.0.0.1:0');
-  process.env.SKYWIRE_UDP_BATCH = '0';
-  const b = await openUdpCarrier('127.0.0.1:0');
-  delete process.env.SKYWIRE_UDP_BATCH;
-  try {
+  await withPair('127.0.0.1', [true, false], async (a, b) => {
     await exchange(t, a, b, 400);
     await exchange(t, b, a, 400);
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 test.serial('a send the kernel refuses is counted and named, and the next destination still gets its packets', async (t) => {
-  const a = await openUdpCarrier('127.0.0.1:0');
-  const b = await openUdpCarrier('127.0.0.1:0');
-  try {
+  await withPair('127.0.0.1', [true, true], async (a, b) => {
     // Port 0 is no destination: sendmmsg says EINVAL (and nothing leaves the machine).
     for (let i = 0; i < 3; i++) a.send('127.0.0.1:0', new Uint8Array(100));
     await exchange(t, a, b, 100);
     t.true(a.sendErrors >= 1);
     t.is(a.sendErrorFor?.('127.0.0.1:0'), 'EINVAL');
     t.is(a.sendErrorFor?.(b.local), undefined);
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 // Two namespaces joined by veth pairs through a bridge (test/helpers/netns.ts).
@@ -126,14 +115,14 @@ const peerRun = async (lab: NetLab, count: number, senderMtu: number): Promise<{
   const lines = (p: ReturnType<typeof spawn>): AsyncIterator<string> => createInterface({ input: p.stdout! })[Symbol.asyncIterator]();
   const recv = lab.spawn('b', process.execPath, ['--import', 'tsx', peer, 'recv', `${ipB}:7000`, String(count)]);
   const rl = lines(recv);
-  t0(JSON.parse((await rl.next()).value as string));
+  mustBeReady(JSON.parse((await rl.next()).value as string));
   const send = lab.spawn('a', process.execPath, ['--import', 'tsx', peer, 'send', `${ipA}:7001`, `${ipB}:7000`, String(count), '1452']);
   const sl = lines(send);
   const sent = JSON.parse((await sl.next()).value as string);
   const got = JSON.parse((await rl.next()).value as string);
   return { ...got, stats: sent.stats, error: sent.error };
 };
-const t0 = (o: { ready?: boolean }): void => { if (!o.ready) throw new Error('receiver did not start'); };
+const mustBeReady = (o: { ready?: boolean }): void => { if (!o.ready) throw new Error('receiver did not start'); };
 
 test.serial('across a veth pair at MTU 1500: 2,000 GSO-batched 1,452-byte datagrams arrive whole and in order', async (t) => {
   const why = netnsUnavailable();

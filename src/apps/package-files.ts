@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../errors.ts';
 
+/** Where npm install builds the batched-UDP addon (scripts/build-native.mjs), under the root. */
+export const NATIVE_BUILD = join('native', 'udp-batch', 'build');
+export const NATIVE_SOURCE = join('native', 'udp-batch', 'udp-batch.c');
+
 export const packageRoot = (): string => {
   const candidates = [new URL('../..', import.meta.url), new URL('..', import.meta.url)].map((u) => fileURLToPath(u));
   return candidates.find((r) => existsSync(join(r, 'bin', 'skywire.js')) && existsSync(join(r, 'src', 'apps', 'sdk', 'index.ts')))

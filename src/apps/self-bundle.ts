@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { buildBundle, type Packed } from './bundle-build.ts';
-import { packageRoot } from './package-files.ts';
+import { NATIVE_BUILD, packageRoot } from './package-files.ts';
 
 /** The reserved app name under which the node's software travels. */
 export const SOFTWARE_NAME = 'skywire';
-const PARTS: readonly string[] = Object.freeze(['bin', 'src', 'actors', 'machines', 'tui', 'simulator', 'scripts', 'scenarios', 'package.json', 'package-lock.json', 'tsconfig.json']);
+const PARTS: readonly string[] = Object.freeze(['bin', 'src', 'actors', 'machines', 'tui', 'simulator', 'scripts', 'scenarios', 'native', 'package.json', 'package-lock.json', 'tsconfig.json']);
 
 
 /** Stages DIR/src as the software tree at `version`; returns DIR. Tests alter the stage. */
@@ -22,6 +22,8 @@ export const stageSelf = async (dir: string, version: string): Promise<string> =
   const root = packageRoot();
   const src = join(dir, 'src');
   for (const p of PARTS) if (existsSync(join(root, p))) await cp(join(root, p), join(src, p), { recursive: true, verbatimSymlinks: true });
+  // native/ travels as source only: a compiled addon belongs to the machine that built it.
+  await rm(join(src, NATIVE_BUILD), { recursive: true, force: true });
   const versionFile = join(src, 'src', 'version.ts');
   const text = await readFile(versionFile, 'utf8');
   await writeFile(versionFile, text.replace(/export const SKYWIRE_VERSION = '[^']*';/, `export const SKYWIRE_VERSION = '${version}';`));

@@ -5,11 +5,19 @@
 // never registers exits, and at the next start the launcher finds the trial already attempted
 // and goes back to the previous version. HOME/software/state.json is written atomically, so a
 // kill -9 at any step leaves either the old or the new decision.
-import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../config/atomic-write.ts';
 import type { Manifest } from './manifest.ts';
-import { packageRoot } from './package-files.ts';
+import { NATIVE_BUILD, NATIVE_SOURCE, packageRoot } from './package-files.ts';
+
+const sameFile = (a: string, b: string): boolean => {
+  try {
+    return readFileSync(a).equals(readFileSync(b));
+  } catch {
+    return false;
+  }
+};
 
 export interface SoftwareState {
   /** The committed version run from HOME/software, or null for the installed package. */
@@ -43,6 +51,12 @@ export const installSoftware = (home: string, unpacked: string, m: Manifest): vo
   renameSync(join(unpacked, 'src'), dir);
   // The native modules of this machine; the bundle ships none.
   symlinkSync(join(packageRoot(), 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // This machine's batched-UDP addon serves the new version only if it was built from the same C
+  // source (else its functions may not be the ones the new version calls); without it the new
+  // version sends through node:dgram, and `skywire status --json` says so (udp.batchOff).
+  if (sameFile(join(packageRoot(), NATIVE_SOURCE), join(dir, NATIVE_SOURCE)) && existsSync(join(packageRoot(), NATIVE_BUILD))) {
+    symlinkSync(join(packageRoot(), NATIVE_BUILD), join(dir, NATIVE_BUILD), 'dir');
+  }
   const s = readSoftwareState(home);
   writeState(home, { current: s.current, trial: m.version, attempts: 0, failed: s.failed ?? null });
 };

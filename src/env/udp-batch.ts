@@ -32,7 +32,10 @@ const loadNative = (): Native | null => {
     const file = join(dir, ADDON);
     if (!existsSync(file)) continue;
     try {
-      return createRequire(import.meta.url)(file) as Native;
+      const mod = createRequire(import.meta.url)(file) as Partial<Record<keyof Native, unknown>>;
+      // A build from other sources (a software update on a machine that built an older addon)
+      // may lack what this version calls: then node:dgram it is.
+      return (['address', 'send', 'errno', 'recvStart', 'recvStop'] as const).every((k) => typeof mod[k] === 'function') ? mod as Native : null;
     } catch {
       return null;
     }
