@@ -5,7 +5,7 @@
 // Each offers a KISS pseudo-terminal (-p); we use the /dev/pts path it prints, not the shared
 // /tmp/kisstnc symlink, so two chains (or other users) on one machine do not collide.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readlinkSync, unlinkSync } from 'node:fs';
 import { startPump } from './audio-pump.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,11 @@ export const startChain = async (modem: number): Promise<Chain> => {
       t.proc.kill('SIGTERM');
       await gone;
     }
+    // direwolf -p always points /tmp/kisstnc at its pty and leaves it behind: remove it when it
+    // is one of ours (another direwolf on the machine may own it).
+    try {
+      if ([a.pty, b.pty].includes(readlinkSync('/tmp/kisstnc'))) unlinkSync('/tmp/kisstnc');
+    } catch { /* not there, or not a link */ }
   };
   return { a, b, stop };
 };
