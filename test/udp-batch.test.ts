@@ -106,7 +106,18 @@ test.serial('a send the kernel refuses is counted and named, and the next destin
 });
 
 // Two namespaces joined by veth pairs through a bridge (test/helpers/netns.ts).
-const peerRun = async (lab: NetLab, count: number, senderMtu: number): Promise<{ got: number; ok: boolean; from: string; stats: { packets: number; syscalls: number; gsoOff: number } }> => {
+// A lab of its own per run (tag, subnet), gone when the run is.
+const peerRun = async (tag: string, subnet: number, count: number, senderMtu: number): Promise<{ got: number; ok: boolean; from: string; stats: { packets: number; syscalls: number; gsoOff: number } }> => {
+  const why = netnsUnavailable();
+  if (why) throw new Error(why);
+  const lab = new NetLab(tag, subnet);
+  try {
+    return await runInLab(lab, count, senderMtu);
+  } finally {
+    lab.destroy();
+  }
+};
+const runInLab = async (lab: NetLab, count: number, senderMtu: number): Promise<{ got: number; ok: boolean; from: string; stats: { packets: number; syscalls: number; gsoOff: number } }> => {
   const ipA = lab.host('a', 1);
   const ipB = lab.host('b', 2);
   // NetLab names host 1's inner veth TAG1i.
@@ -125,35 +136,21 @@ const peerRun = async (lab: NetLab, count: number, senderMtu: number): Promise<{
 const mustBeReady = (o: { ready?: boolean }): void => { if (!o.ready) throw new Error('receiver did not start'); };
 
 test.serial('across a veth pair at MTU 1500: 2,000 GSO-batched 1,452-byte datagrams arrive whole and in order', async (t) => {
-  const why = netnsUnavailable();
-  if (why) return t.fail(why);
-  const lab = new NetLab('swub', 81);
-  try {
-    const r = await peerRun(lab, 2000, 1500);
-    t.is(r.got, 2000);
-    t.true(r.ok, 'every byte in order');
-    t.is(r.from, '10.81.0.1:7001');
-    t.is(r.stats.packets, 2000);
-    t.is(r.stats.gsoOff, 0);
-    t.true(r.stats.syscalls <= 100, `${r.stats.syscalls} sendmmsg calls`);
-  } finally {
-    lab.destroy();
-  }
+  const r = await peerRun('swub', 81, 2000, 1500);
+  t.is(r.got, 2000);
+  t.true(r.ok, 'every byte in order');
+  t.is(r.from, '10.81.0.1:7001');
+  t.is(r.stats.packets, 2000);
+  t.is(r.stats.gsoOff, 0);
+  t.true(r.stats.syscalls <= 100, `${r.stats.syscalls} sendmmsg calls`);
 });
 
 test.serial('a sender whose link MTU is below the packet size turns GSO off and its datagrams still arrive (fragmented)', async (t) => {
-  const why = netnsUnavailable();
-  if (why) return t.fail(why);
-  const lab = new NetLab('swuc', 82);
-  try {
-    const r = await peerRun(lab, 500, 1280);
-    t.is(r.got, 500);
-    t.true(r.ok, 'every byte in order');
-    t.is(r.stats.gsoOff, 1, 'the first segmented send was refused, and GSO stayed off for that destination');
-    t.is(r.stats.packets, 500);
-  } finally {
-    lab.destroy();
-  }
+  const r = await peerRun('swuc', 82, 500, 1280);
+  t.is(r.got, 500);
+  t.true(r.ok, 'every byte in order');
+  t.is(r.stats.gsoOff, 1, 'the first segmented send was refused, and GSO stayed off for that destination');
+  t.is(r.stats.packets, 500);
 });
 
 test.serial('a closed carrier frees its port at once: a node restarted in place binds it again', async (t) => {

@@ -206,7 +206,6 @@ typedef struct {
   struct iovec iov[RECV_BATCH];
   struct sockaddr_storage from[RECV_BATCH];
   union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl[RECV_BATCH];
-  uint32_t truncated;
 } receiver_t;
 
 static napi_value from_string(napi_env env, const struct sockaddr_storage *ss) {
@@ -265,7 +264,9 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     int from_i = -1; // the datagram whose sender `from` names
     uint32_t at = 0;
     for (int i = 0; i < k; i++) {
-      if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) { r->truncated++; continue; }
+      // A slot holds any UDP payload (at most 65,527 bytes), so this cannot happen; if a kernel
+      // ever merged past it, the cut datagram is dropped rather than passed on short.
+      if (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
       // With UDP_GRO the kernel may hand over several datagrams of one sender as one buffer,
       // all `seg` bytes long but the last: cut it back into those datagrams.
       size_t len = r->msgs[i].msg_len, seg = len;
@@ -363,15 +364,6 @@ static napi_value recv_stop(napi_env env, napi_callback_info info) {
   return undef;
 }
 
-// recvTruncated(handle): datagrams dropped for not fitting a slot (none over UDP; kept honest).
-static napi_value recv_truncated(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  void *p;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_get_value_external(env, argv[0], &p) != napi_ok) return num(env, 0);
-  return num(env, ((receiver_t *)p)->stopped ? 0 : ((receiver_t *)p)->truncated);
-}
-
 static napi_value get_errno(napi_env env, napi_callback_info info) {
   (void)info;
   return num(env, last_errno);
@@ -384,7 +376,6 @@ static napi_value init(napi_env env, napi_value exports) {
     { "errno", NULL, get_errno, NULL, NULL, NULL, napi_default, NULL },
     { "recvStart", NULL, recv_start, NULL, NULL, NULL, napi_default, NULL },
     { "recvStop", NULL, recv_stop, NULL, NULL, NULL, napi_default, NULL },
-    { "recvTruncated", NULL, recv_truncated, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -8,7 +8,13 @@ import { openUdpCarrier } from '../../src/env/udp-carrier.ts';
 
 const [mode, listen, a, b, c] = process.argv.slice(2);
 const carrier = await openUdpCarrier(listen!);
-const out = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+const out = (o: object): void => {
+  process.stdout.write(`${JSON.stringify(o)}\n`);
+};
+// Exit once the carrier is closed; a failed close still exits (the test reads what was printed).
+const closeAndExit = (): void => {
+  carrier.close().catch(() => undefined).finally(() => process.exit(0));
+};
 
 if (mode === 'recv') {
   const count = Number(a);
@@ -17,7 +23,7 @@ if (mode === 'recv') {
   let from = '';
   const finish = (): void => {
     out({ got, ok, from });
-    void carrier.close().then(() => process.exit(0));
+    closeAndExit();
   };
   const timer = setTimeout(finish, 20_000);
   carrier.received$.subscribe(({ from: f, bytes }) => {
@@ -37,7 +43,7 @@ if (mode === 'recv') {
       carrier.send(to, p);
     }
     if (i < count) setTimeout(burst, 1);
-    else setTimeout(() => { out({ sent: count, stats: carrier.udpBatch ?? null, error: carrier.sendErrorFor?.(to) ?? null, errors: carrier.sendErrors }); void carrier.close().then(() => process.exit(0)); }, 200);
+    else setTimeout(() => { out({ sent: count, stats: carrier.udpBatch ?? null, error: carrier.sendErrorFor?.(to) ?? null, errors: carrier.sendErrors }); closeAndExit(); }, 200);
   };
   burst();
 }
