@@ -77,10 +77,18 @@ export const openControlServer = async (home: string, handler: ControlHandler): 
   return {
     path,
     // Long-lived connections (a piped stream, `skywire socks`) end with the node: close() would
-    // otherwise wait for them forever.
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const c of conns) c.destroy();
-    }),
+    // otherwise wait for them forever. It resolves once each has emitted 'close', so what a
+    // takeover holds (the SOCKS listener) is gone when the node's stop resolves: the server's
+    // own 'close' comes earlier, as soon as the connections are destroyed, not closed.
+    close: async () => {
+      const closed = [...conns].map((c) => new Promise<void>((resolve) => {
+        if (c.closed) resolve(); else c.once('close', () => resolve());
+      }));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const c of conns) c.destroy();
+      });
+      await Promise.all(closed);
+    },
   };
 };
