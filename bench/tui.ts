@@ -55,6 +55,7 @@ const plain = measure((p) => void sink.write([simHeader(p), timeline(p, 78), ...
 const fleet: NodeView[] = Array.from({ length: 300 }, (_, i) => ({
   address: `a${i}`.padEnd(26, 'x'), name: `n${i}`, version: '0.1.0', enrolment: 'accepted', online: i % 7 !== 0,
   firstSeenMs: 0, lastSeenMs: i * 1000, links: 4, linksUp: i % 5, via: i % 3 ? 'direct' : 'relay', path: null, configVersion: 0,
+  routes: 2, routesUp: 2, tags: [], metrics: {}, held: null,
 }));
 const f0 = process.hrtime.bigint();
 for (let i = 0; i < 100; i++) selectNodes(fleet, { sort: 'last seen', show: 'all', filter: '' }).map((n) => fleetRow(n, 400_000));

@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'NAME_TAKEN'
   | 'NOT_ADMITTED'
   | 'CONFIG_VERSION'
+  | 'UNKNOWN_TAG'
+  // The master's web dashboard (src/web).
+  | 'WEB_LOGIN'
   // Stream and route errors, lowercase as applications see them (like errno names).
   | 'unreachable'
   | 'refused'

@@ -39,9 +39,14 @@ test('heartbeat deltas carry only changes and apply in place', (t) => {
   const target: Record<string, { state: string; rttMs: number | null }> = Object.fromEntries(a);
   const xBefore = target.x;
   const valid = (v: unknown): v is { state: string; rttMs: number | null } => typeof v === 'object' && v !== null && 'state' in v;
-  t.is(apply(target, d, valid), 2);
+  t.deepEqual(apply(target, d, valid), { changed: 2, dropped: 0 });
   t.deepEqual(target, Object.fromEntries(b));
   t.is(target.x, xBefore, 'unchanged entries are the same objects: nothing rebuilt');
-  t.is(apply(target, { set: { __proto__: { state: 'up' } }, removed: [5, 'nope'] }, valid), 0);
-  t.is(apply(target, 'junk', valid), 0);
+  t.deepEqual(apply(target, { set: { __proto__: { state: 'up' } }, removed: [5, 'nope'] }, valid), { changed: 0, dropped: 0 });
+  t.deepEqual(apply(target, 'junk', valid), { changed: 0, dropped: 0 });
+  // At the bound, new keys are dropped and counted; existing ones still change, and a removal
+  // in the same delta makes room first.
+  t.deepEqual(apply(target, { set: { q: { state: 'up' }, x: { state: 'down' } }, removed: [] }, valid, 2), { changed: 1, dropped: 1 });
+  t.deepEqual(apply(target, { set: { q: { state: 'up' } }, removed: ['z'] }, valid, 2), { changed: 2, dropped: 0 });
+  t.deepEqual(Object.keys(target).sort(), ['q', 'x']);
 });

@@ -29,9 +29,10 @@ export const addAppCommands = (program: Command): Command => {
   home(app.command('deploy <bundle> [node]'))
     .description('install or update a bundle on NODE (or --all); committed only after its health check, else rolled back')
     .option('--all', 'every accepted node')
-    .action(async (bundle: string, node: string | undefined, o: { home: string; all?: boolean; json?: boolean }) => {
-      if (!node && !o.all) throw new SkywireError('BAD_REQUEST', 'usage: skywire app deploy BUNDLE NODE  or  skywire app deploy BUNDLE --all');
-      const { result, sock } = await controlPipe(o.home, { cmd: 'app-deploy', file: resolve(bundle), node, all: o.all === true });
+    .option('--tag <tag>', 'every accepted node carrying TAG ("skywire nodes tag"), e.g. a canary group')
+    .action(async (bundle: string, node: string | undefined, o: { home: string; all?: boolean; tag?: string; json?: boolean }) => {
+      if (!node && !o.all && !o.tag) throw new SkywireError('BAD_REQUEST', 'usage: skywire app deploy BUNDLE NODE, or BUNDLE --tag TAG, or BUNDLE --all');
+      const { result, sock } = await controlPipe(o.home, { cmd: 'app-deploy', file: resolve(bundle), node, all: o.all === true, tag: o.tag });
       const head = result as { name: string; version: string; total: number; nodes: string[] };
       if (!o.json) process.stdout.write(`deploying ${head.name} ${head.version} (${head.total} bytes) to ${head.nodes.length} node(s)\n`);
       const end = await followDeploy(sock, head.total, !o.json && process.stdout.isTTY === true, process.stdout);
@@ -50,8 +51,9 @@ export const addAppCommands = (program: Command): Command => {
   home(app.command('list [node]'))
     .description('apps on NODE (or --all) with version, state, restarts and last update')
     .option('--all', 'every accepted node')
-    .action(async (node: string | undefined, o: { home: string; all?: boolean; json?: boolean }) => {
-      const rows = (await controlRequest(o.home, { cmd: 'app-list', node, all: o.all === true }, 60_000)) as { node: string; name: string; reply: CommandReply }[];
+    .option('--tag <tag>', 'every accepted node carrying TAG')
+    .action(async (node: string | undefined, o: { home: string; all?: boolean; tag?: string; json?: boolean }) => {
+      const rows = (await controlRequest(o.home, { cmd: 'app-list', node, all: o.all === true, tag: o.tag }, 60_000)) as { node: string; name: string; reply: CommandReply }[];
       if (o.json) return void process.stdout.write(JSON.stringify(rows) + '\n');
       for (const r of rows) {
         if (!r.reply.ok) { process.stdout.write(`${r.name || r.node}: ${why(r.reply)}\n`); continue; }

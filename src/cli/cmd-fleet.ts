@@ -11,7 +11,7 @@ import { SkywireError } from '../errors.ts';
 import type { NodeView, TopologyView } from '../master/fleet-view.ts';
 import { topologyDot } from '../master/fleet-view.ts';
 import type { NodeReply } from '../master/master-control.ts';
-import { formatExec, formatNodes } from './format-fleet.ts';
+import { formatExec, formatMetrics, formatNodes } from './format-fleet.ts';
 
 const home = (c: Command): Command => homeOption(c, 'the master\'s home directory');
 const print = (v: unknown): void => void process.stdout.write(JSON.stringify(v) + '\n');
@@ -40,7 +40,26 @@ export const addFleetCommands = (program: Command): void => {
       });
   };
   enrolment('approve', 'accept a node held for approval (address, unique address prefix or name)', 'approved');
+  // tag / untag: the operator's labels, for --tag on exec and app deploy (a canary group first).
+  for (const [verb, key, description] of [['tag', 'add', 'label NODE with TAGs (letters, digits, - and _)'], ['untag', 'remove', 'take TAGs off NODE']] as const) {
+    nodes.command(`${verb} <node> <tags...>`)
+      .description(description)
+      .option('--home <dir>', `the master's home directory ${HOME_DEFAULT_HELP}`)
+      .action(async (node: string, tags: string[], o: { home?: string }) => {
+        const h = o.home ?? nodes.opts<{ home?: string }>().home ?? defaultHome();
+        const r = (await controlRequest(h, { cmd: 'nodes-tag', node, [key]: tags })) as { address: string; name: string; tags: string[] };
+        process.stdout.write(`${r.name || '-'} ${r.address}: tags ${r.tags.join(', ') || '(none)'}\n`);
+      });
+  }
   enrolment('remove', 'take a node out of the fleet now: its credential is revoked on every node, it can reach nothing but registration, and it stays out until approved again', 'removed');
+
+  home(program.command('metrics <node>'))
+    .description('a node\'s newest device data: CPU, load, memory, disk, temperature, uptime, version, apps')
+    .option('--json', 'one JSON object')
+    .action(async (node: string, o: { home: string; json?: boolean }) => {
+      const r = (await controlRequest(o.home, { cmd: 'metrics', node })) as Parameters<typeof formatMetrics>[0];
+      process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatMetrics(r, realClock().wallMs()));
+    });
 
   home(program.command('topology'))
     .description('the fleet\'s links as the master knows them')
@@ -57,13 +76,15 @@ export const addFleetCommands = (program: Command): void => {
   home(program.command('exec [node] [command...]'))
     .description('run a command on a node (or every accepted node with --all): skywire exec NODE -- CMD ARGS...')
     .option('--all', 'every accepted node')
+    .option('--tag <tag>', 'every accepted node carrying TAG ("skywire nodes tag")')
     .option('--timeout-ms <ms>', 'time limit per node', '30000')
     .option('--json', 'one JSON object')
-    .action(async (node: string | undefined, command: string[], o: { home: string; all?: boolean; timeoutMs: string; json?: boolean }) => {
-      const argv = o.all && node !== undefined ? [node, ...command] : command;
-      if (argv.length === 0 || (!o.all && !node)) throw new SkywireError('BAD_REQUEST', 'usage: skywire exec NODE -- CMD [ARGS...]  or  skywire exec --all -- CMD [ARGS...]');
+    .action(async (node: string | undefined, command: string[], o: { home: string; all?: boolean; tag?: string; timeoutMs: string; json?: boolean }) => {
+      const many = o.all === true || o.tag !== undefined;
+      const argv = many && node !== undefined ? [node, ...command] : command;
+      if (argv.length === 0 || (!many && !node)) throw new SkywireError('BAD_REQUEST', 'usage: skywire exec NODE -- CMD [ARGS...], or exec --tag TAG -- CMD, or exec --all -- CMD');
       const timeoutMs = Number(o.timeoutMs);
-      const r = (await controlRequest(o.home, { cmd: 'exec', all: o.all === true, node, command: argv[0], args: argv.slice(1), timeoutMs }, timeoutMs + 30_000)) as { results: NodeReply[]; summary: Record<string, number> };
+      const r = (await controlRequest(o.home, { cmd: 'exec', all: o.all === true, tag: o.tag, node: many ? undefined : node, command: argv[0], args: argv.slice(1), timeoutMs }, timeoutMs + 30_000)) as { results: NodeReply[]; summary: Record<string, number> };
       process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatExec(r.results, r.summary));
       if (r.summary.succeeded !== r.summary.nodes) process.exitCode = 1;
     });

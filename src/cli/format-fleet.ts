@@ -1,5 +1,6 @@
 // Text output of the fleet commands: one line per node, columns aligned, times as "ago".
 import type { NodeView } from '../master/fleet-view.ts';
+import type { NodeMetrics } from '../master/node-metrics.ts';
 import type { NodeReply } from '../master/master-control.ts';
 import type { ExecResult } from '../env/run-process.ts';
 
@@ -11,14 +12,39 @@ const table = (rows: string[][]): string => {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 };
 
+const pct = (v: number | null | undefined): string => (typeof v === 'number' ? `${v}%` : '-');
+const share = (used: number | null | undefined, total: number | null | undefined): string =>
+  (typeof used === 'number' && typeof total === 'number' && total > 0 ? `${Math.round((used / total) * 100)}%` : '-');
+
+/** `skywire metrics NODE`: one figure per line, units said. */
+export const formatMetrics = (r: { name: string; address: string; online: boolean; lastSeenMs: number; version: string; metrics: Partial<NodeMetrics> }, nowMs: number): string => {
+  const m = r.metrics;
+  const mb = (v: number | null | undefined): string => (typeof v === 'number' ? `${v} MB` : '-');
+  const lines = [
+    [`node`, `${r.name || '-'} ${r.address}`],
+    ['state', `${r.online ? 'online' : 'offline'}, last seen ${ago(nowMs - r.lastSeenMs)}`],
+    ['version', r.version],
+    ['cpu', pct(m.cpuPct)],
+    ['load', typeof m.load1 === 'number' ? String(m.load1) : '-'],
+    ['memory', `${mb(m.memUsedMB)} of ${mb(m.memTotalMB)}`],
+    ['disk', `${mb(m.diskUsedMB)} of ${mb(m.diskTotalMB)}`],
+    ['temperature', typeof m.tempC === 'number' ? `${m.tempC} C` : 'no sensor'],
+    ['uptime', typeof m.uptimeS === 'number' ? `${Math.floor(m.uptimeS / 3600)} h ${Math.floor((m.uptimeS % 3600) / 60)} min` : '-'],
+    ['apps', Object.entries(m.apps ?? {}).map(([k, a]) => `${k} ${a.version ?? ''} ${a.state}`.replace('  ', ' ')).join(', ') || 'none'],
+  ];
+  return lines.map(([k, v]) => `${k!.padEnd(12)} ${v}`).join('\n') + '\n';
+};
+
 export const formatNodes = (nodes: NodeView[], nowMs: number): string => {
   if (nodes.length === 0) return 'no nodes have registered yet\n';
   const nameOf = new Map(nodes.map((n) => [n.address, n.name]));
-  const rows = [['NAME', 'ADDRESS', 'STATE', 'LAST SEEN', 'LINKS', 'PATH', 'CONFIG']];
+  const rows = [['NAME', 'ADDRESS', 'STATE', 'LAST SEEN', 'LINKS', 'PATH', 'CONFIG', 'VERSION', 'CPU', 'MEM', 'DISK', 'TAGS']];
   for (const n of nodes) {
-    const state = n.enrolment === 'pending' ? 'pending' : n.online ? 'online' : 'offline';
+    const state = n.enrolment === 'pending' ? 'pending' : n.enrolment === 'removed' ? 'removed' : n.online ? 'online' : 'offline';
     const via = n.via === null ? 'no route' : n.via === 'direct' ? 'direct' : `via ${nameOf.get(n.via) || n.via}`;
-    rows.push([n.name || '-', n.address, state, ago(nowMs - n.lastSeenMs), `${n.linksUp}/${n.links}`, via, `v${n.configVersion}`]);
+    const m = n.metrics;
+    rows.push([n.name || '-', n.address, state, ago(nowMs - n.lastSeenMs), `${n.linksUp}/${n.links}`, via, `v${n.configVersion}`, n.version,
+      pct(m.cpuPct), share(m.memUsedMB, m.memTotalMB), share(m.diskUsedMB, m.diskTotalMB), n.tags.join(',') || '-']);
   }
   const online = nodes.filter((n) => n.online).length;
   return table(rows) + `${nodes.length} node(s), ${online} online, ${nodes.filter((n) => n.enrolment === 'pending').length} pending approval\n`;

@@ -37,6 +37,8 @@ import { NodeAgent } from '../master/node-agent.ts';
 import { startBootWatch } from './boot-watch.ts';
 import { attachNodeServices } from './node-services.ts';
 import { attachApps, type NodeApps } from './node-apps.ts';
+import { hostMetricsSampler } from '../env/host-metrics.ts';
+import { MAX_APPS } from '../master/node-metrics.ts';
 import { watchSoftwareTrial } from './software-trial.ts';
 import { readSoftwareState } from '../apps/self-update.ts';
 import { SKYWIRE_VERSION } from '../version.ts';
@@ -136,12 +138,14 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
     kernelGuard: guard?.status() ?? guardOff ?? null, ...opts.extraStatus?.(),
   });
   let membershipStore: MembershipStore | undefined;
+  const hostMetrics = hostMetricsSampler(opts.home);
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
     addPeer, status, log: (m) => log.info(m),
     // The saved credential and revocations belong to the master just set: load them now.
     onMaster: () => { membershipStore?.stop(); membershipStore = attachMembershipStore(opts.home, overlay.membership, (m) => log.warn(m)); },
     restart: () => restartNode('restart command from the master'),
+    metrics: () => ({ ...hostMetrics(), apps: Object.fromEntries(apps.manager.list().slice(0, MAX_APPS).map((a) => [a.name, { state: a.state, version: a.version }])) }),
   });
   if (config.master) agent.setMaster(new Uint8Array(Buffer.from(config.master, 'base64')), config.relays);
   boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));

@@ -61,14 +61,14 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
     return { node: r.address, reply: await m.command(r.address, 'app-config', { name: app, version: version ?? held + 1, files }, 60_000) };
   });
   h.set('app-list', async (req) => {
-    const targets = req.all === true ? m.accepted().map((r) => r.address) : [m.resolve(str(req.node, 'node (or all)')).address];
+    const targets = m.targets(req);
     return Promise.all(targets.map(async (t) => ({ node: t, name: m.resolve(t).name, reply: await m.command(t, 'app-list', {}, 30_000) })));
   });
 
   h.set('app-deploy', async (req) => {
     const bytes = readInput(str(req.file, 'file'));
     const manifest = await peekManifest(bytes, (b, d) => codec.extractBundle(b, d));
-    const targets = req.all === true ? m.accepted().map((r) => r.address) : [m.resolve(str(req.node, 'node (or all)')).address];
+    const targets = m.targets(req);
     return new Takeover({ name: manifest.name, version: manifest.version, total: bytes.length, nodes: targets }, (sock: Socket) => {
       const line = (v: unknown): void => { if (!sock.destroyed) sock.write(JSON.stringify(v) + '\n'); };
       Promise.all(targets.map(async (node) => {

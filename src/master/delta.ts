@@ -14,14 +14,27 @@ export const diff = <T>(prev: ReadonlyMap<string, T>, next: ReadonlyMap<string, 
 
 export const isEmpty = <T>(d: Delta<T>): boolean => d.removed.length === 0 && Object.keys(d.set).length === 0;
 
-/** Applies a delta in place; returns how many entries changed. Untrusted input: never throws. */
-export const apply = <T>(target: Record<string, T>, d: unknown, valid: (v: unknown) => v is T): number => {
-  if (typeof d !== 'object' || d === null) return 0;
+/** Applies a delta in place; returns how many entries changed, and how many new keys were
+ *  dropped because the table already held `max` (what a node reports cannot grow the master's
+ *  registry without end). Untrusted input: never throws. */
+export const apply = <T>(target: Record<string, T>, d: unknown, valid: (v: unknown) => v is T, max = Infinity): { changed: number; dropped: number } => {
+  let changed = 0;
+  let dropped = 0;
+  if (typeof d !== 'object' || d === null) return { changed, dropped };
   const { set, removed } = d as { set?: unknown; removed?: unknown };
-  let n = 0;
+  // Removals first, so a delta that replaces entries at the bound is not refused.
+  if (Array.isArray(removed)) for (const k of removed) if (typeof k === 'string' && Object.hasOwn(target, k)) { delete target[k]; changed++; }
   if (typeof set === 'object' && set !== null) {
-    for (const [k, v] of Object.entries(set)) if (valid(v) && k !== '__proto__') { target[k] = v; n++; }
+    let size = Object.keys(target).length;
+    for (const [k, v] of Object.entries(set)) {
+      if (!valid(v) || k === '__proto__') continue;
+      if (!Object.hasOwn(target, k)) {
+        if (size >= max) { dropped++; continue; }
+        size++;
+      }
+      target[k] = v;
+      changed++;
+    }
   }
-  if (Array.isArray(removed)) for (const k of removed) if (typeof k === 'string' && k in target) { delete target[k]; n++; }
-  return n;
+  return { changed, dropped };
 };

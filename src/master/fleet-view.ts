@@ -3,6 +3,7 @@
 // they hold numbers: node2 before node10.
 import type { MasterService } from './master-service.ts';
 import type { NodeRecord } from './registry.ts';
+import type { NodeMetrics } from './node-metrics.ts';
 
 export interface NodeView {
   address: string;
@@ -18,6 +19,13 @@ export interface NodeView {
   via: string | null;
   path: string[] | null;
   configVersion: number;
+  routes: number;
+  routesUp: number;
+  tags: string[];
+  /** The node's newest device data (CPU, memory, disk, temperature, uptime, apps), as reported. */
+  metrics: Partial<NodeMetrics>;
+  /** Why it is pending, when it is not only waiting for approval. */
+  held: string | null;
 }
 
 const isUp = (s: string): boolean => s === 'up' || s === 'rekeying';
@@ -25,10 +33,13 @@ const isUp = (s: string): boolean => s === 'up' || s === 'rekeying';
 export const nodeView = (m: MasterService, r: NodeRecord): NodeView => {
   const path = m.overlay.topology.pathTo(r.address) ?? r.path;
   const links = Object.values(r.links);
+  const routes = Object.values(r.routes);
   return {
     address: r.address, name: r.name, version: r.version, enrolment: r.enrolment, online: m.online(r),
     firstSeenMs: r.firstSeenMs, lastSeenMs: r.lastSeenMs, links: links.length, linksUp: links.filter((l) => isUp(l.state)).length,
     via: path === null ? null : path.length <= 2 ? 'direct' : path[1]!, path, configVersion: r.configVersion,
+    routes: routes.length, routesUp: routes.filter((x) => x.state === 'established').length,
+    tags: r.tags ?? [], metrics: r.metrics ?? {}, held: r.held ?? null,
   };
 };
 

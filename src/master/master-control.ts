@@ -46,11 +46,20 @@ export const masterControlHandlers = (m: MasterService): Map<string, ControlHand
     const r = await m.remove(str(req.node, 'node'));
     return { address: r.address, name: r.name, enrolment: r.enrolment };
   });
+  h.set('nodes-tag', async (req) => {
+    const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const r = await m.tag(str(req.node, 'node'), list(req.add), list(req.remove));
+    return { address: r.address, name: r.name, tags: r.tags ?? [] };
+  });
+  h.set('metrics', (req) => {
+    const r = m.resolve(str(req.node, 'node'));
+    return { address: r.address, name: r.name, online: m.online(r), lastSeenMs: r.lastSeenMs, version: r.version, metrics: r.metrics ?? {} };
+  });
   h.set('topology', () => topologyView(m));
   h.set('node-command', (req) => one(str(req.node, 'node'), str(req.command, 'command') as CommandBody['cmd'], (req.args ?? {}) as Record<string, unknown>, Number(req.timeoutMs ?? 30_000)));
   h.set('exec', async (req) => {
     const args = { command: str(req.command, 'command'), args: req.args ?? [], timeoutMs: req.timeoutMs };
-    const targets = req.all === true ? m.accepted().map((r) => r.address) : [str(req.node, 'node (or all)')];
+    const targets = m.targets(req);
     const timeoutMs = (Number(req.timeoutMs) || 30_000) + 10_000;
     const results = await pool(targets, (t) => one(t, 'exec', args, timeoutMs));
     const exitOf = (r: NodeReply): number | null => (r.reply.ok ? (r.reply.result as { exitCode: number | null }).exitCode : null);

@@ -11,6 +11,9 @@ import { RegistrationServer } from './registration-server.ts';
 import type { NodeRecord, Registry } from './registry.ts';
 import { CredentialIssuer } from './credential-issuer.ts';
 
+const TAG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+const MAX_TAGS = 16;
+
 export interface MasterOptions {
   /** 'auto' accepts every node that registers; 'approval' holds them until approved. */
   mode: 'auto' | 'approval';
@@ -108,5 +111,34 @@ export class MasterService {
 
   accepted(): NodeRecord[] {
     return Object.values(this.registry.nodes).filter((n) => n.enrolment === 'accepted');
+  }
+
+  /** The nodes a fleet command names: every accepted one (all), the accepted ones carrying a
+   *  tag, or one node. A tag no accepted node carries is an error, not an empty success. */
+  targets(o: { all?: unknown; tag?: unknown; node?: unknown }): string[] {
+    if (o.all === true) return this.accepted().map((r) => r.address);
+    if (typeof o.tag === 'string' && o.tag !== '') {
+      const tagged = this.accepted().filter((r) => r.tags?.includes(o.tag as string)).map((r) => r.address);
+      if (tagged.length === 0) throw new SkywireError('UNKNOWN_TAG', `no accepted node is tagged "${o.tag}"; "skywire nodes tag NODE ${o.tag}" tags one`);
+      return tagged;
+    }
+    if (typeof o.node !== 'string' || o.node === '') throw new SkywireError('BAD_REQUEST', 'name a node, or give --tag TAG or --all');
+    return [this.resolve(o.node).address];
+  }
+
+  /** Adds and removes the operator's labels on a node; returns its tags. */
+  async tag(ref: string, add: readonly string[], remove: readonly string[]): Promise<NodeRecord> {
+    const r = this.resolve(ref);
+    for (const t of [...add, ...remove]) {
+      if (!TAG.test(t)) throw new SkywireError('BAD_REQUEST', `tag "${t}" must be 1-32 letters, digits, '-' or '_', starting with a letter or digit`);
+    }
+    const tags = new Set(r.tags ?? []);
+    for (const t of add) tags.add(t);
+    for (const t of remove) tags.delete(t);
+    if (tags.size > MAX_TAGS) throw new SkywireError('BAD_REQUEST', `a node holds at most ${MAX_TAGS} tags; remove one first`);
+    r.tags = [...tags].sort();
+    await this.registry.flush();
+    this.server.changed$.next(r.address);
+    return r;
   }
 }

@@ -11,6 +11,7 @@ import { CommandServer } from '../command/command-server.ts';
 import { registerBuiltins } from '../command/builtin-handlers.ts';
 import { Registrar, type RegistrarStatus } from './registrar.ts';
 import { SKYWIRE_VERSION } from '../version.ts';
+import type { NodeMetrics } from './node-metrics.ts';
 
 export interface NodeAgentDeps {
   home: string;
@@ -23,6 +24,8 @@ export interface NodeAgentDeps {
   log(msg: string): void;
   /** The master key was set or changed (membership is now enforced; load what was saved). */
   onMaster?(): void;
+  /** Device data sent with registration and heartbeats (src/master/node-metrics.ts). */
+  metrics?(): NodeMetrics;
 }
 
 export interface AgentStatus {
@@ -75,6 +78,7 @@ export class NodeAgent {
     this.d.log(`master ${master}: registering`);
     this.registrar = new Registrar(this.d.overlay, master, {
       version: SKYWIRE_VERSION, name: () => this.name, configVersion: () => this.configVersion, commandSeq: () => this.seqStore.last(),
+      ...(this.d.metrics ? { metrics: this.d.metrics } : {}),
     }, this.d.heartbeatMs, this.d.log).start();
   }
 

@@ -9,8 +9,13 @@ import { jsonFrame, parseJsonFrame, readFrames } from '../command/frames.ts';
 import { REGISTER_PORT } from '../command/ports.ts';
 import { signRegistration, type HeartbeatMsg, type LinkInfo, type RouteInfo } from './registration-wire.ts';
 import { diff } from './delta.ts';
+import { metricsDelta, type NodeMetrics } from './node-metrics.ts';
 
-export interface RegistrarInfo { version: string; name(): string; configVersion(): number; commandSeq(): number }
+export interface RegistrarInfo {
+  version: string; name(): string; configVersion(): number; commandSeq(): number;
+  /** Device data for the master (absent in the simulator, whose nodes have no machine). */
+  metrics?(): NodeMetrics;
+}
 export type RegistrarState = 'connecting' | 'pending' | 'removed' | 'registered' | 'retrying' | 'stopped';
 export interface RegistrarStatus { master: string; state: RegistrarState; lastError: string | null; registrations: number; heartbeats: number }
 
@@ -27,6 +32,7 @@ export class Registrar {
   private backoff = BACKOFF_MIN_MS;
   private sentLinks = new Map<string, LinkInfo>();
   private sentRoutes = new Map<string, RouteInfo>();
+  private sentMetrics: NodeMetrics | undefined;
   private heardAt = 0;
 
   constructor(private readonly overlay: Overlay, master: string, private readonly info: RegistrarInfo, private readonly heartbeatMs: number, private readonly log: (m: string) => void = () => {}) {
@@ -90,10 +96,12 @@ export class Registrar {
       const { links, routes } = this.snapshot();
       this.sentLinks = links;
       this.sentRoutes = routes;
+      this.sentMetrics = this.info.metrics?.();
       stream.write(jsonFrame(signRegistration(node.suite, node.identity.secretKey, {
         v: 1, address: node.address, publicKey: Buffer.from(node.identity.publicKey).toString('base64'),
         name: this.info.name(), version: this.info.version, configVersion: this.info.configVersion(), commandSeq: this.info.commandSeq(),
         issuedAtMs: node.clock.wallMs(), links: Object.fromEntries(links), routes: Object.fromEntries(routes),
+        ...(this.sentMetrics ? { metrics: this.sentMetrics } : {}),
       })));
     });
     readFrames(stream, (bytes) => {
@@ -130,6 +138,12 @@ export class Registrar {
     }
     const { links, routes } = this.snapshot();
     const msg: HeartbeatMsg = { type: 'heartbeat', configVersion: this.info.configVersion(), links: diff(this.sentLinks, links), routes: diff(this.sentRoutes, routes) };
+    const metrics = this.info.metrics?.();
+    if (metrics) {
+      const changed = metricsDelta(this.sentMetrics, metrics);
+      if (Object.keys(changed).length > 0) msg.metrics = changed;
+      this.sentMetrics = metrics;
+    }
     this.sentLinks = links;
     this.sentRoutes = routes;
     stream.write(jsonFrame(msg));

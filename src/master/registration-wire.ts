@@ -7,6 +7,7 @@ import { addressOf } from '../identity/address.ts';
 import { signingBytes } from '../command/canonical-json.ts';
 import { REGISTER_DOMAIN } from '../command/ports.ts';
 import type { Delta } from './delta.ts';
+import type { NodeMetrics } from './node-metrics.ts';
 
 export interface LinkInfo { state: string; rttMs: number | null }
 export interface RouteInfo { state: string; hops: number | null }
@@ -24,10 +25,13 @@ export interface RegistrationBody {
   /** Full snapshot at (re)registration; heartbeats then send deltas against it. */
   links: Record<string, LinkInfo>;
   routes: Record<string, RouteInfo>;
+  /** The machine's figures and the apps' states (src/master/node-metrics.ts), where reported. */
+  metrics?: NodeMetrics;
 }
 
 export interface RegisterMsg { type: 'register'; body: RegistrationBody; sig: string }
-export interface HeartbeatMsg { type: 'heartbeat'; configVersion: number; links: Delta<LinkInfo>; routes: Delta<RouteInfo> }
+/** metrics: only the fields that changed since the last heartbeat (absent when none did). */
+export interface HeartbeatMsg { type: 'heartbeat'; configVersion: number; links: Delta<LinkInfo>; routes: Delta<RouteInfo>; metrics?: Partial<NodeMetrics> }
 /** credential: the node's membership credential (base64, src/membership/credential.ts) while
  *  accepted; revocations: the master's newest revocation list; held: why it is pending. */
 export interface RegisteredMsg { type: 'registered'; status: 'accepted' | 'pending' | 'removed'; held?: string; credential?: string; revocations?: string }

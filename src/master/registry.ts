@@ -12,6 +12,7 @@ import { DiskHealth, errnoOf } from '../node/disk-health.ts';
 import type { DurableFile } from '../node/durable-file.ts';
 import type { Clock, TimerHandle } from '../env/clock.ts';
 import type { LinkInfo, RouteInfo } from './registration-wire.ts';
+import type { NodeMetrics } from './node-metrics.ts';
 
 /** removed: `skywire nodes remove` revoked it; it is refused until approved again. */
 export type Enrolment = 'accepted' | 'pending' | 'removed';
@@ -36,6 +37,10 @@ export interface NodeRecord {
   role?: 'node' | 'relay' | undefined;
   /** Why it is pending, when it is not only waiting for approval (e.g. 'name-taken'). */
   held?: string | undefined;
+  /** The newest device data the node reported (fields it never sent are absent). */
+  metrics?: Partial<NodeMetrics> | undefined;
+  /** The operator's labels (`skywire nodes tag`), for --tag on fleet commands. */
+  tags?: string[] | undefined;
 }
 
 export interface RevocationState { seq: number; entries: Record<string, number> }
@@ -94,6 +99,13 @@ export class Registry {
   nameHolder(name: string, address: string): NodeRecord | undefined {
     if (name === '') return undefined;
     return Object.values(this.db.data.nodes).find((n) => n.name === name && n.address !== address && n.enrolment === 'accepted');
+  }
+
+  /** Forgets a record (an evicted stranger's pending registration). */
+  drop(address: string): void {
+    if (!Object.hasOwn(this.db.data.nodes, address)) return;
+    delete this.db.data.nodes[address];
+    this.markDirty();
   }
 
   put(r: NodeRecord): void {
