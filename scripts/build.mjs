@@ -3,7 +3,7 @@
 // several seconds on a Pi; the bundle starts in ~0.2 s. Native and optional packages stay
 // external. bin/skywire.js uses the bundle only while it is newer than every source file.
 import { build } from 'esbuild';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,30 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // The `sim run --watch` worker is forked as its own process (tui/sim/sim-source.ts), so it is a
 // second bundle beside the CLI: dist/sim-worker.mjs.
 mkdirSync(join(root, 'dist'), { recursive: true });
+// The master's web dashboard (src/web/page): one browser bundle, its CSS and index.html in
+// dist/web, served by the master from there. No CDN: everything the page loads is in it.
+const web = join(root, 'dist', 'web');
+mkdirSync(web, { recursive: true });
+const page = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/web/page/main.ts'],
+  outfile: 'dist/web/app.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+});
+for (const f of page.outputFiles) {
+  const tmp = `${f.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, f.contents);
+  renameSync(tmp, f.path);
+}
+writeFileSync(join(web, 'index.html'), readFileSync(join(root, 'src', 'web', 'page', 'index.html')));
+
 // The CLI goes last: bin/skywire.js takes its mtime as the time the whole build was made.
 const entries = [['tui/sim/sim-worker.ts', 'dist/sim-worker.mjs'], ['src/cli/main.ts', 'dist/skywire.mjs']];
 for (const [entry, outfile] of entries) await build({
@@ -21,7 +45,7 @@ for (const [entry, outfile] of entries) await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['node-pty', 'serialport', '@serialport/*', 'blessed', 'wifi-control', 'esbuild', 'sodium-native'],
+  external: ['node-pty', 'serialport', '@serialport/*', 'blessed', 'wifi-control', 'esbuild', 'sodium-native', 'ws'],
   // Bundled CommonJS packages call require(); ESM output needs one.
   banner: { js: "import { createRequire as __skywireRequire } from 'node:module'; const require = __skywireRequire(import.meta.url);" },
   logLevel: 'warning',

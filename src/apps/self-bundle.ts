@@ -13,7 +13,9 @@ import { NATIVE_BUILD, packageRoot } from './package-files.ts';
 
 /** The reserved app name under which the node's software travels. */
 export const SOFTWARE_NAME = 'skywire';
-const PARTS: readonly string[] = Object.freeze(['bin', 'src', 'actors', 'machines', 'tui', 'simulator', 'scripts', 'scenarios', 'native', 'package.json', 'package-lock.json', 'tsconfig.json']);
+// dist/web is the dashboard page: browser code, the same on every machine (the CLI bundle is
+// not shipped: the new version runs from its sources until it is rebuilt).
+const PARTS: readonly string[] = Object.freeze(['bin', 'src', 'dist/web', 'actors', 'machines', 'tui', 'simulator', 'scripts', 'scenarios', 'native', 'package.json', 'package-lock.json', 'tsconfig.json']);
 
 
 /** Stages DIR/src as the software tree at `version`; returns DIR. Tests alter the stage. */

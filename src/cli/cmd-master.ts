@@ -8,6 +8,7 @@ import { SkywireError } from '../errors.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { runMaster, type RunningMaster } from './run-master.ts';
 import { exitAfter } from './last-resort.ts';
+import { DEFAULT_WEB_LISTEN } from '../web/dashboard.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -22,13 +23,16 @@ export const addMasterCommand = (program: Command): void => {
     .option('--allow <address>', 'accept this node at once even with --approval (repeatable)', collect, [])
     .option('--offline-after-ms <ms>', 'show a node offline after this long without a heartbeat', '45000')
     .option('--kernel-guard', 'drop strangers\' packets over a rate in the kernel (nftables; needs root or CAP_NET_ADMIN)')
+    .option('--web [host:port]', `serve the web dashboard (default ${DEFAULT_WEB_LISTEN}; keep it on loopback and reach it with "ssh -L" or "skywire forward")`)
+    .option('--web-host <name>', 'another host name the dashboard may be reached by (repeatable), e.g. behind a reverse proxy', collect, [])
     .option('--tui', 'show the fleet TUI (table, node detail, topology, actions); plain status lines when stdout is not a TTY')
-    .action(async (o: { home: string; listen?: string; peer: string[]; autoAccept?: boolean; approval?: boolean; allow: string[]; offlineAfterMs: string; kernelGuard?: boolean; tui?: boolean }) => {
+    .action(async (o: { home: string; listen?: string; peer: string[]; autoAccept?: boolean; approval?: boolean; allow: string[]; offlineAfterMs: string; kernelGuard?: boolean; tui?: boolean; web?: string | boolean; webHost: string[] }) => {
       if (o.autoAccept && o.approval) throw new SkywireError('BAD_REQUEST', '--auto-accept and --approval exclude each other: choose one');
       for (const a of o.allow) parseAddress(a, '--allow');
       const start = (log: Logger): Promise<RunningMaster> => runMaster({
         home: o.home, listen: o.listen, peer: o.peer, mode: o.approval ? 'approval' : 'auto', allow: o.allow,
         offlineAfterMs: Number(o.offlineAfterMs), kernelGuard: o.kernelGuard,
+        web: o.web === undefined ? undefined : { listen: o.web === true ? DEFAULT_WEB_LISTEN : String(o.web), hosts: o.webHost },
       }, log);
       // Loaded on demand: a headless master never parses blessed.
       if (o.tui) return (await import('../../tui/master/master-tui.ts')).runWithMasterTui({ home: () => o.home, start });

@@ -12,9 +12,14 @@ import { appControlHandlers } from '../master/app-control.ts';
 import { appCodec } from './node-apps.ts';
 import { runNode, type RunningNode } from './run-node.ts';
 import type { Logger } from './logger.ts';
+import { startDashboard, type Dashboard } from '../web/dashboard.ts';
 
-export interface RunMasterOptions extends MasterOptions { home: string; listen?: string | undefined; peer: string[]; kernelGuard?: boolean | undefined }
-export interface RunningMaster extends RunningNode { master: MasterService }
+export interface RunMasterOptions extends MasterOptions {
+  home: string; listen?: string | undefined; peer: string[]; kernelGuard?: boolean | undefined;
+  /** Serve the web dashboard on this HOST:PORT (src/web), answering also to these host names. */
+  web?: { listen: string; hosts?: readonly string[] } | undefined;
+}
+export interface RunningMaster extends RunningNode { master: MasterService; dashboard: Dashboard | undefined }
 
 export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<RunningMaster> => {
   const handlers = new Map<string, ControlHandler>();
@@ -38,9 +43,21 @@ export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<Ru
   // Master-side services (terminal, forward) as control requests; m.signer persists each node's
   // seq in the registry.
   for (const [k, v] of masterServiceHandlers(running.overlay, m.signer, { resolve: (ref) => m.admitted(ref).address, persist: () => registry.flush() })) handlers.set(k, v);
+  let dashboard: Dashboard | undefined;
+  if (opts.web) {
+    try {
+      dashboard = await startDashboard({ master: m, handlers, listen: opts.web.listen, hosts: opts.web.hosts, home: opts.home, log: (l) => log.warn(l) });
+    } catch (e) {
+      await registry.close();
+      await running.stop('the dashboard could not start');
+      throw e;
+    }
+    log.info(`dashboard ${dashboard.url} (log in with the token in ${opts.home}/web-login, or open ${dashboard.loginUrl})`);
+  }
   return {
-    ...running, master: m,
+    ...running, master: m, dashboard,
     stop: async (reason) => {
+      await dashboard?.close();
       // Its last write is retried no more; a failure is logged and the node still stops.
       await registry.close();
       await running.stop(reason);

@@ -4,6 +4,7 @@ import type { Overlay } from '../overlay/overlay.ts';
 import { runProcess } from '../env/run-process.ts';
 import type { CommandServer } from './command-server.ts';
 import { setConfig } from './set-config.ts';
+import { readConfigDocument } from '../config/node-config.ts';
 import { SkywireError } from '../errors.ts';
 
 export interface BuiltinDeps {
@@ -38,6 +39,8 @@ export const registerBuiltins = (server: CommandServer, d: BuiltinDeps): void =>
     d.configApplied(r);
     return { applied: r.applied, previous: r.previous };
   });
+  // The config document as the node has it (the dashboard's editor starts from it).
+  server.register('get-config', () => ({ config: readConfigDocument(d.home) }));
   server.register('restart', () => {
     // Give the reply time to leave before the process stops its links.
     d.overlay.node.clock.setTimeout(() => d.restart(), 300);

@@ -109,6 +109,22 @@ export const loadNodeConfig = (home: string): NodeConfig => {
   return parseNodeConfig(text, path);
 };
 
+export interface ConfigIssue { field: string; message: string }
+
+/** Every problem of a config document at once, each with its field (dotted path): the
+ *  dashboard shows them beside the fields before anything is sent to the node. */
+export const configIssues = (doc: unknown): ConfigIssue[] => {
+  const r = configSchema.safeParse(doc);
+  if (!r.success) return r.error.issues.map((i) => ({ field: i.path.join('.') || '(top level)', message: i.message }));
+  try {
+    parseNodeConfig(JSON.stringify(doc), 'config');
+    return [];
+  } catch (e) {
+    const m = /^config: ([^:]+): (.*)$/s.exec((e as Error).message);
+    return [m ? { field: m[1]!.trim(), message: m[2]! } : { field: '(top level)', message: (e as Error).message }];
+  }
+};
+
 export const parseNodeConfig = (text: string, path: string): NodeConfig => {
   let doc: unknown;
   try {

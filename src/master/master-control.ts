@@ -7,6 +7,7 @@ import type { CommandBody } from '../command/command-types.ts';
 import type { CommandReply } from '../command/command-server.ts';
 import type { MasterService } from './master-service.ts';
 import { nodesView, topologyView } from './fleet-view.ts';
+import { configIssues } from '../config/node-config.ts';
 
 export interface NodeReply { node: string; name: string; reply: CommandReply }
 
@@ -55,6 +56,8 @@ export const masterControlHandlers = (m: MasterService): Map<string, ControlHand
     const r = m.resolve(str(req.node, 'node'));
     return { address: r.address, name: r.name, online: m.online(r), lastSeenMs: r.lastSeenMs, version: r.version, metrics: r.metrics ?? {} };
   });
+  h.set('config-get', (req) => one(str(req.node, 'node'), 'get-config', {}, 30_000));
+  h.set('config-check', (req) => ({ issues: configIssues(req.config) }));
   h.set('topology', () => topologyView(m));
   h.set('node-command', (req) => one(str(req.node, 'node'), str(req.command, 'command') as CommandBody['cmd'], (req.args ?? {}) as Record<string, unknown>, Number(req.timeoutMs ?? 30_000)));
   h.set('exec', async (req) => {

@@ -83,6 +83,7 @@ export class MasterService {
     this.issuer.issue(r);
     await this.registry.flush();
     this.server.notify(r.address, 'accepted');
+    this.server.changed$.next(r.address);
     return r;
   }
 
@@ -98,6 +99,7 @@ export class MasterService {
     this.server.broadcastRevocations(list.bytes);
     this.server.notify(r.address, 'removed');
     this.overlay.router.close(r.address);
+    this.server.changed$.next(r.address);
     return r;
   }
 
