@@ -1,7 +1,7 @@
 // Nodes waiting for approval: the address (what the key proves) and the name it claims (what
 // it says), and why it is held when that is more than waiting. Approve admits it; refuse takes
 // it out (its credential, if any, is revoked and it stays out until approved).
-import { h, ago } from './dom.ts';
+import { h, ago, spawn } from './dom.ts';
 import { post, ApiError } from './api.ts';
 import type { FleetStore } from './fleet-store.ts';
 
@@ -26,8 +26,8 @@ export const approvals = (store: FleetStore): { el: HTMLElement; destroy(): void
       const out = h('span', { class: 'result' });
       const approve = h('button', { class: 'primary', 'data-act': 'approve' }, 'Approve');
       const refuse = h('button', { 'data-act': 'refuse' }, 'Refuse');
-      approve.addEventListener('click', () => void act('approve', n.address, approve, out));
-      refuse.addEventListener('click', () => void act('remove', n.address, refuse, out));
+      approve.addEventListener('click', () => spawn(act('approve', n.address, approve, out)));
+      refuse.addEventListener('click', () => spawn(act('remove', n.address, refuse, out)));
       return h('div', { class: 'card pending', 'data-address': n.address },
         h('div', { class: 'title' }, h('span', { class: 'claimed' }, n.name || '(no name)'), n.held === 'name-taken' ? h('span', { class: 'warn' }, ' name already taken by an admitted node') : null),
         h('div', { class: 'mono' }, n.address),

@@ -23,3 +23,6 @@ export const ago = (ms: number): string =>
 
 export const pct = (used: number | null | undefined, total: number | null | undefined): string =>
   (typeof used === 'number' && typeof total === 'number' && total > 0 ? `${Math.round((used / total) * 100)}%` : '–');
+
+/** Runs a promise whose failures its own code already shows; anything left is logged. */
+export const spawn = (p: Promise<unknown>): void => { p.catch((e: unknown) => console.error(e)); };

@@ -3,7 +3,7 @@
 // button work. One WebSocket feed keeps everything live.
 import '@xterm/xterm/css/xterm.css';
 import './app.css';
-import { h } from './dom.ts';
+import { h, spawn } from './dom.ts';
 import { get, post, setCsrf, ApiError, type SessionInfo } from './api.ts';
 import { FleetStore, stateOf } from './fleet-store.ts';
 import { fleetTable } from './fleet-table.ts';
@@ -47,7 +47,7 @@ const start = (s: SessionInfo): void => {
     h('a', { href: '#/approvals', 'data-tab': 'approvals' }, 'Approvals'),
     h('a', { href: '#/topology', 'data-tab': 'topology' }, 'Topology'));
   const logout = h('button', { class: 'link' }, 'Log out');
-  logout.addEventListener('click', () => { void post('/api/logout', {}).finally(() => { st.close(); loginForm(); }); });
+  logout.addEventListener('click', () => { spawn(post('/api/logout', {}).finally(() => { st.close(); loginForm(); })); });
   const main = h('main', {});
   app.replaceChildren(h('header', {}, h('strong', {}, 'Skywire'), h('span', { class: 'master', title: s.master.address }, ` master ${s.master.name || s.master.address.slice(0, 12)}`), nav, counts, live, logout), main);
   const drawCounts = (): void => {
@@ -90,4 +90,4 @@ const boot = async (): Promise<void> => {
   }
 };
 
-void boot();
+spawn(boot());

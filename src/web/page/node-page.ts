@@ -2,7 +2,7 @@
 // and routes as the node itself reports them (a signed status command, refreshed while open),
 // its apps, tags and config, and restart. Config edits are checked by the master field by field
 // before anything is sent; each problem is shown beside its field.
-import { h, ago, pct } from './dom.ts';
+import { h, ago, pct, spawn } from './dom.ts';
 import { get, post, ApiError } from './api.ts';
 import { stateOf, type FleetStore, type NodeView } from './fleet-store.ts';
 import { sparkline } from './sparkline.ts';
@@ -39,7 +39,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
     facts,
     termBox,
     h('h3', {}, 'Metrics'), cards, h('div', { class: 'charts' }, h('figure', {}, cpuChart, h('figcaption', {}, 'CPU % since this page opened')), h('figure', {}, memChart, h('figcaption', {}, 'memory % since this page opened'))),
-    h('h3', {}, 'Tags'), h('div', { class: 'tag-row' }, tags, tagInput, h('button', { onClick: () => void addTag() }, 'Add'), tagOut),
+    h('h3', {}, 'Tags'), h('div', { class: 'tag-row' }, tags, tagInput, h('button', { onClick: () => spawn(addTag()) }, 'Add'), tagOut),
     h('h3', {}, 'Links and routes'), links,
     h('h3', {}, 'Apps'), apps,
     h('h3', {}, 'Config'), configBox);
@@ -53,7 +53,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
       tagOut.textContent = '';
     } catch (e) { tagOut.textContent = errText(e); }
   };
-  tagInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') void addTag(); });
+  tagInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') spawn(addTag()); });
 
   restart.addEventListener('click', () => {
     if (!confirm(`Restart ${nameOf(address)}? Its links drop until it is back.`)) return;
@@ -196,8 +196,8 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
 
   const off = store.on((c) => { if (c === 'all' || c.includes(address)) drawNode(store.nodes.get(address)); });
   drawNode(store.nodes.get(address));
-  void drawLinks();
-  void drawConfig();
-  const timer = setInterval(() => { if (store.nodes.get(address)?.online) void drawLinks(); }, 5000);
+  spawn(drawLinks());
+  spawn(drawConfig());
+  const timer = setInterval(() => { if (store.nodes.get(address)?.online) spawn(drawLinks()); }, 5000);
   return { el, destroy: () => { off(); clearInterval(timer); term?.close(); } };
 };

@@ -5,7 +5,7 @@
 // (a node or link added or gone), not on every heartbeat.
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
-import { h } from './dom.ts';
+import { h, spawn } from './dom.ts';
 import { get, ApiError } from './api.ts';
 import type { FleetStore } from './fleet-store.ts';
 import type { TopologyView } from '../../master/fleet-view.ts';
@@ -79,7 +79,7 @@ export const topologyPage = (store: FleetStore, open: (address: string) => void)
   };
 
   let pending = 0;
-  const off = store.on(() => { clearTimeout(pending); pending = window.setTimeout(() => void draw(), 1000); });
-  requestAnimationFrame(() => void draw());
+  const off = store.on(() => { clearTimeout(pending); pending = window.setTimeout(() => spawn(draw()), 1000); });
+  requestAnimationFrame(() => spawn(draw()));
   return { el, destroy: () => { destroyed = true; off(); clearTimeout(pending); cy?.destroy(); } };
 };

@@ -1,0 +1,172 @@
+// The master's web dashboard in a real browser (Debian's chromium, driven by playwright-core)
+// against the installed CLI: a master with --web and --approval, two admitted nodes and one
+// held for approval, all real processes on loopback.
+import test from 'ava';
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { skyDaemon, tmpHome, until } from './helpers/cli.ts';
+import { addressOf, bootNode, bootText, identity, killAll, port, startMaster, writeBoot, type Proc } from './helpers/master-world.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+let m: Proc;
+let a: Proc;
+let b: Proc;
+let held: Proc;
+let base: string;
+let token: string;
+let browser: Browser;
+
+/** Boots an identity made beforehand (so it could be allowlisted) from its own boot file. */
+const bootOn = (p: Proc, name: string): Proc => {
+  const dir = tmpHome(`${name}-boot`);
+  writeBoot(dir, bootText(m, m, name));
+  p.port = port();
+  p.daemon = skyDaemon('node', '--home', p.home, '--boot', dir, '--listen', `127.0.0.1:${p.port}`, '--heartbeat-ms', '500');
+  return p;
+};
+
+test.before(async () => {
+  // Held for approval unless allowlisted: the two fleet nodes are; the third waits.
+  const ida = identity('web-a');
+  const idb = identity('web-b');
+  m = startMaster('--web', '127.0.0.1:0', '--approval', '--allow', ida.address, '--allow', idb.address, '--offline-after-ms', '4000');
+  base = (await until(() => /dashboard (http:\/\/127\.0\.0\.1:\d+\/)/.exec(m.daemon!.output())?.[1], 30_000, 'dashboard URL')).replace(/\/$/, '');
+  token = readFileSync(join(m.home, 'web-login'), 'utf8').trim();
+  a = bootOn(ida, 'web-a');
+  b = bootOn(idb, 'web-b');
+  held = bootNode('web-held', bootText(m, m, 'web-held'));
+  await addressOf(held);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+
+test.after.always(async () => {
+  await browser?.close();
+  killAll([m, a, b, held].filter(Boolean));
+});
+
+/** A raw HTTP request with full control of Host, Origin and Cookie. */
+const raw = (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> =>
+  new Promise((resolve, reject) => {
+    const u = new URL(base + path);
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: u.hostname, port: u.port, method, path: u.pathname + u.search, headers: { ...(data ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+    });
+    // An accepted WebSocket answers 101 and never ends as a response.
+    req.on('upgrade', (res, sock) => { sock.destroy(); resolve({ status: res.statusCode ?? 0, body: '', headers: res.headers }); });
+    req.on('error', reject);
+    req.end(data);
+  });
+
+const origin = (): string => base;
+const hostOf = (): string => new URL(base).host;
+
+const loggedIn = async (): Promise<Page> => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(base + '/');
+  await page.fill('input[name=token]', token);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('header .live[data-live=true]', { timeout: 20_000 });
+  return page;
+};
+
+test.serial('nothing is reachable without the session, from another origin, by another host name, or without the CSRF token', async (t) => {
+  const h = { Host: hostOf() };
+  t.is((await raw('GET', '/api/nodes', h)).status, 401, 'no session');
+  t.is((await raw('POST', '/api/login', { ...h, Origin: origin() }, { token: 'wrong' })).status, 401, 'wrong token');
+  t.is((await raw('POST', '/api/login', { ...h, Origin: 'http://evil.example' }, { token })).status, 403, 'login from another origin');
+  t.is((await raw('GET', '/api/nodes', { Host: 'evil.example:80' })).status, 421, 'a DNS-rebinding host name');
+  const ok = await raw('POST', '/api/login', { ...h, Origin: origin() }, { token });
+  t.is(ok.status, 200);
+  const cookie = String(ok.headers['set-cookie']).split(';')[0]!;
+  t.regex(String(ok.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+  t.regex(String(ok.headers['content-security-policy']), /default-src 'self'/);
+  const csrf = (JSON.parse(ok.body) as { csrf: string }).csrf;
+  t.is((await raw('GET', '/api/nodes', { ...h, Cookie: cookie })).status, 200, 'with the session');
+  t.is((await raw('GET', '/api/nodes', { Host: 'evil.example', Cookie: cookie })).status, 421, 'the session does not help another host name');
+  const body = { node: held.address };
+  t.is((await raw('POST', '/api/approve', { ...h, Cookie: cookie, Origin: origin() }, body)).status, 403, 'no CSRF token');
+  t.is((await raw('POST', '/api/approve', { ...h, Cookie: cookie, Origin: 'http://evil.example', 'X-CSRF-Token': csrf }, body)).status, 403, 'wrong Origin');
+  t.is((await raw('POST', '/api/approve', { ...h, Cookie: cookie, 'X-CSRF-Token': csrf }, body)).status, 403, 'no Origin');
+  // WebSockets: the feed and the terminal need the session and this origin too.
+  const ws = (headers: Record<string, string>, path = '/api/feed'): Promise<number> => raw('GET', path, { ...h, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers }).then((r) => r.status);
+  t.is(await ws({ Origin: origin() }), 401, 'feed without session');
+  t.is(await ws({ Origin: 'http://evil.example', Cookie: cookie }), 403, 'feed from another origin');
+  t.is(await ws({ Origin: origin() }, `/api/term?node=${a.address}`), 401, 'terminal without session');
+  t.is(await ws({ Origin: origin(), Cookie: cookie }), 101, 'feed with session and origin');
+  // The held node is still held: none of the refused requests did anything.
+  const list = JSON.parse((await raw('GET', '/api/nodes', { ...h, Cookie: cookie })).body) as { address: string; enrolment: string }[];
+  t.is(list.find((n) => n.address === held.address)?.enrolment, 'pending');
+});
+
+test.serial('log in; the fleet appears live with metrics; a killed node goes offline on the page within its heartbeat expiry', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  await page.waitForSelector(`.viewport .row[data-address="${a.address}"][data-state=online]`, { timeout: 30_000 });
+  await page.waitForSelector(`.viewport .row[data-address="${b.address}"][data-state=online]`, { timeout: 30_000 });
+  // Device data from the heartbeat: memory is known on any Linux machine.
+  await until(async () => ((await page.textContent(`.viewport .row[data-address="${a.address}"] .c-mem`))?.includes('%') ? true : undefined), 20_000, 'memory shown');
+  t.regex((await page.textContent('header .counts')) ?? '', /pending/);
+  b.daemon!.proc.kill('SIGKILL');
+  await page.waitForSelector(`.viewport .row[data-address="${b.address}"][data-state=offline]`, { timeout: 20_000 });
+  t.pass();
+});
+
+test.serial('approvals: the held node shows its claimed name and address, and Approve admits it', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  await page.goto(base + '/#/approvals');
+  const card = `.card[data-address="${held.address}"]`;
+  await page.waitForSelector(card, { timeout: 20_000 });
+  t.is(await page.textContent(`${card} .claimed`), 'web-held');
+  await page.click(`${card} button[data-act=approve]`);
+  await page.goto(base + '/#/fleet');
+  await page.waitForSelector(`.viewport .row[data-address="${held.address}"][data-state=online]`, { timeout: 30_000 });
+  t.pass();
+});
+
+test.serial('node page: a config with an error shows it beside the field and cannot be applied; a good one is applied', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  await page.goto(`${base}/#/node/${a.address}`);
+  await page.waitForSelector('textarea[data-field=listen]', { timeout: 30_000 });
+  await page.fill('textarea[data-field=listen]', '5');
+  await page.waitForSelector('[data-error-for=listen]:not(:empty)', { timeout: 10_000 });
+  t.regex((await page.textContent('[data-error-for=listen]')) ?? '', /^listen: /);
+  t.true(await page.isDisabled('button[data-act=apply-config]'));
+  await page.fill('textarea[data-field=listen]', '"not json');
+  await page.waitForSelector('[data-error-for=listen]:has-text("not valid JSON")', { timeout: 10_000 });
+  await page.fill('textarea[data-field=listen]', '');
+  await page.fill('textarea[data-field=name]', '"web-a"');
+  await until(async () => (await page.isEnabled('button[data-act=apply-config]') ? true : undefined), 10_000, 'apply enabled');
+  t.is(await page.textContent('[data-error-for=listen]'), '');
+  await page.click('button[data-act=apply-config]');
+  await page.waitForSelector('.config .result:has-text("applied")', { timeout: 30_000 });
+  // Links and routes as the node reports them.
+  await page.waitForSelector('.link-table tr[data-state=up]', { timeout: 20_000 });
+});
+
+test.serial('terminal in the browser: echo runs on the node and the exit status is shown', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  await page.goto(`${base}/#/node/${a.address}`);
+  await page.click('button[data-act=terminal]');
+  await page.waitForSelector('.term-status:has-text("connected")', { timeout: 30_000 });
+  await page.keyboard.type('echo dash-$((6*7)); exit 3\n');
+  await page.waitForSelector('.term-status[data-ended=true]', { timeout: 30_000 });
+  t.is(await page.textContent('.term-status'), 'the shell exited with status 3');
+  t.regex((await page.textContent('.xterm-rows')) ?? '', /dash-42/);
+});
+
+test.serial('topology: the fleet is laid out as a graph with the master and its nodes', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  await page.goto(`${base}/#/topology`);
+  await page.waitForSelector('.topology[data-layout-ms]', { timeout: 30_000 });
+  t.true(Number(await page.getAttribute('.topology', 'data-nodes')) >= 4);
+});
