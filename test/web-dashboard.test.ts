@@ -3,11 +3,11 @@
 // held for approval, all real processes on loopback.
 import test from 'ava';
 import { request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { skyDaemon, tmpHome, until } from './helpers/cli.ts';
-import { addressOf, bootNode, bootText, identity, killAll, port, startMaster, writeBoot, type Proc } from './helpers/master-world.ts';
+import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
+import { addressOf, bootNode, bootText, identity, killAll, port, startMaster, waitNode, writeBoot, type Proc } from './helpers/master-world.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -39,6 +39,8 @@ test.before(async () => {
   b = bootOn(idb, 'web-b');
   held = bootNode('web-held', bootText(m, m, 'web-held'));
   await addressOf(held);
+  // Registered (the held one waiting) before any test looks.
+  await waitNode(m, 'web-held', (n) => n.enrolment === 'pending', 'web-held pending');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 
@@ -169,4 +171,42 @@ test.serial('topology: the fleet is laid out as a graph with the master and its 
   await page.goto(`${base}/#/topology`);
   await page.waitForSelector('.topology[data-layout-ms]', { timeout: 30_000 });
   t.true(Number(await page.getAttribute('.topology', 'data-nodes')) >= 4);
+});
+
+test.serial('CLI: skywire metrics, nodes tag and exec --tag, and skywire logs (recent lines, an unknown app refused in one line)', async (t) => {
+  const metrics = sky('metrics', 'web-a', '--home', m.home, '--json');
+  t.is(metrics.code, 0, metrics.stderr);
+  const mm = JSON.parse(metrics.stdout) as { metrics: { memTotalMB?: number; uptimeS?: number; apps?: object } };
+  t.true((mm.metrics.memTotalMB ?? 0) > 0 && (mm.metrics.uptimeS ?? 0) > 0);
+  t.regex(sky('metrics', 'web-a', '--home', m.home).stdout, /^memory\s+\d+ MB of \d+ MB$/m);
+  t.regex(sky('nodes', 'tag', 'web-a', 'kitchen', 'canary', '--home', m.home).stdout, /tags canary, kitchen/);
+  const ex = sky('exec', '--tag', 'canary', '--home', m.home, '--', 'echo', 'tagged');
+  t.is(ex.code, 0, ex.stdout + ex.stderr);
+  t.regex(ex.stdout, /== web-a: exit 0\ntagged\n/);
+  t.false(ex.stdout.includes('web-b'), 'only the tagged node');
+  const none = sky('exec', '--tag', 'nosuchtag', '--home', m.home, '--', 'true');
+  t.is(none.code, 2);
+  t.regex(none.stderr, /^skywire: error \[UNKNOWN_TAG\]: no accepted node is tagged "nosuchtag"/);
+  t.regex(sky('nodes', '--home', m.home).stdout, /web-a .*canary,kitchen/);
+  const logs = sky('logs', 'web-a', '--home', m.home, '-n', '50');
+  t.is(logs.code, 0, logs.stderr);
+  t.regex(logs.stdout, /registered with master/);
+  const bad = sky('logs', 'web-a', '--home', m.home, '--app', 'nope');
+  t.not(bad.code, 0);
+  t.regex(bad.stderr, /^skywire: error \[COMMAND_REFUSED\]: .*there is no app "nope" on this node\n$/);
+});
+
+test.serial('node page: the node\'s log is shown and follows new lines', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  await page.goto(`${base}/#/node/${a.address}`);
+  await page.waitForSelector('.log-box:has-text("registered with master")', { timeout: 30_000 });
+  // A config push makes the node log a line; the followed log shows it.
+  const file = join(tmpHome('web-cfg'), 'config.json');
+  writeFileSync(file, JSON.stringify({ name: 'web-a' }));
+  const push = sky('config', 'set', 'web-a', file, '--home', m.home);
+  t.is(push.code, 0, push.stderr);
+  const applied = /config version (\d+) applied/.exec(push.stdout)![1]!;
+  await page.waitForSelector(`.log-box:has-text("config version ${applied} applied")`, { timeout: 30_000 });
+  t.is(await page.textContent('.log-status'), 'following');
 });

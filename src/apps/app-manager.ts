@@ -62,6 +62,10 @@ export class AppManager {
     return a;
   }
 
+  has(name: string): boolean {
+    return this.apps.has(name);
+  }
+
   get(name: string): AppActor {
     return this.apps.get(name) ?? fail('APP_NOT_FOUND', `no app "${name}" is installed on this node ("skywire app list" shows those that are)`);
   }

@@ -13,7 +13,7 @@ import { runMaster, type RunningMaster } from './run-master.ts';
 import type { Logger } from './logger.ts';
 
 export interface LocalDemo { master: RunningMaster; relay: RunningNode; nodes: RunningNode[]; root: string; stop(): Promise<void> }
-export interface DemoOptions { nodes?: number; basePort?: number; log: Logger }
+export interface DemoOptions { nodes?: number; basePort?: number; log: Logger; /** false: no web dashboard. */ web?: boolean }
 
 // Short timers so links, heartbeats and the fleet table move while someone watches.
 const LINK = { keepaliveMs: 1000, deadAfterMs: 4000 };
@@ -44,7 +44,7 @@ const startOn = async (o: DemoOptions, base: number): Promise<LocalDemo> => {
     await Promise.allSettled(started.map((n) => n.stop('demo failed to start')));
     rmSync(root, { recursive: true, force: true });
     if (e instanceof SkywireError && e.code === 'BAD_LISTEN') {
-      throw new SkywireError('BAD_LISTEN', `the local demo needs UDP ports 127.0.0.1:${base}-${base + (o.nodes ?? 10) + 1} and one is taken (${e.message}); stop the other demo (or program), or choose a free range with SKYWIRE_DEMO_PORT=20000 npm start`);
+      throw new SkywireError('BAD_LISTEN', `the local demo needs UDP ports 127.0.0.1:${base}-${base + (o.nodes ?? 10) + 1} and TCP port ${base + 90} and one is taken (${e.message}); stop the other demo (or program), or choose a free range with SKYWIRE_DEMO_PORT=20000 npm start`);
     }
     throw e;
   }
@@ -67,7 +67,9 @@ const build = async (o: DemoOptions, base: number, root: string, started: { stop
     writeFileSync(join(x.home, 'config.json'), JSON.stringify({ version: 1, name: x.name, listen: x.at, link: LINK, ...doc }));
   });
   const quiet: Logger = { info: () => {}, warn: (msg) => o.log.warn(msg) };
-  const master = await runMaster({ home: m.home, peer: [], mode: 'auto', allow: [], offlineAfterMs: 10_000 }, o.log);
+  // The web dashboard on the next TCP port after the range (loopback only).
+  const web = o.web === false ? undefined : { listen: `127.0.0.1:${base + 90}` };
+  const master = await runMaster({ home: m.home, peer: [], mode: 'auto', allow: [], offlineAfterMs: 10_000, web }, o.log);
   started.push(master);
   // The master's "restart" command (r in the TUI) stops a node cleanly; systemd would start it
   // again, and here the demo does: same home, same identity, back in the fleet.

@@ -36,6 +36,7 @@ import type { PeerSpec } from '../config/peer-spec.ts';
 import { NodeAgent } from '../master/node-agent.ts';
 import { startBootWatch } from './boot-watch.ts';
 import { attachNodeServices } from './node-services.ts';
+import { LogRing } from '../logs/log-ring.ts';
 import { attachApps, type NodeApps } from './node-apps.ts';
 import { hostMetricsSampler } from '../env/host-metrics.ts';
 import { MAX_APPS } from '../master/node-metrics.ts';
@@ -95,8 +96,10 @@ export const runNode = async (opts: RunNodeOptions, log: Logger): Promise<Runnin
   }
 };
 
-const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Promise<RunningNode> => {
+const startNode = async (opts: RunNodeOptions, consoleLog: Logger, lock: HomeLock): Promise<RunningNode> => {
   const clock = realClock();
+  // Every line still goes to the console; the last ones are also kept for `skywire logs`.
+  const log = new LogRing(consoleLog, clock.wallMs);
   const startedAt = clock.now();
   const suite = opts.suite ?? nodeSuite();
   // First boot: keys first, then the boot file folded into config.json, then the config read.
@@ -150,7 +153,7 @@ const startNode = async (opts: RunNodeOptions, log: Logger, lock: HomeLock): Pro
   if (config.master) agent.setMaster(new Uint8Array(Buffer.from(config.master, 'base64')), config.relays);
   boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));
   // The one place where node-side services that obey the master (terminal, forward) attach.
-  const services = attachNodeServices({ overlay, agent });
+  const services = attachNodeServices({ overlay, agent, ring: log, appRunDir: (app) => (apps.manager.has(app) ? apps.manager.paths(app).run : undefined) });
   const restartNode = (why: string): void => exitAfter(stop(why), 0, opts.onRestart);
   const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log, restart: () => restartNode('software update from the master') });
   watchSoftwareTrial({ home: opts.home, agent, clock, log, exit: (code) => exitAfter(stop('software trial failed'), code) });

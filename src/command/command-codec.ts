@@ -4,7 +4,7 @@ import type { CommandBody, SignedCommand } from './command-types.ts';
 import { canonicalJson, signingBytes } from './canonical-json.ts';
 import { COMMAND_DOMAIN } from './ports.ts';
 
-const CMDS: readonly string[] = Object.freeze(['status', 'topology', 'set-config', 'get-config', 'restart', 'exec', 'term', 'forward',
+const CMDS: readonly string[] = Object.freeze(['status', 'topology', 'set-config', 'get-config', 'restart', 'exec', 'term', 'forward', 'logs',
   'app-list', 'app-start', 'app-stop', 'app-remove', 'app-install', 'app-export', 'app-import', 'app-config', 'app-logs']);
 const dec = new TextDecoder('utf-8', { fatal: true });
 const enc = new TextEncoder();

@@ -11,7 +11,7 @@ export interface CommandBody {
   seq: number;
   /** Master's wall clock when signed; outside the node's window it is 'stale'. */
   issuedAtMs: number;
-  cmd: 'status' | 'topology' | 'set-config' | 'get-config' | 'restart' | 'exec' | 'term' | 'forward'
+  cmd: 'status' | 'topology' | 'set-config' | 'get-config' | 'restart' | 'exec' | 'term' | 'forward' | 'logs'
     | 'app-list' | 'app-start' | 'app-stop' | 'app-remove' | 'app-install' | 'app-export' | 'app-import' | 'app-config' | 'app-logs';
   args: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import { parseAddress } from '../identity/address.ts';
 import { ServiceOpener } from './open-service.ts';
 import { termRequest } from './term-request.ts';
 import { forwardRequest } from '../forward/forward-request.ts';
+import { logsRequest } from '../logs/logs-request.ts';
 
 export interface MasterHandlerOptions {
   resolve?: (ref: string) => string;
@@ -29,5 +30,6 @@ export const masterServiceHandlers = (overlay: Overlay, signer: CommandSigner, o
   return new Map<string, ControlHandler>([
     ['term', (req) => termRequest(opener, address(req))],
     ['forward', (req) => forwardRequest(opener, address(req))],
+    ['logs', (req) => logsRequest(opener, address(req))],
   ]);
 };

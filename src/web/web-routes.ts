@@ -13,7 +13,7 @@ import type { WebRequest, WebResponse, WebRoutes, SocketDecision } from '../env/
 import { SkywireError, isSkywireError } from '../errors.ts';
 import { SESSION_COOKIE, SESSION_IDLE_MS, type Session, type WebAuth } from './web-auth.ts';
 import type { FleetFeed } from './fleet-feed.ts';
-import { bridgeTerminal } from './web-term.ts';
+import { bridgeService } from './service-bridge.ts';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -131,12 +131,17 @@ export const webRoutes = (d: RouteDeps): WebRoutes => {
       if (!hostOk(req.headers)) { d.auth.refuse('bad-host'); return { refuse: 421, reason: 'Misdirected Request' }; }
       if (!sameOrigin(req.headers)) { d.auth.refuse('bad-origin'); return { refuse: 403, reason: 'Forbidden' }; }
       if (!d.auth.session(req.headers.cookie)) { d.auth.refuse('no-session'); return { refuse: 401, reason: 'Unauthorized' }; }
-      if (req.path === '/api/term') {
-        const term = d.handlers.get('term');
+      if (req.path === '/api/term' || req.path === '/api/logs') {
+        const cmd = req.path === '/api/term' ? 'term' : 'logs';
+        const handler = d.handlers.get(cmd);
         const node = req.query.get('node');
-        if (!term || !node) return { refuse: 400, reason: 'Bad Request' };
-        const dim = (v: string | null, dflt: number): number => { const n = Number(v); return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : dflt; };
-        return { accept: (ws) => bridgeTerminal(ws, term, { node, cols: dim(req.query.get('cols'), 80), rows: dim(req.query.get('rows'), 24) }) };
+        if (!handler || !node) return { refuse: 400, reason: 'Bad Request' };
+        const num = (v: string | null, dflt: number, max: number): number => { const n = Number(v); return Number.isInteger(n) && n >= 0 && n <= max ? n : dflt; };
+        const q = req.query;
+        const request = cmd === 'term'
+          ? { cmd, address: node, cols: num(q.get('cols'), 80, 1000) || 80, rows: num(q.get('rows'), 24, 1000) || 24 }
+          : { cmd, address: node, follow: q.get('follow') === '1', lines: num(q.get('lines'), 200, 2000), ...(q.get('app') ? { app: q.get('app') } : {}) };
+        return { accept: (ws) => bridgeService(ws, handler, request) };
       }
       if (req.path !== '/api/feed') return { refuse: 404, reason: 'Not Found' };
       return {

@@ -122,6 +122,8 @@ export const openMasterScreen = (running: RunningMaster, home: string, log: LogB
   });
   table.focus();
   footer.setContent(' Enter detail s sort o online / filter t topology T term c config r restart');
+  // The web dashboard, when it runs: its URL with the login token, where the operator looks.
+  if (running.dashboard) note(`web dashboard: ${running.dashboard.loginUrl}`);
   const timer = ticker(refreshMs, draw);
   // Text is wrapped to the boxes' widths, so a resize wraps it again at once.
   screen.on('resize', draw);

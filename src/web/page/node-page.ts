@@ -7,6 +7,7 @@ import { get, post, ApiError } from './api.ts';
 import { stateOf, type FleetStore, type NodeView } from './fleet-store.ts';
 import { sparkline } from './sparkline.ts';
 import { openTerminal } from './terminal.ts';
+import { logsView } from './logs-view.ts';
 
 interface Reply<T> { node: string; name: string; reply: { ok: true; result: T } | { ok: false; refused: string } | { ok: false; error: { code: string; message: string } } }
 interface LinkRow { peer: string; state: string; rttMs: number | null; endpoint: string | null; carrier: string; problem: string | null }
@@ -34,6 +35,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
   const restart = h('button', { 'data-act': 'restart' }, 'Restart');
   const termBtn = h('button', { 'data-act': 'terminal' }, 'Terminal');
   const termBox = h('div', { class: 'terminal-box' });
+  const logsBox = h('div', {});
   const el = h('section', { class: 'node-page', 'data-address': address },
     h('div', { class: 'node-head' }, title, badge, h('div', { class: 'actions' }, termBtn, restart, actionOut)),
     facts,
@@ -42,6 +44,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
     h('h3', {}, 'Tags'), h('div', { class: 'tag-row' }, tags, tagInput, h('button', { onClick: () => spawn(addTag()) }, 'Add'), tagOut),
     h('h3', {}, 'Links and routes'), links,
     h('h3', {}, 'Apps'), apps,
+    h('h3', {}, 'Logs'), logsBox,
     h('h3', {}, 'Config'), configBox);
 
   const addTag = async (): Promise<void> => {
@@ -71,8 +74,14 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
     term = openTerminal(termBox, address, () => { term = undefined; termBtn.textContent = 'Terminal'; });
   });
 
+  // Opened once the page knows the node is admitted (the feed may arrive after the page).
+  let logs: { el: HTMLElement; close(): void } | undefined;
   const drawNode = (n: NodeView | undefined): void => {
     if (!n) { title.textContent = address; badge.textContent = 'not in the registry'; return; }
+    if (!logs && n.enrolment === 'accepted') {
+      logs = logsView(address, () => Object.keys(store.nodes.get(address)?.metrics.apps ?? {}));
+      logsBox.replaceChildren(logs.el);
+    }
     title.textContent = n.name || '(no name)';
     badge.textContent = stateOf(n);
     badge.dataset.state = stateOf(n);
@@ -198,6 +207,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
   drawNode(store.nodes.get(address));
   spawn(drawLinks());
   spawn(drawConfig());
+  logsBox.append(h('p', { class: 'muted' }, 'only admitted nodes show their logs'));
   const timer = setInterval(() => { if (store.nodes.get(address)?.online) spawn(drawLinks()); }, 5000);
-  return { el, destroy: () => { off(); clearInterval(timer); term?.close(); } };
+  return { el, destroy: () => { off(); clearInterval(timer); term?.close(); logs?.close(); } };
 };

@@ -1,8 +1,9 @@
-// The browser's terminal: the same signed `term` path as `skywire term` (the master's 'term'
-// handler signs the command, the node checks it and starts the shell in a PTY), with the
-// terminal frames (src/term/frame.ts) turned into WebSocket messages here so the page needs no
-// codec: binary messages are terminal bytes both ways; text messages are JSON, from the page
-// {resize: [cols, rows]}, to the page {open: {pid}}, {exit: {code, signal}} or {error: {...}}.
+// The browser's terminal and log follower: the same signed paths as `skywire term` and
+// `skywire logs` (the master's 'term' or 'logs' handler signs the command, the node checks it
+// and opens the service), with the service frames (src/term/frame.ts) turned into WebSocket
+// messages here so the page needs no codec: binary messages are the service's bytes both ways;
+// text messages are JSON, from the page {resize: [cols, rows]}, to the page {open: {...}},
+// {exit: {code, signal}} or {error: {...}}.
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
@@ -13,14 +14,15 @@ import { FrameDecoder, FrameType, dataFrames, parseJson, resizeFrame } from '../
 /** Bytes queued to a slow browser before the node's output waits. */
 const HIGH_WATER = 1 << 20;
 
-export const bridgeTerminal = (ws: WebSocket, term: ControlHandler, req: { node: string; cols: number; rows: number }): void => {
+/** `request`: the control request for the master's handler (cmd, address and its arguments). */
+export const bridgeService = (ws: WebSocket, handler: ControlHandler, request: Record<string, unknown>): void => {
   let local: Duplex | undefined;
   const fail = (code: string, message: string): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ error: { code, message } }));
     ws.close(1000);
   };
   ws.on('error', () => ws.terminate());
-  // Until the shell is open, page messages are dropped: there is nothing to type into yet.
+  // Until the service is open, page messages are dropped: there is nothing to type into yet.
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (!local) return;
     if (isBinary) {
@@ -33,8 +35,8 @@ export const bridgeTerminal = (ws: WebSocket, term: ControlHandler, req: { node:
     } catch { /* not JSON: ignored */ }
   });
   ws.on('close', () => local?.destroy());
-  Promise.resolve(term({ cmd: 'term', address: req.node, cols: req.cols, rows: req.rows })).then((t) => {
-    if (!(t instanceof Takeover)) return fail('INTERNAL', 'the terminal did not open');
+  Promise.resolve(handler(request)).then((t) => {
+    if (!(t instanceof Takeover)) return fail('INTERNAL', `the ${String(request.cmd)} service did not open`);
     if (ws.readyState !== ws.OPEN) return;
     const decoder = new FrameDecoder();
     local = new Duplex({
