@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, writeHello } from './helpers/hello-app.ts';
 import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
 import { addressOf, bootNode, bootText, identity, killAll, port, startMaster, waitNode, writeBoot, type Proc } from './helpers/master-world.ts';
 
@@ -209,4 +210,28 @@ test.serial('node page: the node\'s log is shown and follows new lines', async (
   const applied = /config version (\d+) applied/.exec(push.stdout)![1]!;
   await page.waitForSelector(`.log-box:has-text("config version ${applied} applied")`, { timeout: 30_000 });
   t.is(await page.textContent('.log-status'), 'following');
+});
+
+test.serial('deploy from the page: to a tag with a progress bar and "committed"; a broken version to one node is rolled back with its reason', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  const good = build(writeHello('1.0.0'));
+  const broken = build(writeHello('2.0.0', true));
+  await page.goto(`${base}/#/deploy`);
+  await page.setInputFiles('input[name=bundle]', good.file);
+  await page.selectOption('select[name=kind]', 'tag');
+  await page.selectOption('select[name=target]', 'canary');
+  await page.click('button[data-act=deploy]');
+  await page.waitForSelector(`.deploy-row[data-address="${a.address}"] progress`, { timeout: 30_000 });
+  await page.waitForSelector(`.deploy-row[data-address="${a.address}"] .phase[data-outcome=committed]`, { timeout: 90_000 });
+  t.is(await page.$$eval('.deploy-row', (r) => r.length), 1, 'only the tagged node');
+  await page.setInputFiles('input[name=bundle]', broken.file);
+  await page.selectOption('select[name=kind]', 'node');
+  await page.selectOption('select[name=target]', a.address);
+  await page.click('button[data-act=deploy]');
+  await page.waitForSelector(`.deploy-row[data-address="${a.address}"] .phase[data-outcome=rolled-back]`, { timeout: 90_000 });
+  t.regex((await page.textContent(`.deploy-row[data-address="${a.address}"] .verdict`)) ?? '', /\S/);
+  // The node still runs v1, and the fleet table shows the app from its heartbeat.
+  await page.goto(`${base}/#/fleet`);
+  await page.waitForSelector(`.viewport .row[data-address="${a.address}"] .c-apps:has-text("hello")`, { timeout: 30_000 });
 });

@@ -8,7 +8,7 @@ import { SkywireError } from '../errors.ts';
 import { MasterService, type MasterOptions } from '../master/master-service.ts';
 import { masterControlHandlers } from '../master/master-control.ts';
 import { masterServiceHandlers } from '../term/master-handlers.ts';
-import { appControlHandlers } from '../master/app-control.ts';
+import { appControlHandlers, deployBundle, peekManifest } from '../master/app-control.ts';
 import { appCodec } from './node-apps.ts';
 import { runNode, type RunningNode } from './run-node.ts';
 import type { Logger } from './logger.ts';
@@ -46,7 +46,14 @@ export const runMaster = async (opts: RunMasterOptions, log: Logger): Promise<Ru
   let dashboard: Dashboard | undefined;
   if (opts.web) {
     try {
-      dashboard = await startDashboard({ master: m, handlers, listen: opts.web.listen, hosts: opts.web.hosts, home: opts.home, log: (l) => log.warn(l) });
+      dashboard = await startDashboard({
+        master: m, handlers, listen: opts.web.listen, hosts: opts.web.hosts, home: opts.home, log: (l) => log.warn(l),
+        deployer: {
+          targets: (t) => m.targets(t), nameOf: (a) => m.registry.get(a)?.name ?? '',
+          peek: (b) => peekManifest(b, (x, d) => appCodec.extractBundle(x, d)),
+          run: (mf, b, t, line) => deployBundle(m, mf, b, t, line),
+        },
+      });
     } catch (e) {
       await registry.close();
       await running.stop('the dashboard could not start');

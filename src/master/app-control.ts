@@ -11,6 +11,7 @@ import { SkywireError } from '../errors.ts';
 import type { AppCodec } from '../apps/app-commands.ts';
 import type { Manifest } from '../apps/manifest.ts';
 import type { MasterService } from './master-service.ts';
+import type { CommandReply } from '../command/command-server.ts';
 import { pullPayload, pushPayload } from './app-push.ts';
 import { moveApp } from './app-move.ts';
 import { SOFTWARE_NAME } from '../apps/self-bundle.ts';
@@ -30,6 +31,22 @@ const readInput = (file: string): Buffer => {
 };
 
 /** The manifest inside a bundle or archive, read by unpacking it to a scratch directory. */
+/** Pushes a bundle to every target at once, reporting {node, sent, total, phase} as it goes and
+ *  {node, phase: 'done', reply} per node; the node's reply says committed or rolled back and why.
+ *  The node's own software waits for the node to come back and register with the new version. */
+export const deployBundle = (m: MasterService, manifest: Manifest, bytes: Uint8Array, targets: readonly string[], line: (v: unknown) => void): Promise<{ node: string; reply: CommandReply }[]> =>
+  Promise.all(targets.map(async (node) => {
+    const comeback = manifest.name === SOFTWARE_NAME ? nextRegistration(m, node) : undefined;
+    let reply = await pushPayload(m, node, 'app-install', { name: manifest.name, version: manifest.version }, bytes,
+      (sent, phase) => line({ node, sent, total: bytes.length, phase }));
+    if (comeback && reply.ok) {
+      line({ node, sent: bytes.length, total: bytes.length, phase: 'restarting' });
+      reply = await softwareVerdict(m, node, await comeback, manifest.version);
+    }
+    line({ node, phase: 'done', reply });
+    return { node, reply };
+  }));
+
 export const peekManifest = async (bytes: Uint8Array, unpack: (b: Uint8Array, d: string) => Promise<{ manifest: Manifest }>): Promise<Manifest> => {
   const dir = mkdtempSync(join(tmpdir(), 'skywire-peek-'));
   try {
@@ -71,17 +88,7 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
     const targets = m.targets(req);
     return new Takeover({ name: manifest.name, version: manifest.version, total: bytes.length, nodes: targets }, (sock: Socket) => {
       const line = (v: unknown): void => { if (!sock.destroyed) sock.write(JSON.stringify(v) + '\n'); };
-      Promise.all(targets.map(async (node) => {
-        const comeback = manifest.name === SOFTWARE_NAME ? nextRegistration(m, node) : undefined;
-        let reply = await pushPayload(m, node, 'app-install', { name: manifest.name, version: manifest.version }, bytes,
-          (sent, phase) => line({ node, sent, total: bytes.length, phase }));
-        if (comeback && reply.ok) {
-          line({ node, sent: bytes.length, total: bytes.length, phase: 'restarting' });
-          reply = await softwareVerdict(m, node, await comeback, manifest.version);
-        }
-        line({ node, phase: 'done', reply });
-        return { node, reply };
-      })).then(
+      deployBundle(m, manifest, bytes, targets, line).then(
         (results) => sock.end(JSON.stringify({ done: true, results }) + '\n'),
         (e: unknown) => sock.end(JSON.stringify({ done: true, results: [], error: { code: (e as { code?: string }).code ?? 'INTERNAL', message: (e as Error).message } }) + '\n'),
       );

@@ -11,6 +11,7 @@ import { SkywireError } from '../errors.ts';
 import { WebAuth } from './web-auth.ts';
 import { FleetFeed } from './fleet-feed.ts';
 import { webRoutes } from './web-routes.ts';
+import { deployServer, type Deployer } from './web-deploy.ts';
 
 export const WEB_LOGIN_FILE = 'web-login';
 export const DEFAULT_WEB_LISTEN = '127.0.0.1:8080';
@@ -40,7 +41,7 @@ export const loginToken = (home: string, fresh: () => string): string => {
   return t;
 };
 
-export const startDashboard = async (o: { master: MasterService; handlers: ReadonlyMap<string, ControlHandler>; listen: string; hosts?: readonly string[]; home: string; staticDir?: string; log(line: string): void }): Promise<Dashboard> => {
+export const startDashboard = async (o: { master: MasterService; handlers: ReadonlyMap<string, ControlHandler>; listen: string; hosts?: readonly string[]; home: string; staticDir?: string; deployer?: Deployer; log(line: string): void }): Promise<Dashboard> => {
   const node = o.master.overlay.node;
   const random = (): string => Buffer.from(node.random.bytes(32)).toString('base64url');
   const token = loginToken(o.home, random);
@@ -48,7 +49,7 @@ export const startDashboard = async (o: { master: MasterService; handlers: Reado
   const feed = new FleetFeed(o.master, node.clock).start();
   const listenHost = o.listen.startsWith('[') ? o.listen.slice(1, o.listen.indexOf(']')) : o.listen.slice(0, o.listen.lastIndexOf(':'));
   const unspecified = listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '';
-  const routes = webRoutes({ auth, feed, handlers: o.handlers, master: { address: node.address, name: node.name }, hosts: [...(unspecified ? [] : [listenHost]), ...(o.hosts ?? [])] });
+  const routes = webRoutes({ auth, feed, handlers: o.handlers, master: { address: node.address, name: node.name }, hosts: [...(unspecified ? [] : [listenHost]), ...(o.hosts ?? [])], ...(o.deployer ? { deploy: deployServer(o.deployer) } : {}) });
   try {
     const server = await startWebServer({ listen: o.listen, staticDir: o.staticDir ?? join(packageRoot(), 'dist', 'web'), routes, log: o.log });
     if (unspecified) o.log(`the dashboard listens on every address (${o.listen}): anyone who reaches it can try the login; prefer 127.0.0.1 and "ssh -L" or "skywire forward"`);

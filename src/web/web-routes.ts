@@ -8,6 +8,7 @@
 // same code `skywire nodes`, `config set` and `app` use, so the page can do nothing the CLI
 // cannot; file-path arguments (deploy from a path, export to a path) are not reachable from here.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { ControlHandler } from '../env/control-server.ts';
 import type { WebRequest, WebResponse, WebRoutes, SocketDecision } from '../env/web-http.ts';
 import { SkywireError, isSkywireError } from '../errors.ts';
@@ -32,6 +33,8 @@ export interface RouteDeps {
   master: { address: string; name: string };
   /** Names besides loopback the page may be reached by (the bound address, --web-host). */
   hosts: readonly string[];
+  /** Bundle uploads (src/web/web-deploy.ts); absent, the deploy socket is refused. */
+  deploy?: (ws: WebSocket) => void;
 }
 
 type Handler = (req: WebRequest, s: Session) => Promise<unknown>;
@@ -143,6 +146,7 @@ export const webRoutes = (d: RouteDeps): WebRoutes => {
           : { cmd, address: node, follow: q.get('follow') === '1', lines: num(q.get('lines'), 200, 2000), ...(q.get('app') ? { app: q.get('app') } : {}) };
         return { accept: (ws) => bridgeService(ws, handler, request) };
       }
+      if (req.path === '/api/deploy') return d.deploy ? { accept: d.deploy } : { refuse: 404, reason: 'Not Found' };
       if (req.path !== '/api/feed') return { refuse: 404, reason: 'Not Found' };
       return {
         accept: (ws) => {

@@ -10,6 +10,7 @@ import { fleetTable } from './fleet-table.ts';
 import { approvals } from './approvals.ts';
 import { nodePage } from './node-page.ts';
 import { topologyPage } from './topology.ts';
+import { deployPage } from './deploy.ts';
 
 const app = document.getElementById('app')!;
 
@@ -45,7 +46,8 @@ const start = (s: SessionInfo): void => {
   const nav = h('nav', {},
     h('a', { href: '#/fleet', 'data-tab': 'fleet' }, 'Fleet'),
     h('a', { href: '#/approvals', 'data-tab': 'approvals' }, 'Approvals'),
-    h('a', { href: '#/topology', 'data-tab': 'topology' }, 'Topology'));
+    h('a', { href: '#/topology', 'data-tab': 'topology' }, 'Topology'),
+    h('a', { href: '#/deploy', 'data-tab': 'deploy' }, 'Deploy'));
   const logout = h('button', { class: 'link' }, 'Log out');
   logout.addEventListener('click', () => { spawn(post('/api/logout', {}).finally(() => { st.close(); loginForm(); })); });
   const main = h('main', {});
@@ -66,6 +68,7 @@ const start = (s: SessionInfo): void => {
     for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.tab === tab);
     if (tab === 'node' && arg) view = nodePage(st, decodeURIComponent(arg));
     else if (tab === 'approvals') view = approvals(st);
+    else if (tab === 'deploy') view = deployPage(st);
     else if (tab === 'topology') view = topologyPage(st, (a) => { location.hash = `#/node/${a}`; });
     else view = fleetTable(st, (a) => { location.hash = `#/node/${a}`; });
     main.replaceChildren(view.el);
