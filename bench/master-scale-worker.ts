@@ -8,8 +8,8 @@ import { nodeSuite } from '../src/identity/node-suite.ts';
 import { memoSuite } from '../simulator/memo-suite.ts';
 
 export type WorkerMsg =
-  | { role: 'master'; home: string; port: number }
-  | { role: 'nodes'; nodes: { home: string; port: number }[]; boot: string }
+  | { role: 'master'; home: string; port: number; web?: boolean; heartbeatMs?: number }
+  | { role: 'nodes'; nodes: { home: string; port: number }[]; boot: string; heartbeatMs?: number }
   | { report: true } | { exit: true };
 
 export interface Usage { cpuUs: number; rss: number; heapUsed: number; atMs: number }
@@ -57,10 +57,11 @@ process.on('message', (m: WorkerMsg) => {
   if ('exit' in m) process.exit(0);
   if ('report' in m) return send({ report: master ? masterReport() : nodesReport() });
   if (m.role === 'master') {
-    void runMaster({ home: m.home, listen: `127.0.0.1:${m.port}`, peer: [], mode: 'auto', allow: [] }, log)
+    // web: the dashboard too (bench/dashboard), its URL and token sent with 'ready'.
+    void runMaster({ home: m.home, listen: `127.0.0.1:${m.port}`, peer: [], mode: 'auto', allow: [], web: m.web ? { listen: '127.0.0.1:0' } : undefined }, log)
       .then((r) => {
         master = r;
-        send({ ready: usage() });
+        send({ ready: usage(), web: r.dashboard ? { url: r.dashboard.url, token: r.dashboard.token } : null });
         if (process.env.BENCH_DEBUG) setInterval(() => process.stderr.write(`[master] drops ${JSON.stringify(r.node.drops)} cpu ${Math.round(process.cpuUsage().user / 1000)} ms\n`), 3000).unref();
       });
     return;
@@ -72,7 +73,7 @@ process.on('message', (m: WorkerMsg) => {
     const suite = process.env.BENCH_SHARED_VERIFY === '1' ? memoSuite(nodeSuite()) : undefined;
     // BENCH_STUB=0: leaves hold the whole database instead of running as topology stubs.
     const stub = process.env.BENCH_STUB !== '0';
-    for (const n of m.nodes) nodes.push(await runNode({ home: n.home, listen: `127.0.0.1:${n.port}`, peer: [], boot: m.boot, suite, stub }, log));
+    for (const n of m.nodes) nodes.push(await runNode({ home: n.home, listen: `127.0.0.1:${n.port}`, peer: [], boot: m.boot, suite, stub, ...(m.heartbeatMs ? { heartbeatMs: m.heartbeatMs } : {}) }, log));
     send({ started: nodes.length });
     // BENCH_DEBUG: why stragglers wait, every 3 s, with route states towards the master.
     if (process.env.BENCH_DEBUG) {

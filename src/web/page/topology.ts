@@ -37,7 +37,7 @@ export const topologyPage = (store: FleetStore, open: (address: string) => void)
       edges.push({ data: { id: key, source: e.from, target: e.to, up: e.state === 'up' || e.state === 'rekeying' ? 1 : 0 } });
     }
     const nodes: cytoscape.ElementDefinition[] = t.nodes.map((n) => ({
-      data: { id: n.address, label: n.name || n.address.slice(0, 8), online: n.online ? 1 : 0, kind: n.address === t.master ? 'master' : relays.has(n.address) ? 'relay' : 'node' },
+      data: { id: n.address, label: (n.name || n.address).slice(0, 14), online: n.online ? 1 : 0, kind: n.address === t.master ? 'master' : relays.has(n.address) ? 'relay' : 'node' },
     }));
     const nextShape = `${nodes.map((n) => `${n.data.id}${n.data.online}`).sort().join()}#${edges.map((e) => `${e.data.id}${e.data.up}`).sort().join()}`;
     if (nextShape === shape && cy) return;
@@ -47,7 +47,7 @@ export const topologyPage = (store: FleetStore, open: (address: string) => void)
     cy = cytoscape({
       container: canvas, elements: [...nodes, ...edges], minZoom: 0.05, maxZoom: 4,
       style: [
-        { selector: 'node', style: { label: 'data(label)', 'font-size': 9, width: 14, height: 14, 'background-color': '#2da44e', color: '#24292f', 'text-valign': 'bottom', 'text-margin-y': 2 } },
+        { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 7, width: 14, height: 14, 'background-color': '#2da44e', color: '#24292f', 'text-valign': 'bottom', 'text-margin-y': 2 } },
         { selector: 'node[online = 0]', style: { 'background-color': '#8c959f', opacity: 0.6 } },
         { selector: 'node[kind = "relay"]', style: { shape: 'diamond', width: 20, height: 20, 'background-color': '#bf8700' } },
         { selector: 'node[kind = "master"]', style: { shape: 'round-rectangle', width: 22, height: 22, 'background-color': '#0969da' } },
