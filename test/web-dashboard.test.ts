@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, writeHello } from './helpers/hello-app.ts';
+import { build, greet, writeHello } from './helpers/hello-app.ts';
 import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
 import { addressOf, bootNode, bootText, identity, killAll, port, startMaster, waitNode, writeBoot, type Proc } from './helpers/master-world.ts';
 
@@ -234,4 +234,22 @@ test.serial('deploy from the page: to a tag with a progress bar and "committed";
   // The node still runs v1, and the fleet table shows the app from its heartbeat.
   await page.goto(`${base}/#/fleet`);
   await page.waitForSelector(`.viewport .row[data-address="${a.address}"] .c-apps:has-text("hello")`, { timeout: 30_000 });
+});
+
+test.serial('node page: an app\'s config edited and applied (the app restarts), then the app moved to another node', async (t) => {
+  const page = await loggedIn();
+  t.teardown(() => page.close());
+  await page.goto(`${base}/#/node/${a.address}`);
+  await page.click('tr[data-app=hello] button[data-act=app-config]', { timeout: 30_000 });
+  await page.waitForSelector('textarea[data-app-file="greeting.txt"]', { timeout: 30_000 });
+  t.is(await page.inputValue('textarea[data-app-file="greeting.txt"]'), 'hello');
+  await page.fill('textarea[data-app-file="greeting.txt"]', 'howdy');
+  await page.click('button[data-act=apply-app-config]');
+  await page.waitForSelector('.app-editor .result:has-text("applied, app restarted")', { timeout: 60_000 });
+  t.regex(greet(m, 'web-a'), /^howdy 1\.0\.0/);
+  page.once('dialog', (d) => void d.accept());
+  await page.selectOption('.app-editor select', held.address);
+  await page.click('button[data-act=move-app]');
+  await page.waitForSelector('.app-editor .result:has-text("moved")', { timeout: 120_000 });
+  t.regex(greet(m, 'web-held'), /^howdy 1\.0\.0/, 'the config moved with the app');
 });

@@ -14,7 +14,7 @@ import type { AppManager } from './app-manager.ts';
 import type { Manifest } from './manifest.ts';
 import { receivePayload, sendPayload } from './payload-frames.ts';
 import { SOFTWARE_NAME } from './self-bundle.ts';
-import { applyConfigPush, checkConfigPush } from './app-config-push.ts';
+import { applyConfigPush, checkConfigPush, readConfigFiles } from './app-config-push.ts';
 import { readLogFrom } from './app-log.ts';
 
 export interface AppCodec {
@@ -70,6 +70,8 @@ export const registerAppCommands = (server: CommandServer, mgr: AppManager, code
   server.register('app-remove', async (c) => { await mgr.remove(nameOf(c)); return { name: nameOf(c), removed: true }; });
 
   // New config from the master, then a restart if the app was running, so it reads it.
+  // The app's config/ for the dashboard's editor (bounded as a push is).
+  server.register('app-config-get', (c) => { mgr.get(nameOf(c)); return { name: nameOf(c), ...readConfigFiles(mgr.paths(nameOf(c))) }; });
   server.register('app-config', async (c) => {
     const name = nameOf(c);
     const a = mgr.get(name);

@@ -4,7 +4,7 @@
 // push cannot roll it back) and atomic as a whole: the new tree is written and fsynced beside
 // the old one as config.next, then swapped in by renames; recoverConfigSwap finishes or undoes an
 // interrupted swap, so a kill -9 at any instant leaves one whole config, old or new.
-import { existsSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../config/atomic-write.ts';
 import { fail } from '../errors.ts';
@@ -72,4 +72,25 @@ export const applyConfigPush = (p: AppPaths, push: { version: number; files: Map
   if (existsSync(p.config)) renameSync(p.config, prev(p));
   renameSync(dir, p.config);
   rmSync(prev(p), { recursive: true, force: true });
+};
+
+/** The app's config/ as the node holds it ({file name: base64}, the same bounds as a push), for
+ *  the dashboard's editor; files a push could not write (subdirectories, odd names) are listed
+ *  in `skipped` rather than sent. */
+export const readConfigFiles = (p: AppPaths): { version: number; files: Record<string, string>; skipped: string[] } => {
+  recoverConfigSwap(p);
+  const files: Record<string, string> = {};
+  const skipped: string[] = [];
+  let total = 0;
+  const names = existsSync(p.config) ? readdirSync(p.config).sort() : [];
+  for (const name of names) {
+    if (name === CONFIG_VERSION_FILE) continue;
+    const file = join(p.config, name);
+    if (!FILE_NAME.test(name) || !statSync(file).isFile() || Object.keys(files).length >= MAX_FILES) { skipped.push(name); continue; }
+    const bytes = readFileSync(file);
+    if (total + bytes.length > MAX_CONFIG_BYTES) { skipped.push(name); continue; }
+    total += bytes.length;
+    files[name] = bytes.toString('base64');
+  }
+  return { version: configVersionOf(p), files, skipped };
 };

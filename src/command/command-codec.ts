@@ -5,7 +5,7 @@ import { canonicalJson, signingBytes } from './canonical-json.ts';
 import { COMMAND_DOMAIN } from './ports.ts';
 
 const CMDS: readonly string[] = Object.freeze(['status', 'topology', 'set-config', 'get-config', 'restart', 'exec', 'term', 'forward', 'logs',
-  'app-list', 'app-start', 'app-stop', 'app-remove', 'app-install', 'app-export', 'app-import', 'app-config', 'app-logs']);
+  'app-list', 'app-start', 'app-stop', 'app-remove', 'app-install', 'app-export', 'app-import', 'app-config', 'app-config-get', 'app-logs']);
 const dec = new TextDecoder('utf-8', { fatal: true });
 const enc = new TextEncoder();
 export const MAX_COMMAND_BYTES = 256 * 1024;

@@ -12,7 +12,7 @@ export interface CommandBody {
   /** Master's wall clock when signed; outside the node's window it is 'stale'. */
   issuedAtMs: number;
   cmd: 'status' | 'topology' | 'set-config' | 'get-config' | 'restart' | 'exec' | 'term' | 'forward' | 'logs'
-    | 'app-list' | 'app-start' | 'app-stop' | 'app-remove' | 'app-install' | 'app-export' | 'app-import' | 'app-config' | 'app-logs';
+    | 'app-list' | 'app-start' | 'app-stop' | 'app-remove' | 'app-install' | 'app-export' | 'app-import' | 'app-config' | 'app-config-get' | 'app-logs';
   args: Record<string, unknown>;
 }
 

@@ -77,6 +77,10 @@ export const appControlHandlers = (m: MasterService, codec: AppCodec, home: stri
     const held = list?.ok ? ((list.result as { name: string; configVersion?: number }[]).find((a) => a.name === app)?.configVersion ?? 0) : 0;
     return { node: r.address, reply: await m.command(r.address, 'app-config', { name: app, version: version ?? held + 1, files }, 60_000) };
   });
+  h.set('app-config-get', async (req) => {
+    const r = m.admitted(str(req.node, 'node'));
+    return { node: r.address, name: r.name, reply: await m.command(r.address, 'app-config-get', { name: str(req.app, 'app') }, 30_000) };
+  });
   h.set('app-list', async (req) => {
     const targets = m.targets(req);
     return Promise.all(targets.map(async (t) => ({ node: t, name: m.resolve(t).name, reply: await m.command(t, 'app-list', {}, 30_000) })));

@@ -74,6 +74,7 @@ export const webRoutes = (d: RouteDeps): WebRoutes => {
     ['/api/status', (req) => call('node-command', { node: nodeArg(req), command: 'status', args: {}, timeoutMs: 15_000 })],
     ['/api/apps', (req) => call('app-list', { node: nodeArg(req) })],
     ['/api/config', (req) => call('config-get', { node: nodeArg(req) })],
+    ['/api/app-config', (req) => call('app-config-get', { node: nodeArg(req), app: str(req.query.get('app'), 'app') })],
   ]);
   const post = new Map<string, Handler>([
     ['/api/approve', (req) => call('nodes-approve', { node: str(body(req).node, 'node') })],
@@ -83,6 +84,10 @@ export const webRoutes = (d: RouteDeps): WebRoutes => {
     // Checked on the master before anything goes to the node: every issue with its field.
     ['/api/config-check', (req) => call('config-check', { config: body(req).config })],
     ['/api/restart', (req) => call('node-command', { node: str(body(req).node, 'node'), command: 'restart', args: {}, timeoutMs: 15_000 })],
+    // An app's config/ replaced whole ({file name: base64}); versioned one above the node's.
+    ['/api/app-config', (req) => { const b = body(req); return call('app-config', { node: str(b.node, 'node'), app: str(b.app, 'app'), files: b.files }); }],
+    // Stop on one node, copy, start on the other, remove from the first once healthy.
+    ['/api/app-move', (req) => { const b = body(req); return call('app-move', { app: str(b.app, 'app'), from: str(b.from, 'from'), to: str(b.to, 'to') }); }],
     ['/api/app', (req) => {
       const b = body(req);
       const verb = str(b.verb, 'verb');

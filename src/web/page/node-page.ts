@@ -8,6 +8,7 @@ import { stateOf, type FleetStore, type NodeView } from './fleet-store.ts';
 import { sparkline } from './sparkline.ts';
 import { openTerminal } from './terminal.ts';
 import { logsView } from './logs-view.ts';
+import { appEditor } from './app-editor.ts';
 
 interface Reply<T> { node: string; name: string; reply: { ok: true; result: T } | { ok: false; refused: string } | { ok: false; error: { code: string; message: string } } }
 interface LinkRow { peer: string; state: string; rttMs: number | null; endpoint: string | null; carrier: string; problem: string | null }
@@ -30,6 +31,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
   const tagOut = h('span', { class: 'result' });
   const links = h('div', { class: 'links' }, 'asking the node…');
   const apps = h('div', { class: 'apps' });
+  const appBox = h('div', { class: 'app-editor' });
   const configBox = h('div', { class: 'config' }, h('p', { class: 'muted' }, 'loading the node\'s config…'));
   const actionOut = h('span', { class: 'result' });
   const restart = h('button', { 'data-act': 'restart' }, 'Restart');
@@ -43,7 +45,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
     h('h3', {}, 'Metrics'), cards, h('div', { class: 'charts' }, h('figure', {}, cpuChart, h('figcaption', {}, 'CPU % since this page opened')), h('figure', {}, memChart, h('figcaption', {}, 'memory % since this page opened'))),
     h('h3', {}, 'Tags'), h('div', { class: 'tag-row' }, tags, tagInput, h('button', { onClick: () => spawn(addTag()) }, 'Add'), tagOut),
     h('h3', {}, 'Links and routes'), links,
-    h('h3', {}, 'Apps'), apps,
+    h('h3', {}, 'Apps'), apps, appBox,
     h('h3', {}, 'Logs'), logsBox,
     h('h3', {}, 'Config'), configBox);
 
@@ -117,7 +119,8 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
             (r) => { out.textContent = r.reply.ok ? `${verb}: done` : why(r.reply); },
             (err) => { out.textContent = errText(err); }).finally(() => { (e.target as HTMLButtonElement).disabled = false; });
         } }, verb);
-        return h('tr', { 'data-app': name }, h('td', {}, name), h('td', {}, a.version ?? '–'), h('td', {}, a.state === 'installed' ? 'stopped' : a.state), h('td', {}, btn('start'), btn('stop'), btn('remove'), out));
+        const edit = h('button', { 'data-act': 'app-config', onClick: () => appEditor(store, address, name, appBox) }, 'config / move');
+        return h('tr', { 'data-app': name }, h('td', {}, name), h('td', {}, a.version ?? '–'), h('td', {}, a.state === 'installed' ? 'stopped' : a.state), h('td', {}, btn('start'), btn('stop'), btn('remove'), edit, out));
       })));
   };
 
