@@ -3,6 +3,7 @@
 // held for approval, all real processes on loopback.
 import test from 'ava';
 import { request } from 'node:http';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,6 +12,8 @@ import { sky, skyDaemon, tmpHome, until } from './helpers/cli.ts';
 import { addressOf, bootNode, bootText, identity, killAll, port, startMaster, waitNode, writeBoot, type Proc } from './helpers/master-world.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+// The functions given to page.waitForFunction run in the browser.
+declare const document: { querySelector(s: string): { textContent: string | null } | null };
 
 let m: Proc;
 let a: Proc;
@@ -189,6 +192,7 @@ test.serial('CLI: skywire metrics, nodes tag and exec --tag, and skywire logs (r
   t.is(none.code, 2);
   t.regex(none.stderr, /^skywire: error \[UNKNOWN_TAG\]: no accepted node is tagged "nosuchtag"/);
   t.regex(sky('nodes', '--home', m.home).stdout, /web-a .*canary,kitchen/);
+  t.regex(sky('nodes', 'untag', 'web-a', 'kitchen', '--home', m.home).stdout, /tags canary$/m);
   const logs = sky('logs', 'web-a', '--home', m.home, '-n', '50');
   t.is(logs.code, 0, logs.stderr);
   t.regex(logs.stdout, /registered with master/);
@@ -252,4 +256,21 @@ test.serial('node page: an app\'s config edited and applied (the app restarts), 
   await page.click('button[data-act=move-app]');
   await page.waitForSelector('.app-editor .result:has-text("moved")', { timeout: 120_000 });
   t.regex(greet(m, 'web-held'), /^howdy 1\.0\.0/, 'the config moved with the app');
+});
+
+test.serial('npm start: the local demo serves the dashboard too, and its fleet appears there', async (t) => {
+  const port = 20000 + (process.pid % 300) * 16;
+  const demo = spawn(process.execPath, ['--import', 'tsx', 'src/cli/local-demo-main.ts'], { env: { ...process.env, SKYWIRE_DEMO_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  demo.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+  demo.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  const exited = new Promise((r) => demo.once('exit', r));
+  t.teardown(async () => { demo.kill('SIGINT'); await exited; });
+  const url = await until(() => /dashboard \S+ \(log in with the token in \S+, or open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)\)/.exec(out)?.[1], 60_000, 'the demo\'s dashboard line');
+  t.true(url.startsWith(`http://127.0.0.1:${port + 90}/`));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  t.teardown(() => page.close());
+  await page.goto(url);
+  await page.waitForFunction(() => /11 nodes · 11 online/.test(document.querySelector('header .counts')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  t.regex((await page.textContent('.viewport')) ?? '', /node10/);
 });

@@ -16,7 +16,7 @@ import { SESSION_COOKIE, SESSION_IDLE_MS, type Session, type WebAuth } from './w
 import type { FleetFeed } from './fleet-feed.ts';
 import { bridgeService } from './service-bridge.ts';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK: readonly string[] = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
 
 /** The host name of a Host header ("[::1]:8080" -> "[::1]", "a:1" -> "a"), lower case. */
 export const hostName = (host: string): string => {
