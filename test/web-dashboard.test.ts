@@ -206,6 +206,7 @@ test.serial('node page: the node\'s log is shown and follows new lines', async (
   t.teardown(() => page.close());
   await page.goto(`${base}/#/node/${a.address}`);
   await page.waitForSelector('.log-box:has-text("registered with master")', { timeout: 30_000 });
+  t.is(await page.locator('text=only admitted nodes show their logs').count(), 0, 'the placeholder is gone');
   // A config push makes the node log a line; the followed log shows it.
   const file = join(tmpHome('web-cfg'), 'config.json');
   writeFileSync(file, JSON.stringify({ name: 'web-a' }));

@@ -2,7 +2,7 @@
 //  1. Host must be a loopback name, the address the server is bound to, or one the operator
 //     added (--web-host): a DNS-rebinding page cannot talk to it under its own name.
 //  2. Everything but the login and the session probe needs a live session cookie.
-//  3. Every POST and every WebSocket must come from this origin (Origin equals http://Host),
+//  3. Every POST and every WebSocket must come from this origin (Origin is http(s)://Host),
 //     and a POST must carry the session's CSRF token in X-CSRF-Token.
 // Each route maps onto one of the master's control handlers (src/master/master-control.ts), the
 // same code `skywire nodes`, `config set` and `app` use, so the page can do nothing the CLI
@@ -97,7 +97,14 @@ export const webRoutes = (d: RouteDeps): WebRoutes => {
   ]);
 
   const hostOk = (h: IncomingHttpHeaders): boolean => typeof h.host === 'string' && allowedHosts.has(hostName(h.host));
-  const sameOrigin = (h: IncomingHttpHeaders): boolean => typeof h.origin === 'string' && typeof h.host === 'string' && h.origin.toLowerCase() === `http://${h.host.toLowerCase()}`;
+  // https too: behind a TLS reverse proxy (--web-host) the page's origin is https://Host. A
+  // browser never lets a page send another site's Origin, so either scheme is this page.
+  const sameOrigin = (h: IncomingHttpHeaders): boolean => {
+    if (typeof h.origin !== 'string' || typeof h.host !== 'string') return false;
+    const o = h.origin.toLowerCase();
+    const host = h.host.toLowerCase();
+    return o === `http://${host}` || o === `https://${host}`;
+  };
   const refuse = (why: string, code: number, message: string): WebResponse => {
     d.auth.refuse(why);
     return { status: code, json: { error: { code: why, message } } };

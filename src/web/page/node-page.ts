@@ -37,7 +37,8 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
   const restart = h('button', { 'data-act': 'restart' }, 'Restart');
   const termBtn = h('button', { 'data-act': 'terminal' }, 'Terminal');
   const termBox = h('div', { class: 'terminal-box' });
-  const logsBox = h('div', {});
+  // Replaced by the log view once the page knows the node is admitted.
+  const logsBox = h('div', {}, h('p', { class: 'muted' }, 'only admitted nodes show their logs'));
   const el = h('section', { class: 'node-page', 'data-address': address },
     h('div', { class: 'node-head' }, title, badge, h('div', { class: 'actions' }, termBtn, restart, actionOut)),
     facts,
@@ -210,7 +211,6 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
   drawNode(store.nodes.get(address));
   spawn(drawLinks());
   spawn(drawConfig());
-  logsBox.append(h('p', { class: 'muted' }, 'only admitted nodes show their logs'));
   const timer = setInterval(() => { if (store.nodes.get(address)?.online) spawn(drawLinks()); }, 5000);
   return { el, destroy: () => { off(); clearInterval(timer); term?.close(); logs?.close(); } };
 };
