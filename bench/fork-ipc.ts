@@ -7,7 +7,7 @@ const live = new Set<ChildProcess>();
 process.once('exit', () => { for (const p of live) p.kill('SIGKILL'); });
 
 export const forkWorker = (file: string): ChildProcess => {
-  const p = fork(new URL(file, import.meta.url).pathname, [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const p = fork(new URL(file, import.meta.url).pathname, [], { execArgv: ['--expose-gc', '--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   live.add(p);
   p.once('exit', () => live.delete(p));
   return p;
@@ -25,6 +25,7 @@ export const next = <T>(p: ChildProcess, key: string, ms: number): Promise<T> =>
 
 export const stopAll = async (ps: ChildProcess[]): Promise<void> => {
   for (const p of ps) if (p.connected) p.send({ exit: true });
-  await new Promise((r) => setTimeout(r, 200));
+  // BENCH_PROF=DIR: each worker writes a CPU profile there on its way out; that takes seconds.
+  await new Promise((r) => setTimeout(r, process.env.BENCH_PROF ? 8000 : 200));
   for (const p of ps) p.kill('SIGKILL');
 };
