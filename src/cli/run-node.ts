@@ -142,20 +142,23 @@ const startNode = async (opts: RunNodeOptions, consoleLog: Logger, lock: HomeLoc
   });
   let membershipStore: MembershipStore | undefined;
   const hostMetrics = hostMetricsSampler(opts.home);
+  // Set once the apps are attached below: a heartbeat or a logs request before that sees none.
+  let attachedApps: NodeApps | undefined;
   const agent = new NodeAgent({
     home: opts.home, overlay, heartbeatMs: opts.heartbeatMs ?? 10_000, configVersion: config.configVersion,
     addPeer, status, log: (m) => log.info(m),
     // The saved credential and revocations belong to the master just set: load them now.
     onMaster: () => { membershipStore?.stop(); membershipStore = attachMembershipStore(opts.home, overlay.membership, (m) => log.warn(m)); },
     restart: () => restartNode('restart command from the master'),
-    metrics: () => ({ ...hostMetrics(), apps: Object.fromEntries(apps.manager.list().slice(0, MAX_APPS).map((a) => [a.name, { state: a.state, version: a.version }])) }),
+    metrics: () => ({ ...hostMetrics(), apps: Object.fromEntries((attachedApps?.manager.list() ?? []).slice(0, MAX_APPS).map((a) => [a.name, { state: a.state, version: a.version }])) }),
   });
   if (config.master) agent.setMaster(new Uint8Array(Buffer.from(config.master, 'base64')), config.relays);
   boot?.onChange((mf) => agent.setMaster(mf.masterKey, mf.relays, mf.name));
   // The one place where node-side services that obey the master (terminal, forward) attach.
-  const services = attachNodeServices({ overlay, agent, ring: log, appRunDir: (app) => (apps.manager.has(app) ? apps.manager.paths(app).run : undefined) });
+  const services = attachNodeServices({ overlay, agent, ring: log, appRunDir: (app) => (attachedApps?.manager.has(app) ? attachedApps.manager.paths(app).run : undefined) });
   const restartNode = (why: string): void => exitAfter(stop(why), 0, opts.onRestart);
   const apps = attachApps({ home: opts.home, overlay, agent, clock, allowWeakSandbox: config.apps.allowWeakSandbox, log, restart: () => restartNode('software update from the master') });
+  attachedApps = apps;
   watchSoftwareTrial({ home: opts.home, agent, clock, log, exit: (code) => exitAfter(stop('software trial failed'), code) });
   const sms = await attachSms(overlay, { home: opts.home, disk, log: (m) => log.info(m) });
   const reach = attachReachProbe(node, overlay.membership);
