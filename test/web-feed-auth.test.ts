@@ -139,3 +139,18 @@ test('what a node reports is bounded: links past the table bound are dropped and
   t.is(w.master.server.refused['pending-evicted'], 6);
   t.is(w.registry.get(big.id.address), undefined, 'the pending record seen longest ago went first');
 });
+
+test('feed: with no page open nothing is kept per change; the first page gets the fleet as it is then', async (t) => {
+  const w = await world();
+  const feed = new FleetFeed(w.master, w.clock, 250).start();
+  t.teardown(() => feed.stop());
+  for (let i = 0; i < 200; i++) w.connect();
+  await w.settle();
+  w.clock.advance(1000);
+  t.is((feed as unknown as { dirty: Set<string> }).dirty.size, 0, 'no per-change state while no page is open');
+  const got: { t: string; nodes?: unknown[]; set?: unknown[] }[] = [];
+  feed.add({ send: (text) => { got.push(JSON.parse(text) as never); }, bufferedAmount: 0 });
+  t.is(got[0]!.nodes!.length, 200);
+  w.clock.advance(300);
+  t.is(got.length, 1, 'and no delta repeats what the snapshot said');
+});

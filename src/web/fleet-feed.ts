@@ -33,14 +33,26 @@ export class FleetFeed {
   constructor(private readonly m: MasterService, private readonly clock: Clock, private readonly tickMs = 250) {}
 
   start(): this {
+    this.baseline();
+    // With no page open nothing is kept per change (a flood of strangers registering would
+    // otherwise fill `dirty`); the first page to open takes a fresh baseline instead.
+    this.sub = this.m.server.changed$.subscribe((a) => { if (this.clients.size > 0) this.dirty.add(a); else this.idleChanges = true; });
+    this.schedule();
+    return this;
+  }
+
+  private idleChanges = false;
+
+  /** What every page is taken to have: the registry as it is now. */
+  private baseline(): void {
+    this.sent.clear();
+    this.online.clear();
+    this.dirty.clear();
     for (const r of Object.values(this.m.registry.nodes)) {
       const v = nodeView(this.m, r);
       this.sent.set(v.address, JSON.stringify(v));
       this.online.set(v.address, v.online);
     }
-    this.sub = this.m.server.changed$.subscribe((a) => this.dirty.add(a));
-    this.schedule();
-    return this;
   }
 
   stop(): void {
@@ -55,6 +67,10 @@ export class FleetFeed {
     if (this.clients.size >= MAX_FEED_CLIENTS) {
       this.counters.refused++;
       return false;
+    }
+    if (this.clients.size === 0 && this.idleChanges) {
+      this.baseline();
+      this.idleChanges = false;
     }
     this.clients.set(c, { stale: false });
     this.sendSnapshot(c);
@@ -91,6 +107,8 @@ export class FleetFeed {
 
   /** One tick: the changed rows, to every page that is keeping up. */
   tick(): void {
+    // No page open: nothing to compute (the first page takes a fresh baseline, see start()).
+    if (this.clients.size === 0) return;
     const nodes = this.m.registry.nodes;
     // Going offline is a change no event announces: heartbeats just stop.
     for (const r of Object.values(nodes)) if (this.online.get(r.address) !== this.m.online(r)) this.dirty.add(r.address);
