@@ -24,6 +24,10 @@ const BACKOFF_MAX_MS = 5_000;
 /** Heartbeats the master may leave unanswered before the stream is presumed dead. */
 const MISSED_ACKS = 3;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** How often a dial made before its route was up looks at the route, and how long it gives a
+ *  SYN after the route came up before it dials again. */
+const REDIAL_POLL_MS = 100;
+const REDIAL_GRACE_MS = 300;
 
 export class Registrar {
   readonly status: RegistrarStatus;
@@ -47,6 +51,7 @@ export class Registrar {
   stop(): void {
     this.status.state = 'stopped';
     this.clear();
+    if (this.redialTimer !== undefined) this.overlay.node.clock.clearTimeout(this.redialTimer);
     this.stream?.destroy();
   }
 
@@ -77,8 +82,14 @@ export class Registrar {
     const old = this.overlay.router.routes.get(master);
     if (old && old.state !== 'established') this.overlay.router.close(master);
     this.status.state = 'connecting';
+    // A dial made before the route is up sends its SYN into the void, and the stream's own
+    // retransmissions (1, 2, 4 s) then cost a booting node up to 7 s. So when the route was not
+    // up at dial time, the dial is made again once, as soon as the route is: one extra dial at
+    // most, never a loop on a slow (radio) path whose route was up to begin with.
+    const routeWasUp = this.overlay.router.routes.get(master)?.state === 'established';
     const stream = (this.stream = this.overlay.dial(master, REGISTER_PORT));
     this.later(CONNECT_TIMEOUT_MS, () => stream.destroy(Object.assign(new Error('connect timed out'), { code: 'timeout' })));
+    if (!routeWasUp) this.redialWhenRouted(stream, master);
     const lost = (why: string): void => {
       if (this.stream !== stream || this.status.state === 'stopped') return;
       this.stream = undefined;
@@ -127,6 +138,31 @@ export class Registrar {
       this.status.state = state;
       this.status.lastError = null;
     });
+  }
+
+  private redialTimer: TimerHandle | undefined;
+
+  private redialWhenRouted(stream: Duplex, master: string): void {
+    const clock = this.overlay.node.clock;
+    let connected = false;
+    stream.once('connect', () => { connected = true; });
+    let upSince: number | undefined;
+    const check = (): void => {
+      this.redialTimer = undefined;
+      if (this.stream !== stream || connected || this.status.state === 'stopped') return;
+      if (this.overlay.router.routes.get(master)?.state === 'established') {
+        upSince ??= clock.now();
+        // A moment for a SYN that did make it; then the one redial, with no backoff.
+        if (clock.now() - upSince >= REDIAL_GRACE_MS) {
+          this.stream = undefined;
+          stream.destroy();
+          this.connect();
+          return;
+        }
+      }
+      this.redialTimer = clock.setTimeout(check, REDIAL_POLL_MS);
+    };
+    this.redialTimer = clock.setTimeout(check, REDIAL_POLL_MS);
   }
 
   private heartbeat(stream: Duplex): void {
