@@ -13,7 +13,8 @@ const table = (rows: string[][]): string => {
 };
 
 const pct = (v: number | null | undefined): string => (typeof v === 'number' ? `${v}%` : '-');
-const share = (used: number | null | undefined, total: number | null | undefined): string =>
+/** used/total as a whole percentage, or '-' when either is unknown. */
+export const share = (used: number | null | undefined, total: number | null | undefined): string =>
   (typeof used === 'number' && typeof total === 'number' && total > 0 ? `${Math.round((used / total) * 100)}%` : '-');
 
 /** `skywire metrics NODE`: one figure per line, units said. */

@@ -8,7 +8,8 @@ import { LOGS_PORT } from '../term/service-ports.ts';
 
 export const logsRequest = async (opener: ServiceOpener, req: Record<string, unknown>): Promise<Takeover> => {
   const address = String(req.address);
-  const args: Record<string, unknown> = { follow: req.follow === true, lines: Math.min(2000, Math.max(0, Math.floor(Number(req.lines ?? 100)) || 0)) };
+  // The node bounds `lines` itself (src/logs/attach-logs.ts).
+  const args: Record<string, unknown> = { follow: req.follow === true, lines: req.lines ?? 100 };
   if (typeof req.app === 'string') args.app = req.app;
   const { stream } = await opener.open(address, LOGS_PORT, 'logs', args);
   return new Takeover({ address, ...args }, (sock) => joinSocket(sock, stream));

@@ -5,6 +5,7 @@
 // is bounded, so a node cannot grow the master's registry by what it reports.
 import type { HostMetrics } from '../env/host-metrics.ts';
 import { APP_NAME } from '../apps/app-paths.ts';
+import { diff } from './delta.ts';
 
 export interface AppBrief { state: string; version: string | null }
 export interface NodeMetrics extends HostMetrics {
@@ -65,12 +66,7 @@ export const applyMetrics = (target: Partial<NodeMetrics>, v: unknown): { taken:
   return { taken, refused };
 };
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** The fields of `next` that differ from `prev` (all of them when there is no prev). */
-export const metricsDelta = (prev: NodeMetrics | undefined, next: NodeMetrics): Partial<NodeMetrics> => {
-  if (!prev) return next;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(next) as (keyof NodeMetrics)[]) if (!same(prev[k], next[k])) out[k] = next[k];
-  return out as Partial<NodeMetrics>;
-};
+/** The fields of `next` that differ from `prev` (all of them when there is no prev): the
+ *  heartbeat's own delta over the fields (no field is ever removed, so only `set` is sent). */
+export const metricsDelta = (prev: NodeMetrics | undefined, next: NodeMetrics): Partial<NodeMetrics> =>
+  (prev ? diff<unknown>(new Map(Object.entries(prev)), new Map(Object.entries(next))).set as Partial<NodeMetrics> : next);

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlHandler } from '../env/control-server.ts';
 import { startWebServer } from '../env/web-http.ts';
+import { parseHostPort } from '../env/host-port.ts';
 import type { MasterService } from '../master/master-service.ts';
 import { packageRoot } from '../apps/package-files.ts';
 import { SkywireError } from '../errors.ts';
@@ -47,12 +48,12 @@ export const startDashboard = async (o: { master: MasterService; handlers: Reado
   const token = loginToken(o.home, random);
   const auth = new WebAuth(token, node.clock, random);
   const feed = new FleetFeed(o.master, node.clock).start();
-  const listenHost = o.listen.startsWith('[') ? o.listen.slice(1, o.listen.indexOf(']')) : o.listen.slice(0, o.listen.lastIndexOf(':'));
-  const unspecified = listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '';
+  const listenHost = parseHostPort(o.listen, '--web').host;
+  const unspecified = listenHost === '0.0.0.0' || listenHost === '::';
   const routes = webRoutes({ auth, feed, handlers: o.handlers, master: { address: node.address, name: node.name }, hosts: [...(unspecified ? [] : [listenHost]), ...(o.hosts ?? [])], ...(o.deployer ? { deploy: deployServer(o.deployer) } : {}) });
   try {
     const server = await startWebServer({ listen: o.listen, staticDir: o.staticDir ?? join(packageRoot(), 'dist', 'web'), routes, log: o.log });
-    if (unspecified) o.log(`the dashboard listens on every address (${o.listen}): anyone who reaches it can try the login; prefer 127.0.0.1 and "ssh -L" or "skywire forward"`);
+    if (unspecified) o.log(`the dashboard listens on every address (${o.listen}): anyone who reaches it can try the login; prefer 127.0.0.1 and an "ssh -L" tunnel`);
     return {
       url: server.url, loginUrl: `${server.url}#token=${token}`, token, auth, feed,
       close: async () => {

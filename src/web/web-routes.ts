@@ -151,11 +151,11 @@ export const webRoutes = (d: RouteDeps): WebRoutes => {
         const handler = d.handlers.get(cmd);
         const node = req.query.get('node');
         if (!handler || !node) return { refuse: 400, reason: 'Bad Request' };
-        const num = (v: string | null, dflt: number, max: number): number => { const n = Number(v); return Number.isInteger(n) && n >= 0 && n <= max ? n : dflt; };
+        // Sizes and line counts are bounded where they are used (termRequest, the node's logs).
         const q = req.query;
         const request = cmd === 'term'
-          ? { cmd, address: node, cols: num(q.get('cols'), 80, 1000) || 80, rows: num(q.get('rows'), 24, 1000) || 24 }
-          : { cmd, address: node, follow: q.get('follow') === '1', lines: num(q.get('lines'), 200, 2000), ...(q.get('app') ? { app: q.get('app') } : {}) };
+          ? { cmd, address: node, cols: q.get('cols'), rows: q.get('rows') }
+          : { cmd, address: node, follow: q.get('follow') === '1', lines: q.get('lines') ?? 200, ...(q.get('app') ? { app: q.get('app') } : {}) };
         return { accept: (ws) => bridgeService(ws, handler, request) };
       }
       if (req.path === '/api/deploy') return d.deploy ? { accept: d.deploy } : { refuse: 404, reason: 'Not Found' };
@@ -164,7 +164,10 @@ export const webRoutes = (d: RouteDeps): WebRoutes => {
         accept: (ws) => {
           ws.on('error', () => ws.terminate());
           // The page sends nothing on the feed; anything it does send is ignored.
-          if (!d.feed.add(ws)) return void ws.close(1013, 'too many pages open');
+          if (!d.feed.add(ws)) {
+            ws.close(1013, 'too many pages open');
+            return;
+          }
           ws.on('close', () => d.feed.remove(ws));
         },
       };

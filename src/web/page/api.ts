@@ -22,3 +22,11 @@ export const post = async <T>(path: string, body: unknown): Promise<T> => parse<
 }));
 
 export interface SessionInfo { csrf: string; master: { address: string; name: string } }
+
+/** A signed command's answer as the master's handlers return it (src/master/master-control.ts). */
+export type CommandReply<T = unknown> = { ok: true; result: T } | { ok: false; refused: string } | { ok: false; error: { code: string; message: string } };
+export interface Reply<T = unknown> { node: string; name: string; reply: CommandReply<T> }
+
+/** Why a command did not succeed, in one line ('' when it did). */
+export const why = (r: CommandReply): string => ('refused' in r ? `refused (${r.refused})` : 'error' in r ? `${r.error.code}: ${r.error.message}` : '');
+export const errText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));

@@ -3,12 +3,9 @@
 // the node's, a running app restarts). Move stops the app here, copies src, config and data to
 // the other node, starts it there and removes it here once it is healthy (`skywire app move`).
 import { h } from './dom.ts';
-import { get, post, ApiError } from './api.ts';
+import { get, post, why, errText, type Reply } from './api.ts';
 import type { FleetStore } from './fleet-store.ts';
 
-interface Reply<T> { reply: { ok: true; result: T } | { ok: false; refused: string } | { ok: false; error: { code: string; message: string } } }
-const why = (r: Reply<unknown>['reply']): string => ('refused' in r ? `refused (${r.refused})` : 'error' in r ? `${r.error.code}: ${r.error.message}` : '');
-const errText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 const toB64 = (text: string): string => {
   const bytes = new TextEncoder().encode(text);

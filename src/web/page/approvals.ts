@@ -31,7 +31,7 @@ export const approvals = (store: FleetStore): { el: HTMLElement; destroy(): void
       return h('div', { class: 'card pending', 'data-address': n.address },
         h('div', { class: 'title' }, h('span', { class: 'claimed' }, n.name || '(no name)'), n.held === 'name-taken' ? h('span', { class: 'warn' }, ' name already taken by an admitted node') : null),
         h('div', { class: 'mono' }, n.address),
-        h('div', { class: 'muted' }, `first seen ${ago(Date.now() - n.firstSeenMs)}, version ${n.version}, ${n.online ? 'connected' : 'not connected'}`),
+        h('div', { class: 'muted' }, `first seen ${ago(Date.now() - n.firstSeenMs)}, version ${n.version}, ${n.online ? 'connected' : 'not connected'}`), // real-io: the browser's clock (page code, not a node)
         h('div', { class: 'actions' }, approve, refuse, out));
     }));
   };

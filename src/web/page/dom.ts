@@ -18,11 +18,8 @@ export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
 
 export const clear = (el: Element): void => { el.replaceChildren(); };
 
-export const ago = (ms: number): string =>
-  ms < 2000 ? 'just now' : ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${Math.round(ms / 3_600_000)} h ago`;
-
-export const pct = (used: number | null | undefined, total: number | null | undefined): string =>
-  (typeof used === 'number' && typeof total === 'number' && total > 0 ? `${Math.round((used / total) * 100)}%` : '–');
+// The CLI's own wording, so the page and `skywire nodes` say the same.
+export { ago, share as pct } from '../../cli/format-fleet.ts';
 
 /** Runs a promise whose failures its own code already shows; anything left is logged. */
 export const spawn = (p: Promise<unknown>): void => { p.catch((e: unknown) => console.error(e)); };

@@ -52,12 +52,12 @@ export class FleetStore {
   }
 
   private retry(): void {
-    setTimeout(() => { if (!this.closed) this.connect(); }, this.backoff);
+    setTimeout(() => { if (!this.closed) this.connect(); }, this.backoff); // real-io: the browser's clock (page code, not a node)
     this.backoff = Math.min(this.backoff * 2, 10_000);
   }
 
   private receive(m: FeedMessage): void {
-    this.lastMessageMs = Date.now();
+    this.lastMessageMs = Date.now(); // real-io: the browser's clock (page code, not a node)
     if (m.t === 'snapshot') {
       this.master = m.master;
       this.offlineAfterMs = m.offlineAfterMs;

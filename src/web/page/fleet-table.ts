@@ -70,7 +70,7 @@ export const fleetTable = (store: FleetStore, open: (address: string) => void): 
 
   const pool: HTMLElement[] = [];
   const draw = (): void => {
-    const now = Date.now();
+    const now = Date.now(); // real-io: the browser's clock (page code, not a node)
     const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_H) - OVERSCAN);
     const last = Math.min(rows.length, Math.ceil((viewport.scrollTop + viewport.clientHeight) / ROW_H) + OVERSCAN);
     let used = 0;
@@ -99,7 +99,7 @@ export const fleetTable = (store: FleetStore, open: (address: string) => void): 
   viewport.addEventListener('scroll', () => requestAnimationFrame(draw));
   const off = store.on(later);
   // "Last seen" moves with time even when nothing arrives.
-  const tick = setInterval(draw, 1000);
+  const tick = setInterval(draw, 1000); // real-io: the browser's clock (page code, not a node)
   requestAnimationFrame(rebuild);
   return { el, destroy: () => { off(); clearInterval(tick); if (frame) cancelAnimationFrame(frame); } };
 };

@@ -3,19 +3,16 @@
 // its apps, tags and config, and restart. Config edits are checked by the master field by field
 // before anything is sent; each problem is shown beside its field.
 import { h, ago, pct, spawn } from './dom.ts';
-import { get, post, ApiError } from './api.ts';
+import { get, post, why, errText, type Reply } from './api.ts';
 import { stateOf, type FleetStore, type NodeView } from './fleet-store.ts';
 import { sparkline } from './sparkline.ts';
 import { openTerminal } from './terminal.ts';
 import { logsView } from './logs-view.ts';
 import { appEditor } from './app-editor.ts';
 
-interface Reply<T> { node: string; name: string; reply: { ok: true; result: T } | { ok: false; refused: string } | { ok: false; error: { code: string; message: string } } }
 interface LinkRow { peer: string; state: string; rttMs: number | null; endpoint: string | null; carrier: string; problem: string | null }
 interface RouteRow { dest: string; state: string; hops: number | null; path: string[] | null; repairs: number }
 
-const why = (r: Reply<unknown>['reply']): string => ('refused' in r ? `refused (${r.refused})` : 'error' in r ? `${r.error.code}: ${r.error.message}` : '');
-const errText = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
 export const nodePage = (store: FleetStore, address: string): { el: HTMLElement; destroy(): void } => {
   const history: { t: number; cpu: number | null; mem: number | null }[] = [];
@@ -91,7 +88,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
     const m = n.metrics;
     facts.replaceChildren(...[
       ['Address', n.address], ['Path', n.via === null ? 'no route' : n.via === 'direct' ? 'direct' : `via ${nameOf(n.via)}`],
-      ['Last seen', ago(Date.now() - n.lastSeenMs)], ['Version', n.version], ['Config', `v${n.configVersion}`], ['Enrolment', n.enrolment],
+      ['Last seen', ago(Date.now() - n.lastSeenMs)], ['Version', n.version], ['Config', `v${n.configVersion}`], ['Enrolment', n.enrolment], // real-io: the browser's clock (page code, not a node)
     ].flatMap(([k, v]) => [h('dt', {}, k!), h('dd', { class: k === 'Address' ? 'mono' : '' }, v!)]));
     const up = typeof m.uptimeS === 'number' ? `${Math.floor(m.uptimeS / 86400)} d ${Math.floor((m.uptimeS % 86400) / 3600)} h ${Math.floor((m.uptimeS % 3600) / 60)} min` : '–';
     cards.replaceChildren(...[
@@ -137,7 +134,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
           ...s.links.map((l) => h('tr', { 'data-state': l.state }, h('td', {}, nameOf(l.peer)), h('td', {}, l.state), h('td', {}, l.rttMs === null ? '–' : `${Math.round(l.rttMs)} ms`), h('td', { class: 'mono' }, l.endpoint ?? l.carrier), h('td', {}, l.problem ?? '')))),
         h('table', { class: 'route-table' }, h('tr', {}, h('th', {}, 'Route to'), h('th', {}, 'State'), h('th', {}, 'Hops'), h('th', {}, 'Path'), h('th', {}, 'Repairs')),
           ...s.routes.map((x) => h('tr', { 'data-state': x.state }, h('td', {}, nameOf(x.dest)), h('td', {}, x.state), h('td', {}, x.hops ?? '–'), h('td', {}, (x.path ?? []).map(nameOf).join(' → ')), h('td', {}, x.repairs)))),
-        h('p', { class: 'muted' }, `as the node reported ${new Date().toLocaleTimeString()}`));
+        h('p', { class: 'muted' }, `as the node reported ${new Date().toLocaleTimeString()}`)); // real-io: the browser's clock (page code, not a node)
     } catch (e) { links.textContent = errText(e); }
   };
 
@@ -188,7 +185,7 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
     const fields = keys.map((k) => {
       const ta = h('textarea', { 'data-field': k, rows: typeof doc[k] === 'object' && doc[k] !== null ? 3 : 1, spellcheck: 'false' });
       ta.value = doc[k] === undefined ? '' : JSON.stringify(doc[k]);
-      ta.addEventListener('input', () => { clearTimeout(timer); timer = window.setTimeout(() => void check().catch((e) => { general.textContent = errText(e); }), 300); });
+      ta.addEventListener('input', () => { clearTimeout(timer); timer = window.setTimeout(() => void check().catch((e) => { general.textContent = errText(e); }), 300); }); // real-io: the browser's clock (page code, not a node)
       const err = h('div', { class: 'field-error', 'data-error-for': k });
       inputs.set(k, ta);
       errs.set(k, err);
@@ -211,6 +208,6 @@ export const nodePage = (store: FleetStore, address: string): { el: HTMLElement;
   drawNode(store.nodes.get(address));
   spawn(drawLinks());
   spawn(drawConfig());
-  const timer = setInterval(() => { if (store.nodes.get(address)?.online) spawn(drawLinks()); }, 5000);
+  const timer = setInterval(() => { if (store.nodes.get(address)?.online) spawn(drawLinks()); }, 5000); // real-io: the browser's clock (page code, not a node)
   return { el, destroy: () => { off(); clearInterval(timer); term?.close(); logs?.close(); } };
 };

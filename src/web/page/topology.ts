@@ -42,7 +42,7 @@ export const topologyPage = (store: FleetStore, open: (address: string) => void)
     const nextShape = `${nodes.map((n) => `${n.data.id}${n.data.online}`).sort().join()}#${edges.map((e) => `${e.data.id}${e.data.up}`).sort().join()}`;
     if (nextShape === shape && cy) return;
     shape = nextShape;
-    const t0 = performance.now();
+    const t0 = performance.now(); // real-io: the browser's clock (page code, not a node)
     cy?.destroy();
     cy = cytoscape({
       container: canvas, elements: [...nodes, ...edges], minZoom: 0.05, maxZoom: 4,
@@ -61,7 +61,7 @@ export const topologyPage = (store: FleetStore, open: (address: string) => void)
     });
     // A small fleet would otherwise be blown up to fill the box.
     if (cy.zoom() > 1.5) { cy.zoom(1.5); cy.center(); }
-    const ms = Math.round(performance.now() - t0);
+    const ms = Math.round(performance.now() - t0); // real-io: the browser's clock (page code, not a node)
     info.textContent = `${nodes.length} nodes, ${edges.length} links · laid out in ${ms} ms · drag to pan, scroll or pinch to zoom, click a node to highlight its links and the master's path to it, double-click to open it`;
     canvas.dataset.layoutMs = String(ms);
     canvas.dataset.nodes = String(nodes.length);
@@ -79,7 +79,7 @@ export const topologyPage = (store: FleetStore, open: (address: string) => void)
   };
 
   let pending = 0;
-  const off = store.on(() => { clearTimeout(pending); pending = window.setTimeout(() => spawn(draw()), 1000); });
+  const off = store.on(() => { clearTimeout(pending); pending = window.setTimeout(() => spawn(draw()), 1000); }); // real-io: the browser's clock (page code, not a node)
   requestAnimationFrame(() => spawn(draw()));
   return { el, destroy: () => { destroyed = true; off(); clearTimeout(pending); cy?.destroy(); } };
 };
