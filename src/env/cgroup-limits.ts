@@ -28,6 +28,19 @@ const probeWrite = (parent: string): string | undefined => {
   }
 };
 
+const parentOf = (pid: number): number | undefined => {
+  // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+  const stat = read(`/proc/${pid}/stat`);
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
+};
+
+/** Whether `pid` is `ancestor` or one of its descendants (a process that has ended is not). */
+const descendsFrom = (pid: number, ancestor: number): boolean => {
+  for (let p: number | undefined = pid, hops = 0; p !== undefined && hops < 64; p = parentOf(p), hops++) if (p === ancestor) return true;
+  return false;
+};
+
 /** v2 needs the controllers enabled for children of the node's group. A group holding
  *  processes cannot enable them (the "no internal processes" rule) unless it is the root; the
  *  usual delegated layout (systemd Delegate=yes) has only the node in it, which then moves
@@ -43,11 +56,20 @@ const v2Parent = (h: Hierarchy): string | string[] => {
     enable();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EBUSY') return [`cgroup v2 at ${dir}: ${(e as NodeJS.ErrnoException).code}`];
-    const others = read(join(dir, 'cgroup.procs')).split('\n').filter((p) => p && Number(p) !== process.pid);
+    // The node's own children (a terminal's shell, esbuild's service) move with it; anything
+    // else in the group is not the node's to move.
+    const procs = read(join(dir, 'cgroup.procs')).split('\n').filter((p) => p).map(Number);
+    const others = procs.filter((p) => read(`/proc/${p}/stat`) !== '' && !descendsFrom(p, process.pid));
     if (others.length) return [`cgroup v2 at ${dir} holds other processes (${others.length}); run the node in its own group (systemd: Delegate=yes)`];
     try {
       makeDir(join(dir, 'skywire-node'));
-      writeFileSync(join(dir, 'skywire-node', 'cgroup.procs'), String(process.pid));
+      for (const p of [process.pid, ...procs.filter((q) => q !== process.pid)]) {
+        try {
+          writeFileSync(join(dir, 'skywire-node', 'cgroup.procs'), String(p));
+        } catch (e3) {
+          if ((e3 as NodeJS.ErrnoException).code !== 'ESRCH') throw e3; // a child that ended meanwhile
+        }
+      }
       enable();
     } catch (e2) {
       return [`cgroup v2 at ${dir}: ${(e2 as NodeJS.ErrnoException).code}`];
