@@ -1,7 +1,7 @@
 // Runs every benchmark in its own process (so one's heap does not skew another's memory figure).
 import { spawnSync } from 'node:child_process';
 
-const all = ['handshake', 'seal-open', 'forwarding', 'throughput', 'route-setup', 'sim', 'boot', 'master-scale', 'dashboard', 'radio', 'radio-cold', 'radio-sms-size', 'tui', 'socks', 'files', 'fleet-sim', 'flood'];
+const all = ['handshake', 'seal-open', 'forwarding', 'throughput', 'route-setup', 'sim', 'boot', 'master-scale', 'dashboard', 'radio', 'radio-cold', 'radio-sms-size', 'tui', 'socks', 'files', 'fleet-sim', 'flood', 'image'];
 // `npm run bench -- NAME...` runs only those.
 const asked = process.argv.slice(2);
 const unknown = asked.filter((b) => !all.includes(b));

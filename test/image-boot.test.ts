@@ -84,13 +84,13 @@ serialTest('boot under QEMU: registers with the master, term runs a command, the
   let out = '';
   term.stdout.on('data', (b: Buffer) => { out += b.toString(); });
   term.stderr.on('data', (b: Buffer) => { out += b.toString(); });
-  term.stdin.end('echo "user=$(id -un)"; echo "root=$(findmnt -bno SIZE /)"; echo "sshd=$(command -v sshd || echo none)"; echo "screen=$(tr -s " " < /dev/vcs1)"; exit 7\n');
+  term.stdin.end('echo "user=$(id -un)"; echo "root=$(findmnt -bno SIZE /)"; echo "sshd=$(command -v sshd || echo none)"; for i in $(seq 60); do tr -s " " < /dev/vcs1 | grep -q REGISTERED && break; sleep 1; done; echo "screen=$(tr -s " " < /dev/vcs1)"; exit 7\n');
   t.is(await new Promise<number | null>((res) => term.on('exit', res)), 7, out);
   t.regex(out, /user=skywire/);
   t.regex(out, /sshd=none/);
   const rootBytes = Number(/root=(\d+)/.exec(out)?.[1] ?? 0);
   t.true(rootBytes > statSync(image).size, `the root file system grew into the bigger disk: ${rootBytes} bytes`);
-  t.regex(out, /screen=.*SKYWIRE NODE.*vm-node.*REGISTERED/s, 'tty1 shows the status page');
+  t.regex(out, /screen=.*SKYWIRE NODE.*vm-node.*REGISTERED/s, 'tty1 shows the status page (redrawn every 2 s)');
 
   const bundle = join(dir, 'files.skybundle');
   const built = sky('app', 'build', '--builtin', 'files', '--out', bundle);

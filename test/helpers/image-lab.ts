@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, sky, tmpHome } from './cli.ts';
-import { bootVm, type Vm } from './qemu-vm.ts';
+import { bootVm, type DirectKernel, type Vm } from './qemu-vm.ts';
 
 /** Where build-image.sh puts the FAT boot partition (MiB 4 of the disk). */
 export const BOOT_OFFSET = 4 * 1024 * 1024;
@@ -43,7 +43,9 @@ export interface ImageLab {
   writeMasterTxt(disk: string, name: string): void;
   nodes(): NodeRow[];
   /** Boots `disk` and waits until `name` is registered and online, seen after this boot began. */
-  boot(disk: string, name: string, timeoutMs?: number): Promise<{ vm: Vm; row: NodeRow; marks: BootMarks }>;
+  /** `arch` arm64 boots the Raspberry Pi image's kernel and initrd (from its FAT partition)
+   *  directly on QEMU's virt board, with the root the Pi's cmdline.txt names. */
+  boot(disk: string, name: string, timeoutMs?: number, arch?: 'amd64' | 'arm64'): Promise<{ vm: Vm; row: NodeRow; marks: BootMarks }>;
   stop(): void;
 }
 
@@ -91,9 +93,22 @@ export const startImageLab = async (tag: string): Promise<ImageLab> => {
       const r = run('mcopy', ['-o', '-i', `${disk}@@${BOOT_OFFSET}`, file, '::/skywire/master.txt']);
       if (r.code !== 0) throw new Error(`mcopy master.txt: ${r.out}`);
     },
-    boot: async (disk, name, timeoutMs = 240_000) => {
+    boot: async (disk, name, timeoutMs = 240_000, arch = 'amd64') => {
+      let direct: DirectKernel | undefined;
+      if (arch === 'arm64') {
+        const listing = run('mdir', ['-i', `${disk}@@${BOOT_OFFSET}`, '-b', '::/']).out.split('\n');
+        const pick = (prefix: string): string => {
+          const f = listing.map((l) => l.trim().replace(/^::\//, '')).filter((l) => l.startsWith(prefix)).sort().pop();
+          if (!f) throw new Error(`no ${prefix}* in the boot partition`);
+          const to = join(dir, f);
+          const r = run('mcopy', ['-o', '-i', `${disk}@@${BOOT_OFFSET}`, `::/${f}`, to]);
+          if (r.code !== 0) throw new Error(`mcopy ${f}: ${r.out}`);
+          return to;
+        };
+        direct = { kernel: pick('vmlinuz-'), initrd: pick('initrd.img-'), append: 'root=LABEL=SKYWIRE_ROOT rw rootwait console=tty1 console=ttyAMA0,115200' };
+      }
       const t0 = Date.now();
-      const vm = bootVm({ arch: 'amd64', disk, dir, name: `vm${boots++}`, wrap: inNs });
+      const vm = bootVm({ arch, disk, dir, name: `vm${boots++}`, wrap: inNs, ...(direct ? { direct } : {}) });
       vms.push(vm);
       const marks: Partial<BootMarks> = {};
       const row = await poll(() => {

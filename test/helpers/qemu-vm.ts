@@ -45,8 +45,11 @@ export interface Vm {
   accel: 'kvm' | 'tcg';
 }
 
+/** A kernel booted directly (no UEFI): the Raspberry Pi image's, as its firmware would. */
+export interface DirectKernel { kernel: string; initrd: string; append: string }
+
 /** Boots `disk` (used in place). `wrap` prefixes the command (e.g. `ip netns exec NS`). */
-export const bootVm = (o: { arch: 'amd64' | 'arm64'; disk: string; dir: string; name: string; wrap?: string[]; memMiB?: number }): Vm => {
+export const bootVm = (o: { arch: 'amd64' | 'arm64'; disk: string; dir: string; name: string; wrap?: string[]; memMiB?: number; direct?: DirectKernel }): Vm => {
   const f = FIRMWARE[o.arch];
   const vars = join(o.dir, `${o.name}-vars.fd`);
   if (!existsSync(vars)) copyFileSync(f.vars, vars);
@@ -57,7 +60,8 @@ export const bootVm = (o: { arch: 'amd64' | 'arm64'; disk: string; dir: string; 
   const cpu = accel === 'kvm' ? 'host' : o.arch === 'arm64' ? 'cortex-a72' : 'max';
   const args = [
     '-machine', `${f.machine},accel=${accel}`, '-cpu', cpu, '-smp', '2', '-m', String(o.memMiB ?? 1024),
-    '-drive', `if=pflash,format=raw,readonly=on,file=${f.code}`, '-drive', `if=pflash,format=raw,file=${vars}`,
+    ...(o.direct ? ['-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append]
+      : ['-drive', `if=pflash,format=raw,readonly=on,file=${f.code}`, '-drive', `if=pflash,format=raw,file=${vars}`]),
     '-drive', `file=${o.disk},format=raw,if=virtio,cache=unsafe`,
     '-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0',
     '-display', 'none', '-serial', `file:${serialFile}`, '-monitor', `unix:${monitor},server=on,wait=off`,
