@@ -5,7 +5,7 @@ export default {
   files: ['test/image-*.test.ts'],
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
-  timeout: '15m',
+  timeout: '25m',
   concurrency: 1,
   workerThreads: false,
 };

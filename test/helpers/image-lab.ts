@@ -11,8 +11,8 @@ import { bootVm, type DirectKernel, type Vm } from './qemu-vm.ts';
 /** Where build-image.sh puts the FAT boot partition (MiB 4 of the disk). */
 export const BOOT_OFFSET = 4 * 1024 * 1024;
 
-export const run = (cmd: string, args: string[], opts: { input?: string; timeout?: number } = {}): { code: number | null; out: string } => {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: opts.timeout ?? 60_000, input: opts.input });
+export const run = (cmd: string, args: string[], opts: { input?: string; timeout?: number; cwd?: string } = {}): { code: number | null; out: string } => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: opts.timeout ?? 60_000, input: opts.input, cwd: opts.cwd });
   return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 };
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -93,7 +93,7 @@ export const startImageLab = async (tag: string): Promise<ImageLab> => {
       const r = run('mcopy', ['-o', '-i', `${disk}@@${BOOT_OFFSET}`, file, '::/skywire/master.txt']);
       if (r.code !== 0) throw new Error(`mcopy master.txt: ${r.out}`);
     },
-    boot: async (disk, name, timeoutMs = 240_000, arch = 'amd64') => {
+    boot: async (disk, name, timeoutMs = 420_000, arch = 'amd64') => {
       let direct: DirectKernel | undefined;
       if (arch === 'arm64') {
         const listing = run('mdir', ['-i', `${disk}@@${BOOT_OFFSET}`, '-b', '::/']).out.split('\n');
