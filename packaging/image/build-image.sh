@@ -67,6 +67,19 @@ trap cleanup EXIT
 # npm's own cache (filled by the `npm ci` that installed this tree) serves the chroot's npm ci.
 npm_cache=$(npm config get cache 2>/dev/null || true); [ -d "$npm_cache" ] || npm_cache="$cache/npm"
 mkdir -p "$cache/apt-$suite-$arch" "$npm_cache" "$out"
+# The chroot's npm reaches the registry the way this machine's does: same registry, proxy and
+# CA bundle (a proxy with its own CA is common in companies; Debian's bundle in the chroot would
+# not know it). Packages of the target's architecture that the cache lacks are fetched.
+mkdir -p "$work/npm-env"
+{
+  echo "export npm_config_nodedir=/usr"
+  reg=$(npm config get registry 2>/dev/null || true); [ -n "$reg" ] && echo "export npm_config_registry='$reg'"
+  ca=$(npm config get cafile 2>/dev/null || true); [ "$ca" = null ] && ca=
+  [ -z "$ca" ] && ca=${NODE_EXTRA_CA_CERTS:-}
+  if [ -n "$ca" ] && [ -f "$ca" ]; then cp "$ca" "$work/npm-env/ca.crt"; echo "export npm_config_cafile=/build/npm-env/ca.crt NODE_EXTRA_CA_CERTS=/build/npm-env/ca.crt"; fi
+  for v in https_proxy HTTPS_PROXY http_proxy HTTP_PROXY no_proxy NO_PROXY; do [ -n "${!v:-}" ] && echo "export $v='${!v}'"; done
+  true
+} > "$work/npm-env/env"
 apt_cache=("--skip=essential/unlink" "--setup-hook=mkdir -p \"\$1\"/var/cache/apt/archives/"
   "--setup-hook=sync-in $cache/apt-$suite-$arch /var/cache/apt/archives/"
   "--customize-hook=sync-out /var/cache/apt/archives $cache/apt-$suite-$arch")
@@ -86,9 +99,8 @@ mkdir -p "$work/built"
 mmdebstrap --mode=root --variant=apt --arch="$arch" --include=nodejs,npm,libnode-dev,build-essential,python3,ca-certificates \
   "${apt_cache[@]}" \
   --customize-hook='mkdir -p "$1/build" "$1/root/.npm"' --customize-hook="copy-in $work/stage/skywire /build" \
-  --customize-hook="mount --bind $npm_cache \"\$1/root/.npm\"" \
-  --customize-hook='chroot "$1" sh -ec "cd /build/skywire && export npm_config_nodedir=/usr && npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=error && node scripts/build.mjs && test -f dist/skywire.mjs && rm -rf /root/.npm/_logs"' \
-  --customize-hook='umount "$1/root/.npm"' \
+  --customize-hook="copy-in $work/npm-env /build" \
+  --customize-hook="mount --bind $npm_cache \"\$1/root/.npm\" && { chroot \"\$1\" sh -ec '. /build/npm-env/env && cd /build/skywire && npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=error && node scripts/build.mjs && test -f dist/skywire.mjs'; rc=\$?; umount \"\$1/root/.npm\"; exit \$rc; }" \
   --customize-hook="copy-out /build/skywire $work/built" \
   "$suite" /dev/null "$mirror" >"$work/builder.log" 2>&1 || { tail -30 "$work/builder.log" >&2; die IMAGE_BUILD "building the package in the $arch chroot failed (log above)"; }
 [ -f "$work/built/skywire/native/udp-batch/build/Release/udp_batch.node" ] || note "warning: native/udp-batch was not built; the node will send one datagram per syscall"
