@@ -106,7 +106,12 @@ mmdebstrap --mode=root --variant=apt --arch="$arch" --include=nodejs,npm,libnode
 [ -f "$work/built/skywire/native/udp-batch/build/Release/udp_batch.node" ] || note "warning: native/udp-batch was not built; the node will send one datagram per syscall"
 # Build leftovers the node does not run, and the prebuilt native modules of other platforms
 # (node-pty, sodium-native and serialport ship Windows, macOS and Android builds: ~75 MB).
-rm -rf "$work/built/skywire/native/udp-batch/build/Release/obj.target" "$work/built/skywire/native/udp-batch/build/Release/.deps"
+# node-gyp's build directories keep only the compiled addons (their generated Makefiles list
+# files in a different order at every build).
+find "$work/built/skywire" -type f -path '*/build/Release/*.node' | sed 's|/Release/[^/]*$||' | sort -u | while IFS= read -r d; do
+  find "$d" -mindepth 1 \( -type f -o -type l \) ! -path "$d/Release/*.node" -delete
+  find "$d" -mindepth 1 -type d -empty -delete
+done
 cpu=x64; [ "$arch" = arm64 ] && cpu=arm64
 find "$work/built/skywire/node_modules" -type d -name prebuilds -prune -print0 | while IFS= read -r -d '' d; do
   for p in "$d"/*; do case "$(basename "$p")" in "linux-$cpu"|"linux-$cpu"[-.+]*) ;; *) rm -rf "$p" ;; esac; done
@@ -174,6 +179,13 @@ mkfs.vfat -F 32 -n SKYWIRE --invariant -i "$(hex8 boot-volume)" -C "$work/boot.i
 (cd "$work/boot" && mcopy -s -m -i "$work/boot.img" ./* ::/)
 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -L SKYWIRE_ROOT -U "$(uuid root-fs)" -E "hash_seed=$(uuid root-hash),root_owner=0:0" \
   -d "$work/root" "$work/root.img" "${root_mib}M"
+# mkfs.ext4 -d copies each file's ctime, which is the time of this build (nothing can set a
+# ctime), and its atime, which reading the tree moved on; debugfs sets both to SOURCE_DATE_EPOCH
+# in the new file system (and its own superblock write time), so that two builds of the same
+# sources and packages are the same bytes.
+(cd "$work/root" && find . -print0) | tr '\0' '\n' | grep -v '"' | sed -e 's|^\.||' -e 's|^$|/|' |
+  awk -v t="@$SOURCE_DATE_EPOCH" '{ printf "sif \"%s\" ctime %s\nsif \"%s\" atime %s\n", $0, t, $0, t }' > "$work/ctime.cmds"
+E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH debugfs -w -f "$work/ctime.cmds" "$work/root.img" >/dev/null 2>"$work/debugfs.log" || { tail -5 "$work/debugfs.log" >&2; die IMAGE_BUILD "debugfs could not set the root's ctimes"; }
 img="$out/$name.img"
 rm -f "$img" "$img.zst" "$img.zst.sha256"
 truncate -s $(( (offset_mib + boot_mib + root_mib + 1) * 1024 * 1024 )) "$img"
