@@ -94,6 +94,9 @@ mkdir -p "$work/stage/skywire"
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard 2>/dev/null || find . -path ./node_modules -prune -o -path ./dist -prune -o -type f -print0) |
   (cd "$repo" && grep -zv -E '^(\./)?(test|bench|\.ci|docs/.*\.png|packaging/image/cache)' | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done) |
   (cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$work/stage/skywire"
+# A working tree's mtimes say when files were checked out or edited, not what they hold: every
+# staged file gets SOURCE_DATE_EPOCH (the later clamp keeps older mtimes, right for Debian's).
+find "$work/stage/skywire" -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
 note "building the package in a $suite/$arch chroot"
 mkdir -p "$work/built"
 mmdebstrap --mode=root --variant=apt --arch="$arch" --include=nodejs,npm,libnode-dev,build-essential,python3,ca-certificates \

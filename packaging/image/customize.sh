@@ -2,7 +2,7 @@
 # mmdebstrap customize hook: turns the Debian root at $1 into a Skywire node for board $2.
 # Runs on the build host as root; commands that must see the image's own files run in chroot.
 set -eu
-root=$1 board=$2
+root=$1 board=$2  # board: rpi or vm (the same for both today)
 
 # The node's system user. Its shell is what `skywire term` opens, so it is bash; it has no
 # password (locked), so nobody logs in as it on the console or anywhere else.
@@ -37,4 +37,3 @@ ln -sf ../run/systemd/resolve/stub-resolv.conf "$root/etc/resolv.conf"
 # Build-time leftovers that would differ between two builds.
 rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/log/"* "$root/var/cache/ldconfig/aux-cache" "$root/var/lib/apt/lists/"* "$root/var/cache/apt/"*.bin "$root/tmp/"* "$root/var/tmp/"*
 rm -f "$root/etc/ssh/ssh_host_"* "$root/var/lib/systemd/random-seed"
-[ "$board" = rpi ] || true
