@@ -205,7 +205,8 @@ test.serial('node page: the node\'s log is shown and follows new lines', async (
   const page = await loggedIn();
   t.teardown(() => page.close());
   await page.goto(`${base}/#/node/${a.address}`);
-  await page.waitForSelector('.log-box:has-text("registered with master")', { timeout: 30_000 });
+  // A loaded machine's node may miss the first-frame deadline; the page asks again.
+  await page.waitForSelector('.log-box:has-text("registered with master")', { timeout: 90_000 });
   t.is(await page.locator('text=only admitted nodes show their logs').count(), 0, 'the placeholder is gone');
   // A config push makes the node log a line; the followed log shows it.
   const file = join(tmpHome('web-cfg'), 'config.json');

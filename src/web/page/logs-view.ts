@@ -12,6 +12,9 @@ export const logsView = (address: string, apps: () => string[]): { el: HTMLEleme
   const pre = h('pre', { class: 'log-box', tabindex: 0 });
   const el = h('div', { class: 'logs' }, h('div', { class: 'toolbar' }, pick, h('label', {}, follow, ' follow'), status), pre);
   let ws: WebSocket | undefined;
+  // A busy node can miss the first-frame deadline (a timeout, not a refusal): asked again a few
+  // times before the box says so for good.
+  let retries = 0;
   let lines: string[] = [];
   let partial = '';
   const fill = (): void => {
@@ -42,14 +45,18 @@ export const logsView = (address: string, apps: () => string[]): { el: HTMLEleme
         return;
       }
       const m = JSON.parse(String(e.data)) as { open?: unknown; exit?: unknown; error?: { code?: string; message?: string } };
-      if (m.open) status.textContent = follow.checked ? 'following' : 'loaded';
-      else if (m.exit) status.textContent = `${lines.length} line(s)`;
-      else if (m.error) status.textContent = `refused: ${m.error.message ?? m.error.code ?? ''}`;
+      if (m.open) { retries = 0; status.textContent = follow.checked ? 'following' : 'loaded'; } else if (m.exit) status.textContent = `${lines.length} line(s)`;
+      else if (m.error && m.error.code === 'timeout' && retries < 5) {
+        retries++;
+        status.textContent = `the node did not answer in time; asking again (${retries})`;
+        setTimeout(() => { if (ws === sock) open(); }, 2000); // real-io: the browser's clock (page code, not a node)
+      } else if (m.error) status.textContent = `refused: ${m.error.message ?? m.error.code ?? ''}`;
     };
     sock.onclose = () => { if (ws === sock && follow.checked && status.textContent === 'following') status.textContent = 'the log stream ended'; };
   };
-  pick.addEventListener('change', open);
-  follow.addEventListener('change', open);
+  const reopen = (): void => { retries = 0; open(); };
+  pick.addEventListener('change', reopen);
+  follow.addEventListener('change', reopen);
   fill();
   open();
   return { el, close: () => { const s = ws; ws = undefined; s?.close(); } };
