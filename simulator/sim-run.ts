@@ -2,6 +2,7 @@
 // varies between runs comes from the seed, so one scenario and seed give one trace.
 import { nodeSuite } from '../src/identity/node-suite.ts';
 import { memoSuite } from './memo-suite.ts';
+import { RecordMemo } from '../src/topology/record-memo.ts';
 import type { Trace, TraceEvent } from '../src/env/trace.ts';
 import { EventQueue } from './event-queue.ts';
 import { SimNetwork } from './sim-network.ts';
@@ -53,6 +54,8 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   };
   const network = new SimNetwork({ queue, random: root.split('network'), trace, defaults: scenario.link });
   const suite = memoSuite(nodeSuite());
+  // One record memo for every node: each flooded record is parsed and verified once per run.
+  const recordMemo = new RecordMemo();
   const names = Array.from({ length: scenario.nodes }, (_, i) => `n${i}`);
   const traffic = new SimTraffic(scenario.streams, root.split('traffic'), () => queue.now);
   const sms = scenario.sms && new SimSms(scenario.sms, () => queue.now);
@@ -62,7 +65,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
     n.overlay!.router.table.onChange = () => { routes.dirty = true; };
   };
   const radio: RadioChannels | undefined = scenario.radio && new RadioChannels(scenario.radio, queue, root.split('radio'), (n: string): string => nodes.get(n)!.identity.address);
-  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, onBoot, radio, stubs: new Set(scenario.stubs ?? []) }, n)]));
+  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, overlay: { topology: { recordMemo } }, onBoot, radio, stubs: new Set(scenario.stubs ?? []) }, n)]));
   const edges = buildEdges(scenario.topology, names, root.split('topology'));
   const nameByAddress = new Map([...nodes.values()].map((n) => [n.identity.address, n.name]));
   const routes = new SimRoutes(network, (a) => nameByAddress.get(a) ?? a);
@@ -93,7 +96,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const runTo = async (t: number): Promise<void> => {
     while (queue.stepUntil(t)) {
       if (routes.dirty) routes.check(tables());
-      if (scenario.streams.length > 0 || sms) await flush();
+      if (traffic.started > 0 || sms) await flush();
     }
     queue.runUntil(t);
   };

@@ -17,6 +17,8 @@ const CHUNK = 16 * 1024;
 
 export class SimTraffic {
   readonly results: StreamResult[];
+  /** Streams opened so far: until the first, no Duplex exists to defer work with nextTick. */
+  started = 0;
   private readonly rx = new Map<number, { hash: Hash; bytes: number }>();
 
   constructor(private readonly specs: StreamSpec[], private readonly random: SeededRandom, private readonly now: () => number) {
@@ -61,6 +63,7 @@ export class SimTraffic {
   }
 
   start(index: number, o: Overlay, toAddress: string): void {
+    this.started++;
     const spec = this.specs[index]!;
     const res = this.results[index]!;
     const rnd = this.random.split(`stream:${index}`);

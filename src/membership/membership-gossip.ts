@@ -10,7 +10,7 @@
 //           credential, while the peer saw no link go down and so never synced it again (the
 //           demo's restarted node stayed unregistered for good).
 import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
-import { Proto } from '../overlay/link-layer.ts';
+import { Proto, neighbourOf } from '../overlay/link-layer.ts';
 import type { Membership } from './membership.ts';
 
 const Kind = { Credentials: 1, Revocations: 2, SyncRequest: 3 } as const;
@@ -96,7 +96,7 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership, pathToMa
       return;
     }
     if (e.from === 'rekeying' || !m.enforced) return;
-    const n = layer.neighbours().find((x) => x.peer === e.peer);
+    const n = neighbourOf(layer, e.peer);
     if (!n) return;
     if (!isSlow(n) && m.isMember(n.peer)) return fullSync(n);
     synced.delete(n.peer);
@@ -107,11 +107,11 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership, pathToMa
   // Bounded by the neighbours: an entry goes when its peer is no neighbour any more.
   const answered = new Map<string, number>();
   const answerSyncRequest = (peer: string): void => {
-    const n = layer.neighbours().find((x) => x.peer === peer);
+    const n = neighbourOf(layer, peer);
     if (!n || isSlow(n)) return layer.countDrop('membership-sync-refused');
     const now = layer.clock.now();
     if (now - (answered.get(peer) ?? -Infinity) < SYNC_REQUEST_EVERY_MS) return layer.countDrop('membership-sync-rate');
-    if (answered.size >= 1024) for (const a of answered.keys()) if (!layer.neighbours().some((x) => x.peer === a)) answered.delete(a);
+    if (answered.size >= 1024) for (const a of answered.keys()) if (!neighbourOf(layer, a)) answered.delete(a);
     answered.set(peer, now);
     if (m.isMember(peer)) return fullSync(n);
     const own = m.own();
@@ -129,7 +129,7 @@ export const attachMembershipGossip = (layer: LinkLayer, m: Membership, pathToMa
   });
   /** Our way to the master changed: a stranger neighbour gets the credentials along it. */
   const offerWay = (peer: string): void => {
-    const n = layer.neighbours().find((x) => x.peer === peer);
+    const n = neighbourOf(layer, peer);
     if (n && !synced.has(peer) && !isSlow(n)) send(n, wayCredentials(), undefined);
   };
   return { stop: () => { links.unsubscribe(); changes.unsubscribe(); }, offerWay };

@@ -28,6 +28,11 @@ import type { LinkLayer, NeighbourInfo } from '../overlay/link-layer.ts';
 /** Neighbour lists are sorted by address. */
 const byPeer = (a: { peer: string }, b: { peer: string }): number => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0);
 
+const neighbourInfo = (l: LinkActor): NeighbourInfo => {
+  const v = l.stats.view();
+  return { peer: l.peer, rttMs: v.rttMs, lossPct: v.lossPct, payloadMtu: linkMtu(l) - TRANSPORT_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind };
+};
+
 const linkMtu = (l: LinkActor): number => (l.endpoint !== undefined && l.carrier.mtuTo ? l.carrier.mtuTo(l.endpoint) : l.carrier.mtu);
 
 export interface NodeDeps {
@@ -195,12 +200,19 @@ export class SkyNode implements LinkHost, LinkLayer {
 
   neighbours(): NeighbourInfo[] {
     const out: NeighbourInfo[] = [];
-    for (const l of this.links.values()) {
-      if (l.state !== 'up' && l.state !== 'rekeying') continue;
-      const v = l.stats.view();
-      out.push({ peer: l.peer, rttMs: v.rttMs, lossPct: v.lossPct, payloadMtu: linkMtu(l) - TRANSPORT_OVERHEAD - 1, bitrate: l.carrier.bitrate, carrier: l.carrier.kind });
-    }
+    for (const l of this.links.values()) if (l.state === 'up' || l.state === 'rekeying') out.push(neighbourInfo(l));
     return out.sort(byPeer);
+  }
+
+  neighbour(peer: string): NeighbourInfo | undefined {
+    const l = this.links.get(peer);
+    return l && (l.state === 'up' || l.state === 'rekeying') ? neighbourInfo(l) : undefined;
+  }
+
+  upPeers(): string[] {
+    const out: string[] = [];
+    for (const l of this.links.values()) if (l.state === 'up' || l.state === 'rekeying') out.push(l.peer);
+    return out;
   }
 
   /** Amateur-radio neighbours whose link is not up yet (no hello both ways): an SMS can reach

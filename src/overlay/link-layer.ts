@@ -50,6 +50,11 @@ export interface LinkLayer {
   readonly keysAsked$?: Observable<string>;
   /** Neighbours whose link is up now (up or rekeying), sorted by address. */
   neighbours(): NeighbourInfo[];
+  /** One neighbour whose link is up now, without building and sorting the whole list: a relay
+   *  with a thousand links asks this per forwarded packet. */
+  neighbour?(peer: string): NeighbourInfo | undefined;
+  /** Addresses of the neighbours whose link is up now, in no particular order. */
+  upPeers?(): string[];
   /** Amateur-radio neighbours not up yet, which an SMS reaches in a solo frame (node.ts);
    *  shared: on a channel with other stations of ours too. */
   soloNeighbours?(): (NeighbourInfo & { shared: boolean })[];
@@ -62,3 +67,7 @@ export interface LinkLayer {
   register(proto: number, handler: (peer: string, bytes: Uint8Array) => void): void;
   countDrop(reason: string): void;
 }
+
+/** `peer`'s NeighbourInfo if its link is up: the layer's direct lookup, or a search of the list. */
+export const neighbourOf = (layer: Pick<LinkLayer, 'neighbours' | 'neighbour'>, peer: string): NeighbourInfo | undefined =>
+  layer.neighbour ? layer.neighbour(peer) : layer.neighbours().find((n) => n.peer === peer);

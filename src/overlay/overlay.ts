@@ -89,7 +89,7 @@ export class Overlay {
     this.membership.changes$.subscribe((c) => {
       if (c.kind === 'credential' && c.address !== node.address && !this.topology.record(c.address)) this.topology.request(c.address);
       // A neighbour just admitted saw only our way to the master: now it gets the database.
-      if (c.kind === 'credential' && node.neighbours().some((n) => n.peer === c.address)) this.topology.resync(c.address);
+      if (c.kind === 'credential' && node.neighbour(c.address) !== undefined) this.topology.resync(c.address);
       // A revocation takes effect on what is open, not only on what opens next.
       if (c.kind === 'revocations') for (const a of this.membership.revocations?.entries.keys() ?? []) if (!this.membership.isMember(a)) this.router.evictPeer(a);
     });

@@ -7,7 +7,7 @@ import type { SessionKeys } from '../link/handshake.ts';
 import { TAG_BYTES, TRANSPORT_OVERHEAD } from '../wire/constants.ts';
 import { E2E_HEADROOM, packetFor } from '../wire/packet.ts';
 import { decodeTransportHeader } from '../wire/transport.ts';
-import type { LinkLayer } from '../overlay/link-layer.ts';
+import { neighbourOf, type LinkLayer } from '../overlay/link-layer.ts';
 import { encodeHeader, ROUTE_HEADER_BYTES, RouteMsg } from './route-wire.ts';
 
 const MAX_PENDING = 32;
@@ -58,7 +58,7 @@ export class Conversation {
     this.old = this.session;
     this.session = new Session(keys, this.layer.clock.now());
     this.out = out;
-    const n = this.layer.neighbours().find((x) => x.peer === out.peer);
+    const n = neighbourOf(this.layer, out.peer);
     this.upper?.setMtu(convMtu(pathMtu || (n?.payloadMtu ?? 1200)));
     for (const p of this.pending.splice(0)) this.sendPacket(p);
   }

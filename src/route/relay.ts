@@ -7,6 +7,7 @@ import { SetupNonce } from './setup-onion.ts';
 import type { RelayEntry } from './route-table.ts';
 import { encodeReply, encodeSetup, relabel, REPLY_FIXED_BYTES, RouteMsg, type Reply, type Setup } from './route-wire.ts';
 import type { RouterCtx } from './router-ctx.ts';
+import { neighbourOf } from '../overlay/link-layer.ts';
 
 /** Lost: the next hop is up but restarted and forgot the route; the source should not avoid it. */
 /** NotMember: fleet membership refused the route (src/membership/route-gate.ts): no retry. */
@@ -23,7 +24,7 @@ export const brokenToDest = (ctx: RouterCtx, routeId: number, myId: number): Uin
 export const relaySetup = (ctx: RouterCtx, from: string, s: Setup, hopKey: Uint8Array, peeled: Peeled): void => {
   const next = addressToString(peeled.next);
   const myId = ctx.table.allocate();
-  const out = ctx.layer.neighbours().find((n) => n.peer === next);
+  const out = neighbourOf(ctx.layer, next);
   const pathMtu = Math.min(s.pathMtu, out?.payloadMtu ?? s.pathMtu);
   const forwarded = encodeSetup({ routeId: 0, senderId: myId, pathMtu, ephemeral: s.ephemeral, slots: peeled.rest, sealed: s.sealed });
   // Fleet membership: no route between strangers (src/membership/route-gate.ts).

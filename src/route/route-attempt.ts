@@ -8,6 +8,7 @@ import type { EndEntry, EndHandler } from './route-table.ts';
 import { buildSlots, keysForHop, SetupNonce, SlotFlag, type HopKeys } from './setup-onion.ts';
 import { e2eStart } from './e2e-handshake.ts';
 import { encodeSetup, MAX_HOPS } from './route-wire.ts';
+import { neighbourOf } from '../overlay/link-layer.ts';
 
 export interface RouteAttempt {
   path: string[];
@@ -48,7 +49,7 @@ export const buildAttempt = (ctx: RouterCtx, path: string[], dest: Uint8Array, c
   const now = layer.clock.now();
   const entry: EndEntry = { kind: 'end', myId, peer: hops[0]!, remoteId: 0, handler, lastUsed: now };
   ctx.table.add(entry);
-  const first = layer.neighbours().find((n) => n.peer === hops[0]);
+  const first = neighbourOf(layer, hops[0]!);
   const setup = encodeSetup({ routeId: 0, senderId: myId, pathMtu: first?.payloadMtu ?? 1200, ephemeral, slots, sealed: seal(destKeys.e2e, SetupNonce.E2eInit, new Uint8Array(0), start.plain) });
   const rttEstimate = (first?.rttMs ?? 50) * hops.length;
   return { path, myId, entry, setup, hopKeys, destKeys, e2e: start.state, sentAt: now, rttEstimate };

@@ -18,8 +18,22 @@ const noCaps: LsdbCaps = { maxRecords: Infinity, maxTotalLinks: Infinity, maxRec
 
 interface Entry { record: LinkRecord; receivedAt: number }
 
+// The first six bytes of an origin key as a number: an allocation-free index for exact echoes.
+// Two keys may share it (an attacker can grind that); the index then holds the later one and
+// the other's echoes take the full path, so a collision costs time, never a wrong answer.
+const keyIndex = (k: Uint8Array, at = 0): number =>
+  k[at]! * 2 ** 40 + k[at + 1]! * 2 ** 32 + ((k[at + 2]! << 24) >>> 0) + (k[at + 3]! << 16) + (k[at + 4]! << 8) + k[at + 5]!;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+};
+
 export class Lsdb {
   private readonly entries = new Map<string, Entry>();
+  /** Held records by keyIndex of their origin key, for exact-echo lookups (bounded by entries). */
+  private readonly byKey = new Map<number, LinkRecord>();
   private ownSeq = 0;
   /** Links summed over every record held. */
   private links = 0;
@@ -46,6 +60,14 @@ export class Lsdb {
   /** Every record, by origin address, for a database sync. */
   records(): LinkRecord[] {
     return [...this.entries.keys()].sort().map((k) => this.entries.get(k)!.record);
+  }
+
+  /** The held record whose signed bytes are exactly `bytes` (an encoded record), if any. Most of
+   *  flooding is such echoes: they need no parsing, hashing or signature check to be ignored. */
+  heldCopy(bytes: Uint8Array): LinkRecord | undefined {
+    if (bytes.length < 7) return undefined;
+    const r = this.byKey.get(keyIndex(bytes, 1));
+    return r !== undefined && sameBytes(r.bytes, bytes) ? r : undefined;
   }
 
   /** False when offer() would certainly say 'stale': the caller can skip the signature check. */
@@ -146,11 +168,14 @@ export class Lsdb {
     if (!e) return;
     this.links -= e.record.links.length;
     this.entries.delete(origin);
+    const k = keyIndex(e.record.originKey);
+    if (this.byKey.get(k) === e.record) this.byKey.delete(k);
   }
 
   private put(record: LinkRecord, now: number, prev: LinkRecord | undefined): void {
     this.links += record.links.length - (prev?.links.length ?? 0);
     this.entries.set(record.origin, { record, receivedAt: now });
+    this.byKey.set(keyIndex(record.originKey), record);
     if (!prev || !sameLinks(prev.links, record.links) || !equalBytes(prev.routeKey, record.routeKey)) this.version++;
   }
 }

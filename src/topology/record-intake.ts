@@ -5,9 +5,11 @@ import type { LinkLayer } from '../overlay/link-layer.ts';
 import type { Flooder } from './flooder.ts';
 import type { Lsdb } from './lsdb.ts';
 import { parseRecord, verifyRecord } from './record-codec.ts';
+import type { LinkRecord } from './link-record.ts';
 import { decodeTopoMsg, encodeRecordMsg, TopoMsg } from './topology-wire.ts';
 import { Reassembler } from './fragments.ts';
 import { addressToString } from '../identity/address.ts';
+import type { RecordMemo } from './record-memo.ts';
 
 export interface IntakeDeps {
   layer: LinkLayer;
@@ -23,6 +25,8 @@ export interface IntakeDeps {
   changed: (origin: string) => void;
   /** Fleet membership: a record whose origin this refuses is dropped before anything else. */
   admitOrigin?: ((origin: string) => boolean) | undefined;
+  /** Records parsed and verified by other nodes of this process (the simulator's). */
+  memo?: RecordMemo | undefined;
 }
 
 export class RecordIntake {
@@ -44,9 +48,23 @@ export class RecordIntake {
       if (whole[1] !== TopoMsg.Record) return layer.countDrop('malformed');
       return this.receive(peer, whole);
     }
-    const parsed = parseRecord(m.value.record);
-    if (!parsed.ok) return layer.countDrop(parsed.reason);
-    const rec = parsed.value;
+    // An exact copy of a record we hold is an echo: the full path below would parse it to the
+    // same record and find it stale. Membership is still asked, as that path would.
+    const held = lsdb.heldCopy(m.value.record);
+    if (held) {
+      if (held.origin !== layer.address && this.d.admitOrigin && !this.d.admitOrigin(held.origin)) layer.countDrop('topology-not-member');
+      return;
+    }
+    const memo = this.d.memo;
+    const known = memo?.get(m.value.record);
+    let rec: LinkRecord;
+    if (known) rec = known.record;
+    else {
+      const parsed = parseRecord(m.value.record);
+      if (!parsed.ok) return layer.countDrop(parsed.reason);
+      rec = parsed.value;
+      memo?.put(rec);
+    }
     // Not a member of the fleet: neither stored nor flooded, whoever passed it on.
     if (rec.origin !== layer.address && this.d.admitOrigin && !this.d.admitOrigin(rec.origin)) return layer.countDrop('topology-not-member');
     // Echoes and older copies are the normal cost of flooding, not drops.
@@ -54,7 +72,12 @@ export class RecordIntake {
     const neighbour = this.neighbourTest();
     // Full: a record that could not be kept costs no signature check either.
     if (!lsdb.admits(rec, neighbour)) return layer.countDrop(rec.links.length > this.d.maxRecordLinks ? 'topology-too-many-links' : 'topology-full');
-    if (!verifyRecord(layer.suite, rec)) return layer.countDrop('bad-signature');
+    let good = known?.verified;
+    if (good === undefined) {
+      good = verifyRecord(layer.suite, rec);
+      memo?.put(rec, good);
+    }
+    if (!good) return layer.countDrop('bad-signature');
     const before = lsdb.version;
     const evicted = lsdb.evicted;
     const result = lsdb.offer(rec, layer.clock.now(), neighbour);

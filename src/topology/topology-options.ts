@@ -2,6 +2,7 @@
 import { fail } from '../errors.ts';
 import { DEFAULT_MAX_AGE_MS } from './lsdb.ts';
 import { MAX_RECORD_LINKS } from './link-record.ts';
+import type { RecordMemo } from './record-memo.ts';
 
 export interface TopologyOptions {
   /** Share of a slow carrier's bitrate that flooding may use (Reticulum's announce cap). */
@@ -50,6 +51,9 @@ export interface TopologyOptions {
   /** When set, `origin`'s record goes to neighbour `peer` only if this says so (floods, syncs
    *  and a stub's answers alike): strangers learn only the way to the master. */
   shareRecord?: ((peer: string, origin: string) => boolean) | undefined;
+  /** Parsed and verified records shared by the nodes of one process: the simulator sets one
+   *  for all its nodes (record-memo.ts); a real node leaves it unset. */
+  recordMemo?: RecordMemo | undefined;
 }
 
 export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
@@ -70,6 +74,7 @@ export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
   maxRecordLinks: MAX_RECORD_LINKS,
   admitOrigin: undefined,
   shareRecord: undefined,
+  recordMemo: undefined,
 });
 
 export const withTopologyDefaults = (partial?: Partial<TopologyOptions>): TopologyOptions => {

@@ -49,7 +49,7 @@ export class TopologyService {
     const changed = (origin: string) => this.changes$.next({ origin });
     const common = { layer, lsdb: this.lsdb, flooder: this.flooder, changed };
     this.originator = new Originator({ ...common, timers: this.timers, options: o, routePublicKey: this.routeKey.publicKey });
-    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, maxRecordLinks: o.maxRecordLinks, admitOrigin: o.admitOrigin, reoriginate: () => this.originator.schedule(), pathTo: (d) => this.pathTo(d) });
+    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, maxRecordLinks: o.maxRecordLinks, admitOrigin: o.admitOrigin, memo: o.recordMemo, reoriginate: () => this.originator.schedule(), pathTo: (d) => this.pathTo(d) });
     this.paths = new PathCache(this.lsdb, () => this.originator.links());
     layer.register(Proto.Topology, (peer, bytes) => {
       if (!this.stopped) this.intake.receive(peer, bytes);
