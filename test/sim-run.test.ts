@@ -108,7 +108,9 @@ test('a bad scenario is an error naming the file and the field', (t) => {
 // The trace is a pure function of scenario and seed, so its hash is the same on every machine.
 // This pins it: a change here means the protocol, the simulator or the trace format changed,
 // and the new value belongs in the same commit as the change that explains it.
-const QUICKSTART_HASH = 'd245847edba16df9a99e6edd265d268c9418748f0d1f023f79197f2c5a46d50f';
+// Last moved by issue 18: floods now wait for a new neighbour's sync request (flooder.ts), so
+// fewer record copies cross the network at boot and the packet sequence differs.
+const QUICKSTART_HASH = 'da2ee1ab3a5e0662a122a2c90687836d4abc8af0209a5a4e717b45173199a63b';
 
 test('the quickstart scenario gives the pinned trace hash on this machine as on any other', (t) => {
   const r = sky('sim', 'run', 'scenarios/quickstart.yaml', '--json');

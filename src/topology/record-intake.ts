@@ -25,6 +25,8 @@ export interface IntakeDeps {
   changed: (origin: string) => void;
   /** Fleet membership: a record whose origin this refuses is dropped before anything else. */
   admitOrigin?: ((origin: string) => boolean) | undefined;
+  /** A record message came from `peer`: it has our sync request (see TopologyService). */
+  heard?: ((peer: string) => void) | undefined;
   /** Records parsed and verified by other nodes of this process (the simulator's). */
   memo?: RecordMemo | undefined;
 }
@@ -50,6 +52,7 @@ export class RecordIntake {
     }
     // An exact copy of a record we hold is an echo: the full path below would parse it to the
     // same record and find it stale. Membership is still asked, as that path would.
+    this.d.heard?.(peer);
     const held = lsdb.heldCopy(m.value.record);
     if (held) {
       if (held.origin !== layer.address && this.d.admitOrigin && !this.d.admitOrigin(held.origin)) layer.countDrop('topology-not-member');
@@ -128,8 +131,7 @@ export class RecordIntake {
     // be able to make us do that in a loop (the flood cap bounds slow carriers anyway).
     if (last !== undefined && now - last < this.d.syncGuardMs) return layer.countDrop('rate-limited');
     this.syncAnswered.set(peer, now);
-    if (stub) flooder.stubs.add(peer);
-    else flooder.stubs.delete(peer);
+    flooder.classify(peer, stub);
     // Our own record first: the neighbour needs it (our route key, our links) before any route
     // to or through us can be set up, and behind a hub's whole database it would wait its turn
     // among hundreds of records.

@@ -29,6 +29,10 @@ export interface TopologyOptions {
   unknownCostMs: number;
   /** A neighbour's sync requests closer together than this are ignored. */
   syncGuardMs: number;
+  /** Floods wait this long at most for a new neighbour's sync request (which says whether it
+   *  is a stub); unanswered, our own sync request is sent again every syncRetryMs, 3 times. */
+  floodHoldMs: number;
+  syncRetryMs: number;
   /** A stub (leaf) learns only its neighbours' own records and asks for others on demand
    *  (record requests), instead of holding every record in the network. */
   stub: boolean;
@@ -66,6 +70,8 @@ export const defaultTopologyOptions: Readonly<TopologyOptions> = Object.freeze({
   costMinIntervalMs: 30_000,
   unknownCostMs: 1_000,
   syncGuardMs: 1_000,
+  floodHoldMs: 5_000,
+  syncRetryMs: 1_500,
   stub: false,
   requestEveryMs: 2_000,
   staticPeers: undefined,
@@ -81,9 +87,10 @@ export const withTopologyDefaults = (partial?: Partial<TopologyOptions>): Topolo
   const o = { ...defaultTopologyOptions, ...partial };
   if (!(o.floodShare > 0 && o.floodShare <= 1)) fail('CONFIG_INVALID', `topology floodShare must be in (0, 1], got ${o.floodShare}`);
   if (!(o.fastFloodBytesPerSec > 0)) fail('CONFIG_INVALID', `topology fastFloodBytesPerSec must be positive, got ${o.fastFloodBytesPerSec}`);
-  for (const k of ['refreshMs', 'minOriginateIntervalMs', 'maxAgeMs', 'costCheckMs', 'costMinIntervalMs', 'syncGuardMs'] as const) {
+  for (const k of ['refreshMs', 'minOriginateIntervalMs', 'maxAgeMs', 'costCheckMs', 'costMinIntervalMs', 'syncGuardMs', 'syncRetryMs'] as const) {
     if (!(Number.isFinite(o[k]) && o[k] > 0)) fail('CONFIG_INVALID', `topology ${k} must be a positive number of ms, got ${o[k]}`);
   }
+  if (!(Number.isFinite(o.floodHoldMs) && o.floodHoldMs >= 0)) fail('CONFIG_INVALID', `topology floodHoldMs must be a non-negative number of ms, got ${o.floodHoldMs}`);
   for (const k of ['maxRecords', 'maxTotalLinks', 'maxRecordLinks'] as const) {
     if (!(Number.isInteger(o[k]) && o[k] > 0)) fail('CONFIG_INVALID', `topology ${k} must be a positive integer, got ${o[k]}`);
   }

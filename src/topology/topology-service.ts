@@ -44,12 +44,12 @@ export class TopologyService {
     const o = (this.options = withTopologyDefaults(options));
     this.routeKey = routeKeyPair(layer.suite, layer.identity);
     this.lsdb = new Lsdb(layer.address, o.maxAgeMs, { maxRecords: o.maxRecords, maxTotalLinks: o.maxTotalLinks, maxRecordLinks: o.maxRecordLinks });
-    this.flooder = new Flooder(layer, o);
+    this.flooder = new Flooder(layer, { ...o, holdMs: o.floodHoldMs });
     this.timers = new NamedTimers(layer.clock);
     const changed = (origin: string) => this.changes$.next({ origin });
     const common = { layer, lsdb: this.lsdb, flooder: this.flooder, changed };
     this.originator = new Originator({ ...common, timers: this.timers, options: o, routePublicKey: this.routeKey.publicKey });
-    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, maxRecordLinks: o.maxRecordLinks, admitOrigin: o.admitOrigin, memo: o.recordMemo, reoriginate: () => this.originator.schedule(), pathTo: (d) => this.pathTo(d) });
+    this.intake = new RecordIntake({ ...common, syncGuardMs: o.syncGuardMs, maxRecordLinks: o.maxRecordLinks, admitOrigin: o.admitOrigin, memo: o.recordMemo, heard: (peer) => this.heard(peer), reoriginate: () => this.originator.schedule(), pathTo: (d) => this.pathTo(d) });
     this.paths = new PathCache(this.lsdb, () => this.originator.links());
     layer.register(Proto.Topology, (peer, bytes) => {
       if (!this.stopped) this.intake.receive(peer, bytes);
@@ -131,14 +131,29 @@ export class TopologyService {
   private onLinkChange(e: LinkChange): void {
     if (this.stopped || isUp(e.from) === isUp(e.to)) return;
     if (isUp(e.to)) {
-      this.flooder.enqueue(e.peer, SYNC_KEY, encodeSyncRequest(this.options.stub));
+      this.flooder.linkUp(e.peer);
+      this.askSync(e.peer, 0);
     } else {
+      this.timers.clear(`${SYNC_KEY}:${e.peer}`);
       this.flooder.forget(e.peer);
       this.intake.forget(e.peer);
     }
     this.paths.linkVersion++;
     this.changes$.next({ origin: this.layer.address });
     this.originator.schedule();
+  }
+
+  /** Sends our sync request, and again while nothing came back: the answer (the neighbour's
+   *  database, or its own record for a stub) is how we learn the network, and the request is
+   *  how the neighbour learns whether to flood us, so a lost one must not cost either. */
+  private askSync(peer: string, tries: number): void {
+    this.flooder.enqueue(peer, SYNC_KEY, encodeSyncRequest(this.options.stub));
+    if (tries >= 3) return;
+    this.timers.set(`${SYNC_KEY}:${peer}`, this.options.syncRetryMs, () => this.askSync(peer, tries + 1));
+  }
+
+  private heard(peer: string): void {
+    this.timers.clear(`${SYNC_KEY}:${peer}`);
   }
 
   private expire(): void {
