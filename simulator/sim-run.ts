@@ -20,6 +20,8 @@ import { chaosFaults } from './chaos.ts';
 import { SimSms } from './sim-sms.ts';
 import { RadioChannels } from './radio-channels.ts';
 import type { RouteTable } from '../src/route/route-table.ts';
+import { SimInvariants, type Violation } from './invariants.ts';
+import { plantedBugs, type PlantableBug } from '../src/route/planted-bugs.ts';
 
 export interface RunOptions {
   seed?: number | undefined;
@@ -29,16 +31,33 @@ export interface RunOptions {
   onEvent?: (e: TraceEvent) => void;
   /** Once per simulated second (never per event: a progress display costs nothing measurable). */
   onProgress?: (p: SimProgress) => void;
+  /** Check the safety invariants (invariants.ts) after every event; the first broken one ends
+   *  the run and is returned as `violation`. */
+  invariants?: boolean;
+  /** Deliberate bugs to switch on for this run (src/route/planted-bugs.ts). */
+  plant?: readonly PlantableBug[] | undefined;
 }
 
-export interface SimProgress { t: number; duration: number; events: number; linksUp: number; links: number }
+export interface SimProgress { t: number; duration: number; events: number; linksUp: number; links: number; nodesUp: number; nodes: number }
 
 export interface SimRun {
   summary: SimSummary;
   lines: string[] | undefined;
+  /** The first invariant broken (only with `invariants`). */
+  violation?: Violation | undefined;
 }
 
 export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Promise<SimRun> => {
+  plantedBugs.clear();
+  for (const b of opts.plant ?? []) plantedBugs.add(b);
+  try {
+    return await run(scenario, opts);
+  } finally {
+    plantedBugs.clear();
+  }
+};
+
+const run = async (scenario: Scenario, opts: RunOptions): Promise<SimRun> => {
   const seed = opts.seed ?? scenario.seed;
   const root = SeededRandom.root(seed);
   const queue = new EventQueue();
@@ -46,6 +65,7 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   const counters = new SimCounters();
   const trace: Trace = {
     emit(e) {
+      if (inv && e.ev === 'link.state') inv.dirty = true;
       counters.see(e);
       routes.see(e);
       sink.emit(e);
@@ -57,18 +77,25 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
   // One record memo for every node: each flooded record is parsed and verified once per run.
   const recordMemo = new RecordMemo();
   const names = Array.from({ length: scenario.nodes }, (_, i) => `n${i}`);
-  const traffic = new SimTraffic(scenario.streams, root.split('traffic'), () => queue.now);
+  const traffic = new SimTraffic(scenario.streams, root.split('traffic'), () => queue.now, opts.invariants === true);
   const sms = scenario.sms && new SimSms(scenario.sms, () => queue.now);
   const onBoot = (n: SimNode): void => {
     traffic.listen(n.overlay!);
     sms?.boot(n);
-    n.overlay!.router.table.onChange = () => { routes.dirty = true; };
+    n.overlay!.router.table.onChange = () => {
+      routes.dirty = true;
+      if (inv) inv.dirty = true;
+    };
   };
   const radio: RadioChannels | undefined = scenario.radio && new RadioChannels(scenario.radio, queue, root.split('radio'), (n: string): string => nodes.get(n)!.identity.address);
   const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, overlay: { topology: { recordMemo } }, onBoot, radio, stubs: new Set(scenario.stubs ?? []) }, n)]));
   const edges = buildEdges(scenario.topology, names, root.split('topology'));
   const nameByAddress = new Map([...nodes.values()].map((n) => [n.identity.address, n.name]));
   const routes = new SimRoutes(network, (a) => nameByAddress.get(a) ?? a);
+  const inv: SimInvariants | undefined = opts.invariants
+    ? new SimInvariants({ nodes, nameOf: (a) => nameByAddress.get(a) ?? a, streamFault: () => traffic.fault, smsFault: () => sms?.firstDuplicate })
+    : undefined;
+  let violation: Violation | undefined;
   for (const [a, b] of edges) {
     network.connect(a, b);
     nodes.get(a)!.peers.push(b);
@@ -97,23 +124,28 @@ export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Pr
     while (queue.stepUntil(t)) {
       if (routes.dirty) routes.check(tables());
       if (traffic.started > 0 || sms) await flush();
+      if (inv && (violation = inv.check(queue.now) ?? undefined)) return;
     }
     queue.runUntil(t);
   };
   const wallStart = process.hrtime.bigint();
   // Check after every event would be costly; link-level checks happen at fixed virtual steps.
   const step = 1000;
-  for (let t = step; t <= scenario.duration; t += step) {
+  for (let t = step; t <= scenario.duration && !violation; t += step) {
     await runTo(t);
+    if (violation) break;
     counters.sample(t, nodes, edges);
-    opts.onProgress?.({ t, duration: scenario.duration, events: queue.processed, linksUp: counters.linksUp, links: edges.length });
+    let up = 0;
+    if (opts.onProgress) for (const n of nodes.values()) if (n.alive) up++;
+    opts.onProgress?.({ t, duration: scenario.duration, events: queue.processed, linksUp: counters.linksUp, links: edges.length, nodesUp: up, nodes: nodes.size });
   }
-  await runTo(scenario.duration);
-  trace.emit({ t: scenario.duration, ev: 'sim.end' });
+  if (!violation) await runTo(scenario.duration);
+  if (violation) trace.emit({ t: queue.now, ev: 'sim.violation', invariant: violation.invariant, detail: violation.detail });
+  trace.emit({ t: violation ? queue.now : scenario.duration, ev: 'sim.end' });
   const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
   await sink.close();
   const summary = summarize({ scenario, seed, nodes, edges, network, queue, counters, traceHash: sink.hash(), traceLines: sink.lines, wallMs, routes: routes.summary(), streams: traffic.results, faults: faults.length });
   if (sms) summary.sms = sms.summary();
   if (radio) summary.radio = radio.summary();
-  return { summary, lines: opts.keepLines ? sink.kept() : undefined };
+  return { summary, lines: opts.keepLines ? sink.kept() : undefined, violation };
 };

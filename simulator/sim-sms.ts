@@ -40,6 +40,8 @@ export class SimSms {
   private readonly receipts = new Set<string>();
   private readonly receiptDelays: number[] = [];
   private readonly counters: Record<string, number> = {};
+  /** The first message delivered more than once (the swarm's at-most-once invariant). */
+  firstDuplicate: string | undefined;
 
   constructor(private readonly spec: SmsSpec, private readonly now: () => number) {}
 
@@ -54,6 +56,7 @@ export class SimSms {
       onDelivered: (e) => {
         const c = (this.landed.get(e.id) ?? 0) + 1;
         this.landed.set(e.id, c);
+        if (c === 2) this.firstDuplicate ??= `${e.id} delivered twice (at ${n.name})`;
         if (c === 1 && this.sentAt.has(e.id)) this.delays.push(this.now() - this.sentAt.get(e.id)!);
       },
       onReceipt: (e) => {

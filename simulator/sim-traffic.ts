@@ -20,9 +20,39 @@ export class SimTraffic {
   /** Streams opened so far: until the first, no Duplex exists to defer work with nextTick. */
   started = 0;
   private readonly rx = new Map<number, { hash: Hash; bytes: number }>();
+  /** With `verify`: every byte sent per stream, so each arriving chunk is compared at once. */
+  private readonly sentBytes = new Map<number, { chunks: Buffer[]; all: Buffer }>();
+  /** The first misdelivery seen (verify mode): the swarm's stream-order invariant. */
+  fault: string | undefined;
 
-  constructor(private readonly specs: StreamSpec[], private readonly random: SeededRandom, private readonly now: () => number) {
+  constructor(private readonly specs: StreamSpec[], private readonly random: SeededRandom, private readonly now: () => number, private readonly verify = false) {
     this.results = specs.map((s, index) => ({ index, from: s.from, to: s.to, bytes: s.bytes, sent: 0, delivered: 0, sentSha: '', deliveredSha: null, intact: false, startedAt: s.at, finishedAt: null, error: null }));
+  }
+
+  private remember(index: number, chunk: Uint8Array): void {
+    let m = this.sentBytes.get(index);
+    if (!m) this.sentBytes.set(index, (m = { chunks: [], all: Buffer.alloc(0) }));
+    m.chunks.push(Buffer.from(chunk));
+  }
+
+  /** Does `chunk`, arriving at `offset` of stream `index`, hold exactly the bytes sent there? */
+  private compare(index: number, offset: number, chunk: Buffer): void {
+    if (this.fault) return;
+    const m = this.sentBytes.get(index);
+    const spec = this.specs[index]!;
+    const what = `stream #${index} ${spec.from}->${spec.to}`;
+    if (!m) return void (this.fault = `${what}: ${chunk.length} bytes arrived before any was sent`);
+    if (offset + chunk.length > m.all.length && m.chunks.length > 0) {
+      m.all = Buffer.concat([m.all, ...m.chunks]);
+      m.chunks = [];
+    }
+    if (offset + chunk.length > m.all.length) return void (this.fault = `${what}: ${offset + chunk.length} bytes delivered, only ${m.all.length} sent`);
+    const sent = m.all.subarray(offset, offset + chunk.length);
+    if (!sent.equals(chunk)) {
+      let i = 0;
+      while (sent[i] === chunk[i]) i++;
+      this.fault = `${what}: byte ${offset + i} delivered as 0x${chunk[i]!.toString(16)}, sent as 0x${sent[i]!.toString(16)} (out of order, duplicated or corrupted)`;
+    }
   }
 
   ports(): number[] {
@@ -45,6 +75,7 @@ export class SimTraffic {
             this.rx.set(index, { hash: createHash('sha256'), bytes: 0 });
           }
           const r = this.rx.get(index)!;
+          if (this.verify) this.compare(index, r.bytes, chunk);
           r.hash.update(chunk);
           r.bytes += chunk.length;
           this.results[index]!.delivered = r.bytes;
@@ -85,6 +116,7 @@ export class SimTraffic {
         const n = Math.min(CHUNK, spec.bytes - res.sent);
         const chunk = rnd.bytes(n);
         hash.update(chunk);
+        if (this.verify) this.remember(index, chunk);
         res.sent += n;
         if (!s.write(chunk)) return void s.once('drain', pump);
       }

@@ -50,7 +50,7 @@ test('each hop opens only its own slot and learns only its next hop', (t) => {
 });
 
 const relay = (myId: number, prevPeer: string, prevId: number, nextPeer: string, nextId: number): RelayEntry =>
-  ({ kind: 'relay', myId, prevPeer, prevId, nextPeer, nextId, hopKey: new Uint8Array(32), forwarded: new Uint8Array(0), lastUsed: 0 });
+  ({ kind: 'relay', myId, prevPeer, prevId, nextPeer, nextId, hopKey: new Uint8Array(32), forwarded: new Uint8Array(0), lastUsed: 0, dataIn: 0, dataOut: 0 });
 
 test('the loop check finds a forwarding cycle and passes a healthy chain', (t) => {
   const tables = new Map(['a', 'b', 'c'].map((n) => [n, new RouteTable(rnd)]));

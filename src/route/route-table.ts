@@ -15,6 +15,10 @@ export interface RelayEntry {
   /** The setup as forwarded, resent verbatim when the source retransmits. */
   forwarded: Uint8Array;
   lastUsed: number;
+  /** Data packets that arrived on this route and that we sent on: sent never exceeds arrived
+   *  (the simulator's swarm checks it after every event). */
+  dataIn: number;
+  dataOut: number;
 }
 
 /** Where a route ends on this node: the source's route actor or a destination's conversation. */
