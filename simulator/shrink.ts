@@ -14,8 +14,9 @@ export const shrink = async (start: SwarmDoc, failed: SeedOutcome, run: (d: Swar
   let runs = 0;
   const steps: string[] = [];
   const out = (): boolean => runs >= limits.maxRuns || limits.now() > limits.deadline;
-  const attempt = async (candidate: SwarmDoc, what: string): Promise<boolean> => {
-    if (out() || !connected(candidate)) return false;
+  const attempt = async (next: SwarmDoc, what: string): Promise<boolean> => {
+    const candidate = oneNetwork(next);
+    if (out() || !candidate) return false;
     runs++;
     let o: SeedOutcome;
     try {
@@ -57,6 +58,19 @@ export const shrink = async (start: SwarmDoc, failed: SeedOutcome, run: (d: Swar
         }
       }
     }
+    // Streams ending nearer: another destination may fail the same way over a shorter path,
+    // and frees the nodes of the longer one for the next pass.
+    for (let k = 0; k < doc.streams.length && !out(); k++) {
+      const s = doc.streams[k]!;
+      for (let c = 0; c < doc.nodes && !out(); c++) {
+        const to = `n${c}`;
+        if (to === s.from || to === s.to) continue;
+        if (await attempt({ ...doc, streams: doc.streams.map((x, j) => (j === k ? { ...x, to } : x)) }, `stream ${k} to ${to}`)) {
+          progress = true;
+          break;
+        }
+      }
+    }
     // Faults, one at a time (latest first: later faults are likelier to be beside the point).
     for (let k = doc.faults.length - 1; k >= 0 && !out(); k--) {
       if (k >= doc.faults.length) continue;
@@ -80,15 +94,21 @@ export const shrink = async (start: SwarmDoc, failed: SeedOutcome, run: (d: Swar
   return { doc, outcome, runs, steps };
 };
 
-/** A smaller scenario must stay one network: cut in two, it fails for another reason. */
-const connected = (doc: SwarmDoc): boolean => {
+/** A smaller scenario must stay one network: the part holding the streams' and SMS' ends, with
+ *  whatever a removal cut off dropped too; null when those ends are no longer in one piece. */
+const oneNetwork = (doc: SwarmDoc): SwarmDoc | null => {
   const adj = new Map<string, string[]>();
   for (const [a, b] of doc.topology.edges) {
     adj.set(a, [...(adj.get(a) ?? []), b]);
     adj.set(b, [...(adj.get(b) ?? []), a]);
   }
-  const seen = new Set(['n0']);
-  const todo = ['n0'];
+  const ends = [...endpoints(doc)];
+  const first = ends[0] ?? 'n0';
+  const seen = new Set([first]);
+  const todo = [first];
   while (todo.length > 0) for (const m of adj.get(todo.pop()!) ?? []) if (!seen.has(m)) (seen.add(m), todo.push(m));
-  return seen.size === doc.nodes;
+  if (!ends.every((e) => seen.has(e))) return null;
+  if (seen.size === doc.nodes) return doc;
+  const cut = new Set(Array.from({ length: doc.nodes }, (_, i) => `n${i}`).filter((n) => !seen.has(n)));
+  return withoutNodes(doc, cut);
 };
