@@ -14,6 +14,8 @@ export const PACKET_OVERHEAD = TRANSPORT_OVERHEAD + 1;
 export interface FloodPort {
   readonly clock: Clock;
   neighbours(): NeighbourInfo[];
+  /** One up neighbour by address (see LinkLayer.neighbour). */
+  neighbour?(peer: string): NeighbourInfo | undefined;
   /** Up neighbours' addresses only (cheaper than neighbours() on a hub of a thousand links). */
   upPeers?(): string[];
   sendTo(peer: string, bytes: Uint8Array): boolean;
@@ -47,6 +49,8 @@ export class Flooder {
    *  in the ~RTT before their stub requests do (star-3000: 1.2 M of 1.3 M packets at boot). */
   private readonly classified = new Set<string>();
   private readonly upSince = new Map<string, number>();
+  /** With trackLinks: up neighbours that get floods (not stubs, past their hold). */
+  private full: Set<string> | undefined;
   readonly stats: FloodStats = { sent: 0, bytes: 0, unsendable: 0 };
 
   constructor(private readonly port: FloodPort, private readonly caps: FloodCaps) {}
@@ -55,15 +59,34 @@ export class Flooder {
    *  even our own record would cost a hub with N stubs N copies of an N-link record whenever a
    *  link changes; a stub gets a fresh copy with every answer to its record requests. */
   flood(origin: string, msg: Uint8Array, except?: string): void {
-    const peers = this.port.upPeers ? this.port.upPeers() : this.port.neighbours().map((n) => n.peer);
     const now = this.port.clock.now();
-    for (const peer of peers) if (peer !== except && !this.stubs.has(peer) && this.heardFrom(peer, now) && this.shares(peer, origin)) this.put(peer, origin, msg);
+    if (this.full) {
+      // Tracked (trackLinks): the full neighbours are a set kept by linkUp/classify/forget, so
+      // a hub with 2,000 stubs looks at its few full neighbours, not at 2,000 links per record.
+      for (const [peer, since] of this.upSince) {
+        if (now - since < (this.caps.holdMs ?? 0)) continue;
+        this.upSince.delete(peer);
+        this.full.add(peer);
+      }
+      for (const peer of this.full) if (peer !== except && this.shares(peer, origin)) this.put(peer, origin, msg);
+    } else {
+      const peers = this.port.upPeers ? this.port.upPeers() : this.port.neighbours().map((n) => n.peer);
+      for (const peer of peers) if (peer !== except && !this.stubs.has(peer) && this.heardFrom(peer, now) && this.shares(peer, origin)) this.put(peer, origin, msg);
+    }
     this.kick(0);
+  }
+
+  /** Switches to tracked flooding: from now on every link change comes through linkUp and
+   *  forget (the topology service's subscription); neighbours already up count as full. */
+  trackLinks(): void {
+    this.full = new Set();
+    for (const n of this.port.neighbours()) if (!this.stubs.has(n.peer) && !this.upSince.has(n.peer)) this.full.add(n.peer);
   }
 
   /** A link to `peer` came up: floods wait for its sync request (at most holdMs). */
   linkUp(peer: string): void {
     this.classified.delete(peer);
+    this.full?.delete(peer);
     this.upSince.set(peer, this.port.clock.now());
   }
 
@@ -71,6 +94,8 @@ export class Flooder {
   classify(peer: string, stub: boolean): void {
     this.classified.add(peer);
     this.upSince.delete(peer);
+    if (stub) this.full?.delete(peer);
+    else this.full?.add(peer);
     if (stub) this.stubs.add(peer);
     else this.stubs.delete(peer);
   }
@@ -102,6 +127,7 @@ export class Flooder {
     this.stubs.delete(peer);
     this.classified.delete(peer);
     this.upSince.delete(peer);
+    this.full?.delete(peer);
   }
 
   pending(peer?: string): number {
@@ -136,18 +162,34 @@ export class Flooder {
     this.timer = undefined;
     const now = this.port.clock.now();
     const groups = new Map<string, NeighbourInfo[]>();
-    const up = new Set<string>();
-    for (const n of this.port.neighbours()) {
-      up.add(n.peer);
-      if (!this.queues.get(n.peer)?.size) continue;
+    for (const n of this.waiting()) {
       const g = groups.get(n.carrier);
       if (g) g.push(n);
       else groups.set(n.carrier, [n]);
     }
-    for (const peer of [...this.queues.keys()]) if (!up.has(peer)) this.queues.delete(peer);
     let wait = Infinity;
     for (const [carrier, group] of groups) wait = Math.min(wait, this.drainCarrier(carrier, group, now));
     if (wait < Infinity) this.kick(wait);
+  }
+
+  /** Up neighbours with something queued, sorted by address; queues of neighbours that are not
+   *  up any more go. A hub with 2,000 links looks up the few with queued messages instead of
+   *  building and sorting all 2,000 on every drain. */
+  private waiting(): NeighbourInfo[] {
+    const port = this.port;
+    if (!port.neighbour) {
+      const up = new Set<string>();
+      const out = port.neighbours().filter((n) => (up.add(n.peer), this.queues.get(n.peer)?.size));
+      for (const peer of [...this.queues.keys()]) if (!up.has(peer)) this.queues.delete(peer);
+      return out;
+    }
+    const out: NeighbourInfo[] = [];
+    for (const [peer, q] of this.queues) {
+      const n = port.neighbour(peer);
+      if (!n) this.queues.delete(peer);
+      else if (q.size > 0) out.push(n);
+    }
+    return out.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
   }
 
   /** Sends from `group` (sorted by address) while the budget allows; returns ms to wait, or Infinity. */

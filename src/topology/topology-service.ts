@@ -55,6 +55,7 @@ export class TopologyService {
       if (!this.stopped) this.intake.receive(peer, bytes);
     });
     this.sub = layer.linkEvents$.subscribe((e) => this.onLinkChange(e));
+    this.flooder.trackLinks();
     this.originator.schedule();
     this.every('cost-check', o.costCheckMs, () => this.originator.checkCosts());
     this.every('expire', Math.max(1_000, Math.floor(o.maxAgeMs / 10)), () => this.expire());
