@@ -125,8 +125,16 @@ const run = async (scenario: Scenario, opts: RunOptions): Promise<SimRun> => {
       if (routes.dirty) routes.check(tables());
       if (traffic.started > 0 || sms) await flush();
       if (inv && (violation = inv.check(queue.now) ?? undefined)) return;
+      // Within a simulated second too: a 10,000-node boot spends minutes in its first one.
+      if (opts.onProgress && (queue.processed & 0x3fff) === 0) report(queue.now);
     }
     queue.runUntil(t);
+  };
+  const report = (t: number): void => {
+    if (!opts.onProgress) return;
+    let up = 0;
+    for (const n of nodes.values()) if (n.alive) up++;
+    opts.onProgress({ t, duration: scenario.duration, events: queue.processed, linksUp: counters.linksUp, links: edges.length, nodesUp: up, nodes: nodes.size });
   };
   const wallStart = process.hrtime.bigint();
   // Check after every event would be costly; link-level checks happen at fixed virtual steps.
@@ -135,9 +143,7 @@ const run = async (scenario: Scenario, opts: RunOptions): Promise<SimRun> => {
     await runTo(t);
     if (violation) break;
     counters.sample(t, nodes, edges);
-    let up = 0;
-    if (opts.onProgress) for (const n of nodes.values()) if (n.alive) up++;
-    opts.onProgress?.({ t, duration: scenario.duration, events: queue.processed, linksUp: counters.linksUp, links: edges.length, nodesUp: up, nodes: nodes.size });
+    report(t);
   }
   if (!violation) await runTo(scenario.duration);
   if (violation) trace.emit({ t: queue.now, ev: 'sim.violation', invariant: violation.invariant, detail: violation.detail });

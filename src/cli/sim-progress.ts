@@ -1,5 +1,5 @@
 // A long `sim run` on a terminal shows where it is: simulated time, events per second, speed
-// against real time, ETA and links up, on one line of stderr redrawn at most twice a second (stdout stays the summary, so
+// against real time, ETA, nodes and links up, on one line of stderr redrawn at most twice a second (stdout stays the summary, so
 // `sim run ... > out.txt` and --json are unchanged). Off when stderr is not a TTY.
 import type { SimProgress } from '../../simulator/sim-run.ts';
 import { realClock } from '../env/real-clock.ts';
@@ -21,7 +21,7 @@ export const progressLine = (label: string, enabled = process.stderr.isTTY === t
       const left = p.t > 0 ? ((p.duration - p.t) / p.t) * wallS : 0;
       // Short enough for 80 columns with a long scenario name.
       const line = `${label} t=${(p.t / 1000).toFixed(0)}/${(p.duration / 1000).toFixed(0)}s ${Math.round(p.events / wallS).toLocaleString('en-US')} ev/s ` +
-        `${(p.t / 1000 / wallS).toFixed(1)}x, ETA ${Math.ceil(left)}s, links ${p.linksUp}/${p.links} up`;
+        `${(p.t / 1000 / wallS).toFixed(1)}x, ETA ${Math.ceil(left)}s, nodes ${p.nodesUp}/${p.nodes}, links ${p.linksUp}/${p.links} up`;
       process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 80) - 1)}`);
       shown = true;
     },
