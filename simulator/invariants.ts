@@ -12,7 +12,7 @@ import { findForwardingLoop } from './loop-check.ts';
 import type { SimNode } from './sim-node.ts';
 
 export type InvariantName = 'no-loop' | 'relay-conserves' | 'relay-links-up' | 'stream-order' | 'sms-once';
-export const INVARIANTS: readonly InvariantName[] = ['no-loop', 'relay-conserves', 'relay-links-up', 'stream-order', 'sms-once'];
+export const INVARIANTS: readonly InvariantName[] = Object.freeze(['no-loop', 'relay-conserves', 'relay-links-up', 'stream-order', 'sms-once']);
 
 export interface Violation { t: number; invariant: InvariantName; detail: string }
 

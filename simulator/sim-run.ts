@@ -21,7 +21,7 @@ import { SimSms } from './sim-sms.ts';
 import { RadioChannels } from './radio-channels.ts';
 import type { RouteTable } from '../src/route/route-table.ts';
 import { SimInvariants, type Violation } from './invariants.ts';
-import { plantedBugs, type PlantableBug } from '../src/route/planted-bugs.ts';
+import type { PlantableBug } from '../src/route/planted-bugs.ts';
 
 export interface RunOptions {
   seed?: number | undefined;
@@ -48,16 +48,6 @@ export interface SimRun {
 }
 
 export const runScenario = async (scenario: Scenario, opts: RunOptions = {}): Promise<SimRun> => {
-  plantedBugs.clear();
-  for (const b of opts.plant ?? []) plantedBugs.add(b);
-  try {
-    return await run(scenario, opts);
-  } finally {
-    plantedBugs.clear();
-  }
-};
-
-const run = async (scenario: Scenario, opts: RunOptions): Promise<SimRun> => {
   const seed = opts.seed ?? scenario.seed;
   const root = SeededRandom.root(seed);
   const queue = new EventQueue();
@@ -88,7 +78,7 @@ const run = async (scenario: Scenario, opts: RunOptions): Promise<SimRun> => {
     };
   };
   const radio: RadioChannels | undefined = scenario.radio && new RadioChannels(scenario.radio, queue, root.split('radio'), (n: string): string => nodes.get(n)!.identity.address);
-  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, overlay: { topology: { recordMemo } }, onBoot, radio, stubs: new Set(scenario.stubs ?? []) }, n)]));
+  const nodes = new Map(names.map((n) => [n, new SimNode({ queue, network, random: root, trace, suite, link: scenario.linkConfig, overlay: { topology: { recordMemo }, ...(opts.plant?.length ? { route: { planted: opts.plant } } : {}) }, onBoot, radio, stubs: new Set(scenario.stubs ?? []) }, n)]));
   const edges = buildEdges(scenario.topology, names, root.split('topology'));
   const nameByAddress = new Map([...nodes.values()].map((n) => [n.identity.address, n.name]));
   const routes = new SimRoutes(network, (a) => nameByAddress.get(a) ?? a);

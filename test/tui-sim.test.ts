@@ -61,10 +61,10 @@ test('watching changes nothing: the trace hash is the same with and without a wa
 });
 
 // Serial: the in-process runs of the first test would block this file's screen polling.
-(skip ? test.skip : test.serial)(`sim run on a terminal shows progress (simulated time, events/s, ETA), then the summary${skip ? ` (skipped: ${skip})` : ''}`, async (t) => {
+(skip ? test.skip : test.serial)(`sim run on a terminal shows progress (simulated time, events/s, ETA, nodes and links up), then the summary${skip ? ` (skipped: ${skip})` : ''}`, async (t) => {
   const tm = startTmux('simprog', `node ${BIN} sim run scenarios/ring-20-transfer.yaml; sleep 60`);
   t.teardown(() => tm.kill());
-  const p = await tm.until(/sim ring-20-transfer t=\d+\/120s [\d,]+ ev\/s [\d.]+x, ETA \d+s, links \d+\/20 up/, 60_000);
+  const p = await tm.until(/sim ring-20-transfer t=\d+\/120s [\d,]+ ev\/s [\d.]+x ETA \d+s nodes \d+\/20 links \d+\/20/, 60_000);
   t.pass(p.split('\n').find((l) => l.includes('ev/s')));
   const end = await tm.until(/traceHash/, 60_000);
   t.notRegex(end, /ev\/s/, 'the progress line is cleared before the summary');

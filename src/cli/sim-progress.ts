@@ -19,9 +19,9 @@ export const progressLine = (label: string, enabled = process.stderr.isTTY === t
       last = now;
       const wallS = Math.max(0.001, (now - start) / 1000);
       const left = p.t > 0 ? ((p.duration - p.t) / p.t) * wallS : 0;
-      // Short enough for 80 columns with a long scenario name.
+      // Short enough for 80 columns with a scenario name of 16 characters (up nodes and links).
       const line = `${label} t=${(p.t / 1000).toFixed(0)}/${(p.duration / 1000).toFixed(0)}s ${Math.round(p.events / wallS).toLocaleString('en-US')} ev/s ` +
-        `${(p.t / 1000 / wallS).toFixed(1)}x, ETA ${Math.ceil(left)}s, nodes ${p.nodesUp}/${p.nodes}, links ${p.linksUp}/${p.links} up`;
+        `${(p.t / 1000 / wallS).toFixed(1)}x ETA ${Math.ceil(left)}s nodes ${p.nodesUp}/${p.nodes} links ${p.linksUp}/${p.links}`;
       process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns || 80) - 1)}`);
       shown = true;
     },

@@ -7,7 +7,6 @@ import { SetupNonce } from './setup-onion.ts';
 import type { RelayEntry } from './route-table.ts';
 import { encodeReply, encodeSetup, relabel, REPLY_FIXED_BYTES, RouteMsg, type Reply, type Setup } from './route-wire.ts';
 import type { RouterCtx } from './router-ctx.ts';
-import { plantedBugs } from './planted-bugs.ts';
 import { neighbourOf } from '../overlay/link-layer.ts';
 
 /** Lost: the next hop is up but restarted and forgot the route; the source should not avoid it. */
@@ -69,8 +68,8 @@ export const relayData = (ctx: RouterCtx, from: string, e: RelayEntry, packet: U
   // and copying 1.4 kB per hop would be waste.
   relabel(packet, forward ? e.nextId : e.prevId);
   const to = forward ? e.nextPeer : e.prevPeer;
-  // Planted for the swarm test only (planted-bugs.ts): the same packet goes out twice.
-  const twin = plantedBugs.size > 0 && plantedBugs.has('relay-double-forward') ? Uint8Array.from(packet) : undefined;
+  // Planted for the swarm test only (RouteConfig.planted): the same packet goes out twice.
+  const twin = ctx.config.planted?.includes('relay-double-forward') ? Uint8Array.from(packet) : undefined;
   if (!ctx.layer.sendPacket(to, packet)) {
     ctx.layer.countDrop('route-no-link');
     if (forward) breakRelay(ctx, e, e.nextPeer);

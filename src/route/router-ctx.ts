@@ -18,6 +18,8 @@ export interface PathFinder {
   readonly changes$?: { subscribe(next: () => void): { unsubscribe(): void } };
 }
 
+import type { PlantableBug } from './planted-bugs.ts';
+
 export interface RouteConfig {
   /** First setup retransmit after this multiple of the path's estimated RTT. */
   setupRetryRtts: number;
@@ -37,6 +39,8 @@ export interface RouteConfig {
   /** Route table entries at most, and at most per neighbour that set them up (route-table.ts). */
   maxRouteEntries: number;
   maxRoutesPerNeighbour: number;
+  /** Deliberate bugs for the swarm test (planted-bugs.ts); empty everywhere else. */
+  planted?: readonly PlantableBug[] | undefined;
 }
 
 export const defaultRouteConfig: Readonly<RouteConfig> = Object.freeze({

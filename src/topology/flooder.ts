@@ -84,9 +84,14 @@ export class Flooder {
   }
 
   /** A link to `peer` came up: floods wait for its sync request (at most holdMs). */
-  linkUp(peer: string): void {
+  linkUp(peer: string, holdMs = this.caps.holdMs ?? 0): void {
     this.classified.delete(peer);
     this.full?.delete(peer);
+    if (holdMs <= 0) {
+      this.upSince.delete(peer);
+      this.full?.add(peer);
+      return;
+    }
     this.upSince.set(peer, this.port.clock.now());
   }
 

@@ -6,7 +6,7 @@
 //   neighbour ─▶ RecordIntake ─▶ newer? ─▶ verify ─▶ Lsdb ─▶ Flooder ─▶ other neighbours
 //                                                     └─▶ changes$, PathCache
 import { Subject, type Subscription } from 'rxjs';
-import { Proto, type LinkChange, type LinkLayer } from '../overlay/link-layer.ts';
+import { neighbourOf, Proto, type LinkChange, type LinkLayer } from '../overlay/link-layer.ts';
 import { Flooder } from './flooder.ts';
 import type { LinkRecord } from './link-record.ts';
 import { Lsdb } from './lsdb.ts';
@@ -132,8 +132,11 @@ export class TopologyService {
   private onLinkChange(e: LinkChange): void {
     if (this.stopped || isUp(e.from) === isUp(e.to)) return;
     if (isUp(e.to)) {
-      this.flooder.linkUp(e.peer);
-      this.askSync(e.peer, 0);
+      // A slow carrier (radio: a bitrate is known) keeps flooding at once and asks once: there a
+      // sync answer takes longer than any retry interval, and airtime is what it saves.
+      const slow = neighbourOf(this.layer, e.peer)?.bitrate !== undefined;
+      this.flooder.linkUp(e.peer, slow ? 0 : this.options.floodHoldMs);
+      this.askSync(e.peer, slow ? 3 : 0);
     } else {
       this.timers.clear(`${SYNC_KEY}:${e.peer}`);
       this.flooder.forget(e.peer);
