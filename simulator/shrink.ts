@@ -71,11 +71,14 @@ export const shrink = async (start: SwarmDoc, failed: SeedOutcome, run: (d: Swar
         }
       }
     }
-    // Faults, one at a time (latest first: later faults are likelier to be beside the point).
+    // Faults, one at a time (latest first: later faults are likelier to be beside the point),
+    // each with what undoes it: a cut without its restore would be a different, unhealed fault.
     for (let k = doc.faults.length - 1; k >= 0 && !out(); k--) {
       if (k >= doc.faults.length) continue;
       const f = doc.faults[k]!;
-      if (await attempt({ ...doc, faults: doc.faults.filter((_, j) => j !== k) }, `-fault ${f.kind}@${f.at}`)) progress = true;
+      if (f.kind === 'restore' || f.kind === 'restart' || f.kind === 'heal') continue;
+      const undo = doc.faults.findIndex((g, j) => j > k && undoes(f, g));
+      if (await attempt({ ...doc, faults: doc.faults.filter((_, j) => j !== k && j !== undo) }, `-fault ${f.kind}@${f.at}`)) progress = true;
     }
     // Links: each kind of trouble off, then no jitter.
     for (const [field, plain] of [['loss', 0], ['duplicate', 0], ['reorder', 0], ['jitter', 0]] as const) {
@@ -112,3 +115,10 @@ const oneNetwork = (doc: SwarmDoc): SwarmDoc | null => {
   const cut = new Set(Array.from({ length: doc.nodes }, (_, i) => `n${i}`).filter((n) => !seen.has(n)));
   return withoutNodes(doc, cut);
 };
+
+/** Is `g` the fault that ends `f` (the restore of a cut, the restart of a crash, the heal of a
+ *  partition)? */
+const undoes = (f: SwarmDoc['faults'][number], g: SwarmDoc['faults'][number]): boolean =>
+  (f.kind === 'cut' && g.kind === 'restore' && ((g.a === f.a && g.b === f.b) || (g.a === f.b && g.b === f.a)))
+  || (f.kind === 'crash' && g.kind === 'restart' && g.node === f.node)
+  || (f.kind === 'partition' && g.kind === 'heal');

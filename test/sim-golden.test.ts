@@ -29,5 +29,5 @@ test('checking invariants after every event changes nothing in the trace', async
   const s = loadScenario('scenarios/partition-heal.yaml');
   const watched = await runScenario(s, { invariants: true });
   t.is(watched.violation, undefined);
-  t.is(watched.summary.traceHash, GOLDEN['partition-heal']);
+  t.is(watched.summary.traceHash, GOLDEN['partition-heal']!);
 });
