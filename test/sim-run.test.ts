@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parseScenario } from '../simulator/scenario-load.ts';
 import { runScenario } from '../simulator/sim-run.ts';
 import { firstDivergence } from '../simulator/determinism.ts';
-import { sky, tmpHome } from './helpers/cli.ts';
+import { BIN, sky, tmpHome } from './helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
 
 // 300 nodes of degree about 4 over a lossy WAN, with a crash/restart, a clock set wrong and a
 // partition, then a quiet stretch in which everything must relink.
@@ -115,5 +116,13 @@ const QUICKSTART_HASH = 'da2ee1ab3a5e0662a122a2c90687836d4abc8af0209a5a4e717b451
 test('the quickstart scenario gives the pinned trace hash on this machine as on any other', (t) => {
   const r = sky('sim', 'run', 'scenarios/quickstart.yaml', '--json');
   t.is(r.code, 0, r.stderr);
+  t.is((JSON.parse(r.stdout) as { traceHash: string }).traceHash, QUICKSTART_HASH);
+});
+
+test('a scenario bigger than the heap Node started with runs again with a heap sized for it, same trace', (t) => {
+  // 64 MiB stands in for the default ~4 GiB that fleet-10k (10,005 nodes) would outgrow.
+  const r = spawnSync(process.execPath, ['--max-old-space-size=64', BIN, 'sim', 'run', 'scenarios/quickstart.yaml', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stderr, /^skywire: 8 nodes: running with a \d+ GiB heap \(--max-old-space-size=\d+\)\n/);
   t.is((JSON.parse(r.stdout) as { traceHash: string }).traceHash, QUICKSTART_HASH);
 });

@@ -35,6 +35,12 @@ export const addSimCommands = (program: Command): void => {
       const { unmetExpectations } = await import('../../simulator/expectations.ts');
       const scenario = loadScenario(file);
       const seed = parseSeed(o.seed);
+      const { rerunWithHeap } = await import('./sim-heap.ts');
+      const rerun = await rerunWithHeap(scenario.nodes);
+      if (rerun !== undefined) {
+        process.exitCode = rerun;
+        return;
+      }
       if (o.watch && !o.checkDeterminism) {
         // Loaded on demand: blessed only when watching. The run and its hash are unchanged.
         const { watchRun } = await import('../../tui/sim/sim-watch.ts');
